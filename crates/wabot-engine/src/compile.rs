@@ -1,0 +1,508 @@
+//! `Menu::compile`: checks a parsed menu file against every rule and WhatsApp limit, collecting all
+//! problems with their lines, and builds the [`Menu`] the engine walks.
+
+use std::collections::{HashMap, VecDeque};
+
+use toml::Spanned;
+
+use crate::actions::{FormAction, NodeAction};
+use crate::compile_settings::{compile_settings, compile_texts, compile_words};
+use crate::definition::{MenuFile, RawNode, RawOption};
+use crate::error::{MenuErrors, Problem};
+use crate::input::fold;
+use crate::limits::{self, chars};
+use crate::menu::{Choice, Menu, MenuNode, Node, NodeKind, Target};
+use crate::reply::{MenuReply, ReplyOption};
+
+/// Collects problems while compiling.
+pub(crate) struct Checker<'f> {
+    pub file: &'f MenuFile,
+    pub problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    pub fn problem(&mut self, line: usize, message: impl Into<String>) {
+        self.problems.push(Problem {
+            line,
+            message: message.into(),
+        });
+    }
+
+    /// The text of a spanned string, reporting it if it is longer than `max` characters.
+    pub fn text(&mut self, value: &Spanned<String>, max: usize, what: &str) -> String {
+        let text = value.get_ref();
+        let length = chars(text);
+        if length > max {
+            let line = self.file.line(value);
+            self.problem(
+                line,
+                format!("{what} is {length} characters long; WhatsApp allows at most {max}"),
+            );
+        }
+        text.clone()
+    }
+
+    /// Like [`Checker::text`], but also refuses an empty (or blank) text.
+    pub fn non_empty_text(&mut self, value: &Spanned<String>, max: usize, what: &str) -> String {
+        if value.get_ref().trim().is_empty() {
+            let line = self.file.line(value);
+            self.problem(line, format!("{what} is empty"));
+        }
+        self.text(value, max, what)
+    }
+
+    /// The text of a required spanned string, reporting its absence at `line`.
+    pub fn required(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        line: usize,
+        max: usize,
+        what: &str,
+    ) -> String {
+        match value {
+            Some(value) => self.non_empty_text(value, max, what),
+            None => {
+                self.problem(line, format!("{what} is missing"));
+                String::new()
+            }
+        }
+    }
+}
+
+pub(crate) fn compile(file: &MenuFile) -> Result<Menu, MenuErrors> {
+    let mut check = Checker {
+        file,
+        problems: Vec::new(),
+    };
+    let raw = &file.raw;
+    let index = index_nodes(&mut check);
+    let texts = compile_texts(&mut check, &raw.texts, &raw.settings);
+    let words = compile_words(&mut check, &raw.words);
+    let settings = compile_settings(&mut check, &raw.settings, &index);
+
+    let mut nodes: Vec<Node> = raw
+        .nodes
+        .iter()
+        .map(|node| Node {
+            id: node
+                .get_ref()
+                .id
+                .as_ref()
+                .map_or_else(String::new, |id| id.get_ref().clone()),
+            parent: None,
+            kind: compile_node(&mut check, node, &index, &texts.list_button),
+        })
+        .collect();
+
+    for (key, _) in words
+        .global
+        .iter()
+        .filter(|(word, _)| word.parse::<u32>().is_ok())
+    {
+        for (at, node) in nodes.iter().enumerate() {
+            if let NodeKind::Menu(menu) = &node.kind
+                && menu
+                    .choices
+                    .iter()
+                    .any(|choice| choice.key.to_string() == *key)
+            {
+                let line = file.node_line(at);
+                check.problem(
+                    line,
+                    format!("option key {key} of `{}` is also a global word", node.id),
+                );
+            }
+        }
+    }
+
+    if let Some(settings) = &settings {
+        let roots = [Some(settings.start), settings.help_node];
+        link_parents(&mut check, &mut nodes, &index, roots.iter().flatten().copied());
+    }
+
+    if !check.problems.is_empty() {
+        return Err(MenuErrors::new(check.problems));
+    }
+    match settings {
+        Some(settings) => Ok(Menu {
+            settings,
+            words,
+            texts,
+            nodes,
+            index,
+        }),
+        None => Err(MenuErrors::new(vec![Problem {
+            line: 0,
+            message: "the settings could not be read".to_owned(),
+        }])),
+    }
+}
+
+/// Maps ids to node positions, reporting missing, malformed and duplicate ids.
+fn index_nodes(check: &mut Checker<'_>) -> HashMap<String, usize> {
+    let mut index = HashMap::new();
+    let file = check.file;
+    if file.raw.nodes.is_empty() {
+        check.problem(0, "the menu file has no [[node]]");
+    }
+    for (at, node) in file.raw.nodes.iter().enumerate() {
+        let Some(id) = &node.get_ref().id else {
+            check.problem(file.line(node), "a node needs an `id`");
+            continue;
+        };
+        let name = id.get_ref();
+        let well_formed = !name.is_empty()
+            && chars(name) <= limits::MAX_NODE_ID
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if !well_formed {
+            check.problem(
+                file.line(id),
+                format!(
+                    "node id `{name}` must be 1 to {} characters of a-z, 0-9, _ and -",
+                    limits::MAX_NODE_ID
+                ),
+            );
+        }
+        if let Some(&first) = index.get(name) {
+            let first_line = file.node_line(first);
+            check.problem(
+                file.line(id),
+                format!("duplicate node id `{name}` (first defined on line {first_line})"),
+            );
+        } else {
+            index.insert(name.clone(), at);
+        }
+    }
+    index
+}
+
+/// Reports keys that do not belong to a node of this kind.
+fn reject_foreign_keys(check: &mut Checker<'_>, node: &RawNode, line: usize, kind: &str) {
+    let present = [
+        ("header", node.header.is_some(), kind == "menu"),
+        ("body", node.body.is_some(), kind == "menu"),
+        ("footer", node.footer.is_some(), kind == "menu"),
+        ("options", !node.options.is_empty(), kind == "menu"),
+        (
+            "action",
+            node.action.is_some(),
+            kind == "action" || kind == "form",
+        ),
+        ("text", node.text.is_some(), kind == "text"),
+        ("fields", !node.fields.is_empty(), kind == "form"),
+    ];
+    for (key, is_present, allowed) in present {
+        if is_present && !allowed {
+            check.problem(line, format!("`{key}` does not apply to a {kind} node"));
+        }
+    }
+}
+
+fn compile_node(
+    check: &mut Checker<'_>,
+    spanned: &Spanned<RawNode>,
+    index: &HashMap<String, usize>,
+    list_button: &str,
+) -> NodeKind {
+    let node = spanned.get_ref();
+    let line = match &node.id {
+        Some(id) => check.file.line(id),
+        None => check.file.line(spanned),
+    };
+    let id = node.id.as_ref().map_or("?", |id| id.get_ref().as_str());
+    let Some(kind) = &node.kind else {
+        check.problem(
+            line,
+            format!("node `{id}` needs a `kind` (menu, action, form or text)"),
+        );
+        return NodeKind::Text(String::new());
+    };
+    let kind_line = check.file.line(kind);
+    reject_foreign_keys(check, node, line, kind.get_ref());
+    match kind.get_ref().as_str() {
+        "menu" => NodeKind::Menu(compile_menu(check, node, id, line, index, list_button)),
+        "text" => NodeKind::Text(check.required(&node.text, line, limits::MAX_TEXT, "`text`")),
+        "action" => match &node.action {
+            None => {
+                check.problem(line, format!("action node `{id}` needs an `action`"));
+                NodeKind::Text(String::new())
+            }
+            Some(name) => match NodeAction::parse(name.get_ref()) {
+                Some(action) => NodeKind::Action(action),
+                None => {
+                    let known = NodeAction::NAMES.join(", ");
+                    let hint = if FormAction::parse(name.get_ref()).is_some() {
+                        " (it is a form action: use kind = \"form\")".to_owned()
+                    } else {
+                        String::new()
+                    };
+                    check.problem(
+                        check.file.line(name),
+                        format!("unknown action `{}`{hint}; known: {known}", name.get_ref()),
+                    );
+                    NodeKind::Text(String::new())
+                }
+            },
+        },
+        "form" => crate::compile_form::compile_form(check, node, id, line),
+        other => {
+            check.problem(
+                kind_line,
+                format!("unknown node kind `{other}`; use menu, action, form or text"),
+            );
+            NodeKind::Text(String::new())
+        }
+    }
+}
+
+fn compile_menu(
+    check: &mut Checker<'_>,
+    node: &RawNode,
+    id: &str,
+    line: usize,
+    index: &HashMap<String, usize>,
+    list_button: &str,
+) -> MenuNode {
+    let header = node
+        .header
+        .as_ref()
+        .map(|header| check.non_empty_text(header, limits::MAX_HEADER, "the menu header"));
+    let body = check.required(
+        &node.body,
+        line,
+        limits::MAX_INTERACTIVE_BODY,
+        "the menu body",
+    );
+    let footer = node
+        .footer
+        .as_ref()
+        .map(|footer| check.non_empty_text(footer, limits::MAX_FOOTER, "the menu footer"));
+    if node.options.is_empty() {
+        check.problem(line, format!("menu `{id}` has no options"));
+    }
+    if node.options.len() > limits::MAX_LIST_ROWS {
+        check.problem(
+            line,
+            format!(
+                "menu `{id}` has {} options; a WhatsApp list holds at most {}",
+                node.options.len(),
+                limits::MAX_LIST_ROWS
+            ),
+        );
+    }
+    let mut choices: Vec<Choice> = Vec::new();
+    let mut options = Vec::new();
+    for spanned in &node.options {
+        if let Some((choice, option)) = compile_option(check, spanned, id, index, &choices) {
+            choices.push(choice);
+            options.push(option);
+        }
+    }
+    MenuNode {
+        choices,
+        reply: MenuReply {
+            header,
+            body,
+            footer,
+            button: list_button.to_owned(),
+            options,
+        },
+    }
+}
+
+fn compile_option(
+    check: &mut Checker<'_>,
+    spanned: &Spanned<RawOption>,
+    menu_id: &str,
+    index: &HashMap<String, usize>,
+    earlier: &[Choice],
+) -> Option<(Choice, ReplyOption)> {
+    let option = spanned.get_ref();
+    let line = check.file.line(spanned);
+    let title = check.required(
+        &option.title,
+        line,
+        limits::MAX_ROW_TITLE,
+        "the option title",
+    );
+    let description = option.description.as_ref().map(|description| {
+        check.non_empty_text(
+            description,
+            limits::MAX_ROW_DESCRIPTION,
+            "the option description",
+        )
+    });
+    let key = match &option.key {
+        None => {
+            check.problem(
+                line,
+                format!("an option of `{menu_id}` needs a `key` (1 to 99)"),
+            );
+            None
+        }
+        Some(key) => match u32::try_from(*key.get_ref()) {
+            Ok(value @ 1..=99) => Some(value),
+            _ => {
+                let key_line = check.file.line(key);
+                check.problem(
+                    key_line,
+                    format!("option key {} is not between 1 and 99", key.get_ref()),
+                );
+                None
+            }
+        },
+    };
+    let folded_title = fold(&title);
+    if let Some(key) = key
+        && earlier.iter().any(|choice| choice.key == key)
+    {
+        check.problem(
+            line,
+            format!("duplicate option key {key} in menu `{menu_id}`"),
+        );
+    }
+    if !folded_title.is_empty()
+        && earlier
+            .iter()
+            .any(|choice| choice.folded_title == folded_title)
+    {
+        check.problem(
+            line,
+            format!("duplicate option title `{title}` in menu `{menu_id}`"),
+        );
+    }
+    let target = match (&option.goto, option.back) {
+        (Some(_), true) => {
+            check.problem(
+                line,
+                "an option has either `goto` or `back = true`, not both",
+            );
+            None
+        }
+        (None, false) => {
+            check.problem(
+                line,
+                "an option needs `goto = \"<node id>\"` or `back = true`",
+            );
+            None
+        }
+        (None, true) => Some(Target::Back),
+        (Some(goto), false) => match index.get(goto.get_ref()) {
+            Some(&at) => Some(Target::Node(at)),
+            None => {
+                let goto_line = check.file.line(goto);
+                check.problem(
+                    goto_line,
+                    format!("option goes to unknown node `{}`", goto.get_ref()),
+                );
+                None
+            }
+        },
+    };
+    let (key, target) = (key?, target?);
+    let reply = ReplyOption {
+        id: format!("m:{menu_id}:{key}"),
+        key: Some(key),
+        title,
+        description,
+    };
+    Some((
+        Choice {
+            key,
+            folded_title,
+            target,
+        },
+        reply,
+    ))
+}
+
+/// Walks the tree from its roots: the first menu that leads to a node becomes its parent. Reports
+/// unreachable nodes and menus without a way back to an earlier menu.
+fn link_parents(
+    check: &mut Checker<'_>,
+    nodes: &mut [Node],
+    index: &HashMap<String, usize>,
+    roots: impl Iterator<Item = usize>,
+) {
+    let mut seen = vec![false; nodes.len()];
+    let mut queue = VecDeque::new();
+    let mut root_ids = Vec::new();
+    for root in roots {
+        root_ids.push(root);
+        if !seen[root] {
+            seen[root] = true;
+            queue.push_back(root);
+        }
+    }
+    while let Some(at) = queue.pop_front() {
+        let NodeKind::Menu(menu) = &nodes[at].kind else {
+            continue;
+        };
+        let next: Vec<usize> = menu
+            .choices
+            .iter()
+            .filter_map(|choice| match choice.target {
+                Target::Node(to) => Some(to),
+                Target::Back => None,
+            })
+            .collect();
+        for to in next {
+            if !seen[to] {
+                seen[to] = true;
+                nodes[to].parent = Some(at);
+                queue.push_back(to);
+            }
+        }
+    }
+    let start = root_ids.first().copied();
+    for (at, node) in nodes.iter().enumerate() {
+        let line = check.file.node_line(at);
+        if index.get(&node.id) != Some(&at) {
+            continue; // a duplicate or missing id, already reported
+        }
+        if !seen[at] {
+            check.problem(
+                line,
+                format!("node `{}` cannot be reached from the start menu", node.id),
+            );
+            continue;
+        }
+        let NodeKind::Menu(menu) = &node.kind else {
+            continue;
+        };
+        if Some(at) == start {
+            continue;
+        }
+        let ancestors = ancestors(nodes, at, start);
+        let has_way_back = menu.choices.iter().any(|choice| match choice.target {
+            Target::Back => true,
+            Target::Node(to) => ancestors.contains(&to),
+        });
+        if !has_way_back {
+            check.problem(
+                line,
+                format!(
+                    "menu `{}` has no way back: add an option with `back = true`",
+                    node.id
+                ),
+            );
+        }
+    }
+}
+
+/// The menus above `at`, up to and including the start menu.
+fn ancestors(nodes: &[Node], at: usize, start: Option<usize>) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut current = nodes[at].parent;
+    while let Some(parent) = current {
+        if found.contains(&parent) {
+            break;
+        }
+        found.push(parent);
+        current = nodes[parent].parent;
+    }
+    found.extend(start);
+    found
+}

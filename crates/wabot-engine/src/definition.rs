@@ -1,0 +1,152 @@
+//! The menu file as written: serde structs that keep where each value stands, before validation.
+//!
+//! Everything is optional here so that [`crate::Menu::compile`] can report every problem at once,
+//! each with its line, instead of serde stopping at the first missing field.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{MenuErrors, Problem};
+
+/// A parsed, not yet validated menu file. Make one with [`MenuFile::parse`], then
+/// [`crate::Menu::compile`] it.
+#[derive(Debug)]
+pub struct MenuFile {
+    pub(crate) raw: RawMenu,
+    line_starts: Vec<usize>,
+}
+
+impl MenuFile {
+    /// Parses TOML text; syntax errors and unknown keys are reported with their line.
+    pub fn parse(source: &str) -> Result<Self, MenuErrors> {
+        let line_starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        match toml::from_str::<RawMenu>(source) {
+            Ok(raw) => Ok(Self { raw, line_starts }),
+            Err(error) => {
+                let file = Self {
+                    raw: RawMenu::default(),
+                    line_starts,
+                };
+                let line = error.span().map_or(0, |span| file.line_of(span.start));
+                let message = error.message().trim().to_owned();
+                Err(MenuErrors::new(vec![Problem { line, message }]))
+            }
+        }
+    }
+
+    /// The 1-based line of a byte offset into the source.
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
+
+    /// The line a node's problems are reported at: its `id`, else its `[[node]]` header.
+    pub(crate) fn node_line(&self, at: usize) -> usize {
+        let node = &self.raw.nodes[at];
+        match &node.get_ref().id {
+            Some(id) => self.line(id),
+            None => self.line(node),
+        }
+    }
+
+    /// The 1-based line where a spanned value starts.
+    pub(crate) fn line<T>(&self, value: &Spanned<T>) -> usize {
+        self.line_of(value.span().start)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMenu {
+    #[serde(default)]
+    pub settings: RawSettings,
+    #[serde(default)]
+    pub words: RawWords,
+    #[serde(default)]
+    pub texts: RawTexts,
+    #[serde(default, rename = "node")]
+    pub nodes: Vec<Spanned<RawNode>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSettings {
+    pub start: Option<Spanned<String>>,
+    pub help_node: Option<Spanned<String>>,
+    pub idle_timeout_minutes: Option<Spanned<i64>>,
+    pub max_attempts: Option<Spanned<i64>>,
+    pub utc_offset_minutes: Option<Spanned<i64>>,
+    pub order_prefix: Option<Spanned<String>>,
+    pub ticket_prefix: Option<Spanned<String>>,
+    pub list_button: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWords {
+    pub main_menu: Option<Spanned<Vec<String>>>,
+    pub back: Option<Spanned<Vec<String>>>,
+    pub cancel: Option<Spanned<Vec<String>>>,
+    pub help: Option<Spanned<Vec<String>>>,
+    pub skip: Option<Spanned<Vec<String>>>,
+    pub yes: Option<Spanned<Vec<String>>>,
+    pub no: Option<Spanned<Vec<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTexts {
+    pub welcome_back: Option<Spanned<String>>,
+    pub not_understood: Option<Spanned<String>>,
+    pub media_not_supported: Option<Spanned<String>>,
+    pub cancelled: Option<Spanned<String>>,
+    pub too_many_attempts: Option<Spanned<String>>,
+    pub help: Option<Spanned<String>>,
+    pub skip_label: Option<Spanned<String>>,
+    pub yes_label: Option<Spanned<String>>,
+    pub no_label: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNode {
+    pub id: Option<Spanned<String>>,
+    pub kind: Option<Spanned<String>>,
+    pub header: Option<Spanned<String>>,
+    pub body: Option<Spanned<String>>,
+    pub footer: Option<Spanned<String>>,
+    #[serde(default)]
+    pub options: Vec<Spanned<RawOption>>,
+    pub action: Option<Spanned<String>>,
+    pub text: Option<Spanned<String>>,
+    #[serde(default)]
+    pub fields: Vec<Spanned<RawField>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOption {
+    pub key: Option<Spanned<i64>>,
+    pub title: Option<Spanned<String>>,
+    pub description: Option<Spanned<String>>,
+    pub goto: Option<Spanned<String>>,
+    #[serde(default)]
+    pub back: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawField {
+    pub name: Option<Spanned<String>>,
+    pub kind: Option<Spanned<String>>,
+    pub prompt: Option<Spanned<String>>,
+    pub hint: Option<Spanned<String>>,
+    #[serde(default)]
+    pub optional: bool,
+    pub min_length: Option<Spanned<i64>>,
+    pub max_length: Option<Spanned<i64>>,
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    pub choices: Vec<Spanned<String>>,
+}

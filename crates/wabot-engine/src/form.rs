@@ -1,0 +1,299 @@
+//! Filling in a form: prompts, checking each answer, skip, confirmation, retries, and submitting.
+
+use crate::engine::Turn;
+use crate::input::{Input, MediaKind, fold, normalize_reference, option_number};
+use crate::menu::{AnswerWord, Field, FieldKind, FormNode, GlobalWord};
+use crate::port::BusinessData;
+use crate::reply::{AbandonReason, Event, MenuReply, Reply, ReplyOption};
+use crate::state::FormProgress;
+
+/// What an answer to a field turned out to be.
+enum Outcome {
+    /// A valid value to keep.
+    Value(String),
+    /// The optional field was skipped.
+    Skipped,
+    /// The confirmation was answered no.
+    Declined,
+    /// Not acceptable; ask again.
+    Invalid,
+}
+
+/// An interactive reply id for a form button: `f:<form>:<field index>:<token>`.
+fn button_id(form: &str, field: usize, token: &str) -> String {
+    format!("f:{form}:{field}:{token}")
+}
+
+fn label(name: &str) -> String {
+    let mut chars = name.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{}", chars.as_str().replace('_', " "))
+}
+
+impl<D: BusinessData> Turn<'_, D> {
+    /// Asks the current field's question, with buttons where they help (skip, yes/no, choices).
+    pub(crate) fn prompt(&mut self, at: usize) {
+        let menu = self.menu;
+        let (Some(form), Some(progress)) = (menu.form(at), &self.form) else {
+            return;
+        };
+        let Some(field) = form.fields.get(progress.field) else {
+            return;
+        };
+        let id = &menu.nodes[at].id;
+        let texts = &menu.texts;
+        let option = |token: &str, key: Option<u32>, title: &str| ReplyOption {
+            id: button_id(id, progress.field, token),
+            key,
+            title: title.to_owned(),
+            description: None,
+        };
+        let mut options = Vec::new();
+        let mut body = field.prompt.clone();
+        match field.kind {
+            FieldKind::Choice => {
+                for (index, choice) in field.choices.iter().enumerate() {
+                    let key = u32::try_from(index + 1).ok();
+                    options.push(option(&format!("c{index}"), key, choice));
+                }
+            }
+            FieldKind::Confirm => {
+                let summary = self.summary(form, progress);
+                if !summary.is_empty() {
+                    body = format!("{summary}\n\n{body}");
+                }
+                options.push(option("yes", None, &texts.yes_label));
+                options.push(option("no", None, &texts.no_label));
+            }
+            _ => {}
+        }
+        if field.optional {
+            options.push(option("skip", None, &texts.skip_label));
+        }
+        let reply = if options.is_empty() {
+            Reply::text(body)
+        } else {
+            Reply::Menu(MenuReply {
+                header: None,
+                body,
+                footer: None,
+                button: texts.list_button.clone(),
+                options,
+            })
+        };
+        self.replies.push(reply);
+    }
+
+    /// The answers so far, one `Label: value` line each (a photo shows as "attached").
+    fn summary(&self, form: &FormNode, progress: &FormProgress) -> String {
+        let mut lines = Vec::new();
+        for field in &form.fields[..progress.field.min(form.fields.len())] {
+            let Some(value) = progress.values.get(&field.name) else {
+                continue;
+            };
+            let shown = if field.kind == FieldKind::Image {
+                "attached"
+            } else {
+                value.as_str()
+            };
+            lines.push(format!("{}: {shown}", label(&field.name)));
+        }
+        lines.join("\n")
+    }
+
+    /// Handles an input while the form at `at` is being filled in.
+    pub(crate) fn in_form(
+        &mut self,
+        at: usize,
+        progress: FormProgress,
+        input: &Input,
+    ) -> Result<(), D::Error> {
+        self.node = at;
+        let menu = self.menu;
+        let Some(form) = menu.form(at) else {
+            self.show_menu(menu.settings.start, false);
+            return Ok(());
+        };
+        let Some(field) = form.fields.get(progress.field) else {
+            self.show_menu(menu.settings.start, false);
+            return Ok(());
+        };
+        self.form = Some(progress);
+        let outcome = match input {
+            Input::Text { body } => match self.form_word(at, body) {
+                Some(handled) => return handled,
+                None => self.check_text(field, body),
+            },
+            Input::Choice { id, title } => {
+                if let Some((menu_at, choice)) = self.menu_choice(id) {
+                    self.abandon(at, AbandonReason::LeftForMenu);
+                    return self.choose(menu_at, choice);
+                }
+                let field_index = self.form.as_ref().map_or(0, |p| p.field);
+                let prefix = button_id(&menu.nodes[at].id, field_index, "");
+                match id.strip_prefix(&prefix) {
+                    Some(token) => Self::check_token(field, token),
+                    None => match self.form_word(at, title) {
+                        Some(handled) => return handled,
+                        None => self.check_text(field, title),
+                    },
+                }
+            }
+            Input::Media {
+                kind: MediaKind::Image,
+                media_id,
+                ..
+            } if field.kind == FieldKind::Image => Outcome::Value(media_id.clone()),
+            Input::Media { .. } | Input::Unsupported { .. } => {
+                if field.kind != FieldKind::Image {
+                    self.replies
+                        .push(Reply::text(&menu.texts.media_not_supported));
+                }
+                Outcome::Invalid
+            }
+        };
+        self.apply(at, form, field, outcome)
+    }
+
+    /// Global words inside a form: main menu and cancel/back leave it, help repeats the question.
+    fn form_word(&mut self, at: usize, text: &str) -> Option<Result<(), D::Error>> {
+        let menu = self.menu;
+        match menu.words.global(&fold(text))? {
+            GlobalWord::MainMenu => {
+                self.abandon(at, AbandonReason::LeftForMenu);
+                self.show_menu(menu.settings.start, true);
+            }
+            GlobalWord::Back | GlobalWord::Cancel => {
+                self.abandon(at, AbandonReason::Cancelled);
+                self.replies.push(Reply::text(&menu.texts.cancelled));
+                self.show_menu(menu.return_menu(at), false);
+            }
+            GlobalWord::Help => {
+                let field = menu.form(at).and_then(|form| {
+                    let index = self.form.as_ref().map_or(0, |progress| progress.field);
+                    form.fields.get(index)
+                });
+                let hint = field.and_then(|field| field.hint.clone());
+                self.replies
+                    .push(Reply::text(hint.unwrap_or_else(|| menu.texts.help.clone())));
+                self.prompt(at);
+            }
+        }
+        Some(Ok(()))
+    }
+
+    fn check_token(field: &Field, token: &str) -> Outcome {
+        match (token, field.kind) {
+            ("skip", _) if field.optional => Outcome::Skipped,
+            ("yes", FieldKind::Confirm) => Outcome::Value("yes".to_owned()),
+            ("no", FieldKind::Confirm) => Outcome::Declined,
+            (token, FieldKind::Choice) => token
+                .strip_prefix('c')
+                .and_then(|index| index.parse::<usize>().ok())
+                .and_then(|index| field.choices.get(index))
+                .map_or(Outcome::Invalid, |choice| Outcome::Value(choice.clone())),
+            _ => Outcome::Invalid,
+        }
+    }
+
+    fn check_text(&self, field: &Field, text: &str) -> Outcome {
+        let settings = &self.menu.settings;
+        let folded = fold(text);
+        let answer = self.menu.words.answer(&folded);
+        if answer == Some(AnswerWord::Skip) && field.optional {
+            return Outcome::Skipped;
+        }
+        let trimmed = text.trim();
+        let value = match field.kind {
+            FieldKind::Text => {
+                let length = trimmed.chars().count();
+                let fits = !trimmed.is_empty()
+                    && field.min_length.is_none_or(|min| length >= min)
+                    && field.max_length.is_none_or(|max| length <= max)
+                    && field
+                        .pattern
+                        .as_ref()
+                        .is_none_or(|pattern| pattern.is_match(trimmed));
+                fits.then(|| trimmed.to_owned())
+            }
+            FieldKind::OrderNumber => normalize_reference(trimmed, &settings.order_prefix),
+            FieldKind::TicketRef => normalize_reference(trimmed, &settings.ticket_prefix),
+            FieldKind::Choice => match option_number(&folded) {
+                Some(key) => usize::try_from(key)
+                    .ok()
+                    .and_then(|key| key.checked_sub(1))
+                    .and_then(|index| field.choices.get(index))
+                    .cloned(),
+                None => field
+                    .choices
+                    .iter()
+                    .find(|choice| fold(choice) == folded)
+                    .cloned(),
+            },
+            FieldKind::Image => None,
+            FieldKind::Confirm => match answer {
+                Some(AnswerWord::Yes) => Some("yes".to_owned()),
+                Some(AnswerWord::No) => return Outcome::Declined,
+                _ => None,
+            },
+        };
+        value.map_or(Outcome::Invalid, Outcome::Value)
+    }
+
+    fn apply(
+        &mut self,
+        at: usize,
+        form: &FormNode,
+        field: &Field,
+        outcome: Outcome,
+    ) -> Result<(), D::Error> {
+        let menu = self.menu;
+        let Some(mut progress) = self.form.take() else {
+            return Ok(());
+        };
+        match outcome {
+            Outcome::Value(value) => {
+                progress.values.insert(field.name.clone(), value);
+            }
+            Outcome::Skipped => {}
+            Outcome::Declined => {
+                self.abandon(at, AbandonReason::Cancelled);
+                self.replies.push(Reply::text(&menu.texts.cancelled));
+                self.show_menu(menu.return_menu(at), false);
+                return Ok(());
+            }
+            Outcome::Invalid => {
+                progress.attempts += 1;
+                if progress.attempts >= menu.settings.max_attempts {
+                    self.abandon(at, AbandonReason::TooManyAttempts);
+                    self.replies
+                        .push(Reply::text(&menu.texts.too_many_attempts));
+                    self.show_menu(menu.return_menu(at), false);
+                    return Ok(());
+                }
+                let hint = field.hint.as_deref().unwrap_or("That doesn't look right.");
+                self.replies.push(Reply::text(hint));
+                self.form = Some(progress);
+                self.prompt(at);
+                return Ok(());
+            }
+        }
+        progress.field += 1;
+        progress.attempts = 0;
+        if progress.field < form.fields.len() {
+            self.form = Some(progress);
+            self.prompt(at);
+            return Ok(());
+        }
+        let answer = crate::results::run_form_action(self, form.action, &progress.values)?;
+        self.events.push(Event::FormCompleted {
+            node: menu.nodes[at].id.clone(),
+        });
+        self.replies.push(Reply::text(answer));
+        self.show_menu(menu.return_menu(at), false);
+        Ok(())
+    }
+}

@@ -1,0 +1,35 @@
+#![doc = include_str!("../README.md")]
+
+mod actions;
+mod compile;
+mod compile_form;
+mod compile_settings;
+mod definition;
+mod engine;
+mod error;
+mod form;
+mod input;
+pub mod limits;
+mod memory;
+mod menu;
+mod port;
+mod reply;
+mod results;
+mod state;
+
+pub use actions::{FormAction, NodeAction};
+pub use definition::MenuFile;
+pub use engine::Engine;
+pub use error::{MenuErrors, Problem};
+pub use input::{Input, MediaKind, fold, normalize_reference, option_number};
+pub use memory::{DEMO_CUSTOMER, Feedback, InMemoryBusinessData};
+pub use menu::Menu;
+pub use port::{
+    BusinessData, DefectTicket, NewDefect, Order, OrderStatus, ScheduleEntry, ScheduleKind,
+    ScheduleStatus, TicketStatus, TicketStatusChange,
+};
+pub use reply::{AbandonReason, Event, MenuReply, Reply, ReplyOption, Step};
+pub use state::{ConversationState, FormProgress};
+
+/// The default menu tree (`config/menu.toml`), built in so embedding users and tests have it.
+pub const DEFAULT_MENU_TOML: &str = include_str!("../../../config/menu.toml");

@@ -1,0 +1,233 @@
+//! The compiled menu: a validated tree the engine walks, with its replies built once.
+
+use std::collections::HashMap;
+
+use chrono::{FixedOffset, TimeDelta};
+use regex::Regex;
+
+use crate::actions::{FormAction, NodeAction};
+use crate::definition::MenuFile;
+use crate::error::MenuErrors;
+use crate::reply::MenuReply;
+use crate::state::ConversationState;
+
+/// A validated menu, ready for [`crate::Engine::new`]. Only [`Menu::compile`] makes one, so every
+/// node reference in it resolves and every reply fits WhatsApp's limits.
+#[derive(Debug)]
+pub struct Menu {
+    pub(crate) settings: Settings,
+    pub(crate) words: Words,
+    pub(crate) texts: Texts,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) index: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub start: usize,
+    pub help_node: Option<usize>,
+    pub idle_timeout: TimeDelta,
+    pub max_attempts: u32,
+    pub utc_offset: FixedOffset,
+    pub order_prefix: String,
+    pub ticket_prefix: String,
+}
+
+/// A word that means the same everywhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GlobalWord {
+    MainMenu,
+    Back,
+    Cancel,
+    Help,
+}
+
+/// A word that answers a form question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AnswerWord {
+    Skip,
+    Yes,
+    No,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Words {
+    /// Folded words and what they mean.
+    pub global: Vec<(String, GlobalWord)>,
+    pub answers: Vec<(String, AnswerWord)>,
+}
+
+impl Words {
+    pub fn global(&self, folded: &str) -> Option<GlobalWord> {
+        self.global
+            .iter()
+            .find(|(word, _)| word == folded)
+            .map(|&(_, meaning)| meaning)
+    }
+
+    pub fn answer(&self, folded: &str) -> Option<AnswerWord> {
+        self.answers
+            .iter()
+            .find(|(word, _)| word == folded)
+            .map(|&(_, meaning)| meaning)
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Texts {
+    pub welcome_back: String,
+    pub not_understood: String,
+    pub media_not_supported: String,
+    pub cancelled: String,
+    pub too_many_attempts: String,
+    pub help: String,
+    pub skip_label: String,
+    pub yes_label: String,
+    pub no_label: String,
+    pub list_button: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub id: String,
+    /// The menu a customer returns to from here ("back", and after an action, text or form).
+    pub parent: Option<usize>,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug)]
+pub(crate) enum NodeKind {
+    Menu(MenuNode),
+    Action(NodeAction),
+    Form(FormNode),
+    Text(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct MenuNode {
+    pub choices: Vec<Choice>,
+    /// The reply that shows this menu, built once.
+    pub reply: MenuReply,
+}
+
+#[derive(Debug)]
+pub(crate) struct Choice {
+    pub key: u32,
+    pub folded_title: String,
+    pub target: Target,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    Node(usize),
+    Back,
+}
+
+#[derive(Debug)]
+pub(crate) struct FormNode {
+    pub action: FormAction,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub name: String,
+    pub kind: FieldKind,
+    pub prompt: String,
+    pub hint: Option<String>,
+    pub optional: bool,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<Regex>,
+    pub choices: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    Text,
+    OrderNumber,
+    TicketRef,
+    Choice,
+    Image,
+    Confirm,
+}
+
+impl FieldKind {
+    pub const NAMES: &'static [&'static str] = &[
+        "text",
+        "order_number",
+        "ticket_ref",
+        "choice",
+        "image",
+        "confirm",
+    ];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "text" => Self::Text,
+            "order_number" => Self::OrderNumber,
+            "ticket_ref" => Self::TicketRef,
+            "choice" => Self::Choice,
+            "image" => Self::Image,
+            "confirm" => Self::Confirm,
+            _ => return None,
+        })
+    }
+}
+
+impl Menu {
+    /// Parses and validates a menu file in one go; see [`MenuFile::parse`] and [`Menu::compile`].
+    pub fn from_toml_str(source: &str) -> Result<Self, MenuErrors> {
+        Self::compile(&MenuFile::parse(source)?)
+    }
+
+    /// Validates a parsed menu file and builds the menu, or reports every problem, each with its line.
+    pub fn compile(file: &MenuFile) -> Result<Self, MenuErrors> {
+        crate::compile::compile(file)
+    }
+
+    /// The id of the node every conversation starts at.
+    pub fn start(&self) -> &str {
+        &self.nodes[self.settings.start].id
+    }
+
+    /// Every node id, in file order.
+    pub fn node_ids(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|node| node.id.as_str())
+    }
+
+    /// How long a conversation may stay idle before it starts afresh.
+    pub fn idle_timeout(&self) -> TimeDelta {
+        self.settings.idle_timeout
+    }
+
+    /// Whether a state is one the engine can be at with this menu: before the first step, at a
+    /// menu with no form progress, or inside a form at one of its fields.
+    pub fn is_valid_state(&self, state: &ConversationState) -> bool {
+        match (&state.node, &state.form) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some(id), form) => match (self.node(id).map(|at| &self.nodes[at].kind), form) {
+                (Some(NodeKind::Menu(_)), None) => true,
+                (Some(NodeKind::Form(node)), Some(progress)) => progress.field < node.fields.len(),
+                _ => false,
+            },
+        }
+    }
+
+    pub(crate) fn node(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub(crate) fn form(&self, at: usize) -> Option<&FormNode> {
+        match &self.nodes[at].kind {
+            NodeKind::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    /// The menu a customer returns to from `at`: its parent, else the start menu.
+    pub(crate) fn return_menu(&self, at: usize) -> usize {
+        self.nodes[at].parent.unwrap_or(self.settings.start)
+    }
+}

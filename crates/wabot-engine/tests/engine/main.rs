@@ -1,0 +1,7 @@
+//! The engine's integration tests: golden transcripts, menu validation, properties and events.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod events;
+mod properties;
+mod transcript;
+mod validation;
