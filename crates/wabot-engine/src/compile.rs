@@ -117,7 +117,12 @@ pub(crate) fn compile(file: &MenuFile) -> Result<Menu, MenuErrors> {
 
     if let Some(settings) = &settings {
         let roots = [Some(settings.start), settings.help_node];
-        link_parents(&mut check, &mut nodes, &index, roots.iter().flatten().copied());
+        link_parents(
+            &mut check,
+            &mut nodes,
+            &index,
+            roots.iter().flatten().copied(),
+        );
     }
 
     if !check.problems.is_empty() {

@@ -123,10 +123,7 @@ impl<D: BusinessData> Turn<'_, D> {
         };
         self.form = Some(progress);
         let outcome = match input {
-            Input::Text { body } => match self.form_word(at, body) {
-                Some(handled) => return handled,
-                None => self.check_text(field, body),
-            },
+            Input::Text { body } => self.answer_text(at, field, body)?,
             Input::Choice { id, title } => {
                 if let Some((menu_at, choice)) = self.menu_choice(id) {
                     self.abandon(at, AbandonReason::LeftForMenu);
@@ -135,33 +132,47 @@ impl<D: BusinessData> Turn<'_, D> {
                 let field_index = self.form.as_ref().map_or(0, |p| p.field);
                 let prefix = button_id(&menu.nodes[at].id, field_index, "");
                 match id.strip_prefix(&prefix) {
-                    Some(token) => Self::check_token(field, token),
-                    None => match self.form_word(at, title) {
-                        Some(handled) => return handled,
-                        None => self.check_text(field, title),
-                    },
+                    Some(token) => Some(Self::check_token(field, token)),
+                    None => self.answer_text(at, field, title)?,
                 }
             }
             Input::Media {
                 kind: MediaKind::Image,
                 media_id,
                 ..
-            } if field.kind == FieldKind::Image => Outcome::Value(media_id.clone()),
+            } if field.kind == FieldKind::Image => Some(Outcome::Value(media_id.clone())),
             Input::Media { .. } | Input::Unsupported { .. } => {
                 if field.kind != FieldKind::Image {
                     self.replies
                         .push(Reply::text(&menu.texts.media_not_supported));
                 }
-                Outcome::Invalid
+                Some(Outcome::Invalid)
             }
         };
-        self.apply(at, form, field, outcome)
+        match outcome {
+            Some(outcome) => self.apply(at, form, field, outcome),
+            None => Ok(()),
+        }
+    }
+
+    /// A text answer: a global word is handled at once (`None`), anything else is checked.
+    fn answer_text(
+        &mut self,
+        at: usize,
+        field: &Field,
+        text: &str,
+    ) -> Result<Option<Outcome>, D::Error> {
+        let folded = fold(text);
+        match self.form_word(at, &folded) {
+            Some(handled) => handled.map(|()| None),
+            None => Ok(Some(self.check_text(field, text, &folded))),
+        }
     }
 
     /// Global words inside a form: main menu and cancel/back leave it, help repeats the question.
-    fn form_word(&mut self, at: usize, text: &str) -> Option<Result<(), D::Error>> {
+    fn form_word(&mut self, at: usize, folded: &str) -> Option<Result<(), D::Error>> {
         let menu = self.menu;
-        match menu.words.global(&fold(text))? {
+        match menu.words.global(folded)? {
             GlobalWord::MainMenu => {
                 self.abandon(at, AbandonReason::LeftForMenu);
                 self.show_menu(menu.settings.start, true);
@@ -199,10 +210,9 @@ impl<D: BusinessData> Turn<'_, D> {
         }
     }
 
-    fn check_text(&self, field: &Field, text: &str) -> Outcome {
+    fn check_text(&self, field: &Field, text: &str, folded: &str) -> Outcome {
         let settings = &self.menu.settings;
-        let folded = fold(text);
-        let answer = self.menu.words.answer(&folded);
+        let answer = self.menu.words.answer(folded);
         if answer == Some(AnswerWord::Skip) && field.optional {
             return Outcome::Skipped;
         }
@@ -221,7 +231,7 @@ impl<D: BusinessData> Turn<'_, D> {
             }
             FieldKind::OrderNumber => normalize_reference(trimmed, &settings.order_prefix),
             FieldKind::TicketRef => normalize_reference(trimmed, &settings.ticket_prefix),
-            FieldKind::Choice => match option_number(&folded) {
+            FieldKind::Choice => match option_number(folded) {
                 Some(key) => usize::try_from(key)
                     .ok()
                     .and_then(|key| key.checked_sub(1))

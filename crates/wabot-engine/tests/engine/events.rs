@@ -20,7 +20,9 @@ fn run(engine: &Engine, texts: &[&str]) -> (Vec<Vec<Event>>, ConversationState) 
     let mut state = ConversationState::new(DEMO_CUSTOMER);
     let mut all = Vec::new();
     for text in texts {
-        let step = engine.step(noon(), &state, &Input::text(*text), &mut data).unwrap();
+        let step = engine
+            .step(noon(), &state, &Input::text(*text), &mut data)
+            .unwrap();
         all.push(step.events);
         state = step.state;
     }
@@ -35,22 +37,38 @@ fn entered(node: &str) -> Event {
 fn navigation_reports_session_start_entries_and_choices() {
     let (events, _) = run(&engine(), &["hi", "1", "1", "nonsense"]);
     assert_eq!(events[0], [Event::SessionStarted, entered("main")]);
-    let chose = Event::OptionChosen { node: "main".into(), key: 1 };
+    let chose = Event::OptionChosen {
+        node: "main".into(),
+        key: 1,
+    };
     assert_eq!(events[1], [chose, entered("orders")]);
-    let recent = Event::OptionChosen { node: "orders".into(), key: 1 };
+    let recent = Event::OptionChosen {
+        node: "orders".into(),
+        key: 1,
+    };
     assert_eq!(events[2], [recent, entered("recent_orders")]);
-    assert_eq!(events[3], [Event::NotUnderstood { node: "orders".into() }]);
+    assert_eq!(
+        events[3],
+        [Event::NotUnderstood {
+            node: "orders".into()
+        }]
+    );
 }
 
 #[test]
 fn forms_report_completion_and_each_way_of_abandoning() {
     let engine = engine();
     let (events, state) = run(&engine, &["hi", "1", "2", "ORD-001"]);
-    assert!(events[3].contains(&Event::FormCompleted { node: "track_order".into() }));
+    assert!(events[3].contains(&Event::FormCompleted {
+        node: "track_order".into()
+    }));
     assert_eq!(state.node.as_deref(), Some("orders"));
     assert_eq!(state.form, None);
 
-    let abandoned = |reason| Event::FormAbandoned { node: "track_order".into(), reason };
+    let abandoned = |reason| Event::FormAbandoned {
+        node: "track_order".into(),
+        reason,
+    };
     let (events, _) = run(&engine, &["hi", "1", "2", "cancel"]);
     assert!(events[3].contains(&abandoned(AbandonReason::Cancelled)));
     let (events, _) = run(&engine, &["hi", "1", "2", "menu"]);
@@ -65,7 +83,9 @@ fn an_idle_form_expires_with_a_welcome_back() {
     let mut data = InMemoryBusinessData::demo(noon().date_naive());
     let (_, state) = run(&engine, &["hi", "1", "2"]);
     let later = noon() + TimeDelta::minutes(31);
-    let step = engine.step(later, &state, &Input::text("ORD-001"), &mut data).unwrap();
+    let step = engine
+        .step(later, &state, &Input::text("ORD-001"), &mut data)
+        .unwrap();
     assert_eq!(step.events[0], Event::SessionExpired);
     let expired = Event::FormAbandoned {
         node: "track_order".into(),
@@ -73,9 +93,13 @@ fn an_idle_form_expires_with_a_welcome_back() {
     };
     assert!(step.events.contains(&expired));
     assert!(step.replies[0].to_plain_text().starts_with("Welcome back"));
-    assert!(matches!(&step.replies[1], Reply::Menu(menu) if menu.header.as_deref() == Some("Main Menu")));
+    assert!(
+        matches!(&step.replies[1], Reply::Menu(menu) if menu.header.as_deref() == Some("Main Menu"))
+    );
     // The very next input is understood normally: no loop of welcomes.
-    let next = engine.step(later, &step.state, &Input::text("1"), &mut data).unwrap();
+    let next = engine
+        .step(later, &step.state, &Input::text("1"), &mut data)
+        .unwrap();
     assert_eq!(next.state.node.as_deref(), Some("orders"));
 }
 
@@ -93,7 +117,6 @@ struct Broken;
 
 #[derive(Debug)]
 struct Gone;
-
 
 impl std::fmt::Display for Gone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -113,7 +136,12 @@ impl BusinessData for Broken {
     fn delivery_dates(&mut self, _: &str) -> Result<Vec<Order>, Gone> {
         Err(Gone)
     }
-    fn create_defect(&mut self, _: &str, _: NewDefect, _: DateTime<Utc>) -> Result<DefectTicket, Gone> {
+    fn create_defect(
+        &mut self,
+        _: &str,
+        _: NewDefect,
+        _: DateTime<Utc>,
+    ) -> Result<DefectTicket, Gone> {
         Err(Gone)
     }
     fn defect_history(&mut self, _: &str, _: usize) -> Result<Vec<DefectTicket>, Gone> {
@@ -122,10 +150,20 @@ impl BusinessData for Broken {
     fn defect(&mut self, _: &str, _: &str) -> Result<Option<DefectTicket>, Gone> {
         Err(Gone)
     }
-    fn schedule(&mut self, _: &str, _: NaiveDate, _: NaiveDate) -> Result<Vec<ScheduleEntry>, Gone> {
+    fn schedule(
+        &mut self,
+        _: &str,
+        _: NaiveDate,
+        _: NaiveDate,
+    ) -> Result<Vec<ScheduleEntry>, Gone> {
         Err(Gone)
     }
-    fn upcoming_schedule(&mut self, _: &str, _: NaiveDate, _: usize) -> Result<Vec<ScheduleEntry>, Gone> {
+    fn upcoming_schedule(
+        &mut self,
+        _: &str,
+        _: NaiveDate,
+        _: usize,
+    ) -> Result<Vec<ScheduleEntry>, Gone> {
         Err(Gone)
     }
     fn store_feedback(&mut self, _: &str, _: &str, _: DateTime<Utc>) -> Result<(), Gone> {
@@ -138,9 +176,13 @@ fn a_failing_port_fails_the_step_instead_of_answering() {
     let engine = engine();
     let (_, state) = run(&engine, &["hi", "1"]);
     // Navigation needs no data and still works.
-    let step = engine.step(noon(), &state, &Input::text("back"), &mut Broken).unwrap();
+    let step = engine
+        .step(noon(), &state, &Input::text("back"), &mut Broken)
+        .unwrap();
     assert_eq!(step.state.node.as_deref(), Some("main"));
     // An action needs data: the step fails and the caller keeps the old state to retry.
-    let error = engine.step(noon(), &state, &Input::text("1"), &mut Broken).unwrap_err();
+    let error = engine
+        .step(noon(), &state, &Input::text("1"), &mut Broken)
+        .unwrap_err();
     assert_eq!(error.to_string(), "database gone");
 }

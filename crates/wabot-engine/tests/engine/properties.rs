@@ -9,9 +9,39 @@ use wabot_engine::{
 
 fn text_input() -> impl Strategy<Value = Input> {
     let words = prop::sample::select(vec![
-        "hi", "menu", "back", "0", "cancel", "help", "skip", "yes", "no", "1", "2", "3", "4", "5",
-        "6", "10", "2.", "3)", "1️⃣", "🔟", "track order", "ORD-001", "ord 2", "DEF-001", "def 9",
-        "The table arrived with a broken leg", "", "   ", "😀", "ORD-", "stop", "y", "n",
+        "hi",
+        "menu",
+        "back",
+        "0",
+        "cancel",
+        "help",
+        "skip",
+        "yes",
+        "no",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "10",
+        "2.",
+        "3)",
+        "1️⃣",
+        "🔟",
+        "track order",
+        "ORD-001",
+        "ord 2",
+        "DEF-001",
+        "def 9",
+        "The table arrived with a broken leg",
+        "",
+        "   ",
+        "😀",
+        "ORD-",
+        "stop",
+        "y",
+        "n",
     ]);
     prop_oneof![
         3 => words.prop_map(Input::text),
@@ -21,12 +51,25 @@ fn text_input() -> impl Strategy<Value = Input> {
 
 fn other_input() -> impl Strategy<Value = Input> {
     let ids = prop::sample::select(vec![
-        "m:main:1", "m:main:4", "m:orders:2", "m:defects:1", "m:help:3", "m:main:99", "m:x:1",
-        "f:report_defect:0:skip", "f:report_defect:2:skip", "f:report_defect:3:yes",
-        "f:report_defect:3:no", "f:track_order:0:skip", "garbage",
+        "m:main:1",
+        "m:main:4",
+        "m:orders:2",
+        "m:defects:1",
+        "m:help:3",
+        "m:main:99",
+        "m:x:1",
+        "f:report_defect:0:skip",
+        "f:report_defect:2:skip",
+        "f:report_defect:3:yes",
+        "f:report_defect:3:no",
+        "f:track_order:0:skip",
+        "garbage",
     ]);
     prop_oneof![
-        (ids, "\\PC{0,10}").prop_map(|(id, title)| Input::Choice { id: id.to_owned(), title }),
+        (ids, "\\PC{0,10}").prop_map(|(id, title)| Input::Choice {
+            id: id.to_owned(),
+            title
+        }),
         "[A-Z0-9]{1,8}".prop_map(|media_id| Input::Media {
             kind: MediaKind::Image,
             media_id,

@@ -94,7 +94,10 @@ pub fn replay(engine: &Engine, expected: &str) -> String {
             .remove(&customer)
             .unwrap_or_else(|| ConversationState::new(customer.clone()));
         let step = engine.step(now, &state, &input, &mut data).unwrap();
-        assert!(engine.menu().is_valid_state(&step.state), "invalid state after {line:?}");
+        assert!(
+            engine.menu().is_valid_state(&step.state),
+            "invalid state after {line:?}"
+        );
         for (index, reply) in step.replies.iter().enumerate() {
             if index > 0 {
                 out.push_str("<---\n");
@@ -131,7 +134,10 @@ fn golden_transcripts_match_the_engine() {
     let engine = Engine::new(Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap());
     let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
     let files = transcript_files();
-    assert!(files.len() >= 15, "expected a transcript per path of the tree");
+    assert!(
+        files.len() >= 15,
+        "expected a transcript per path of the tree"
+    );
     let mut failures = Vec::new();
     for path in files {
         let expected = std::fs::read_to_string(&path).unwrap();

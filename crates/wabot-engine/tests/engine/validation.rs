@@ -23,7 +23,10 @@ fn expectations(source: &str) -> Vec<(usize, String)> {
 #[test]
 fn every_broken_menu_is_refused_with_each_problem_at_its_line() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/menus");
-    let mut files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert!(files.len() >= 12, "expected one broken menu per rule");
     let mut failures = Vec::new();
@@ -38,13 +41,19 @@ fn every_broken_menu_is_refused_with_each_problem_at_its_line() {
         };
         let problems = errors.problems();
         for (line, text) in &expected {
-            let found = problems.iter().any(|p| p.line == *line && p.message.contains(text.as_str()));
+            let found = problems
+                .iter()
+                .any(|p| p.line == *line && p.message.contains(text.as_str()));
             if !found {
-                failures.push(format!("{name}: no problem at line {line} saying {text:?}; got:\n{errors}"));
+                failures.push(format!(
+                    "{name}: no problem at line {line} saying {text:?}; got:\n{errors}"
+                ));
             }
         }
         for problem in problems {
-            let wanted = expected.iter().any(|(line, text)| problem.line == *line && problem.message.contains(text.as_str()));
+            let wanted = expected.iter().any(|(line, text)| {
+                problem.line == *line && problem.message.contains(text.as_str())
+            });
             if !wanted {
                 failures.push(format!("{name}: unexpected problem: {problem}"));
             }
@@ -58,7 +67,16 @@ fn the_default_menu_compiles_with_the_seed_tree() {
     let menu = Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap();
     assert_eq!(menu.start(), "main");
     let ids: Vec<&str> = menu.node_ids().collect();
-    for id in ["main", "orders", "defects", "schedule", "help", "track_order", "report_defect", "faqs"] {
+    for id in [
+        "main",
+        "orders",
+        "defects",
+        "schedule",
+        "help",
+        "track_order",
+        "report_defect",
+        "faqs",
+    ] {
         assert!(ids.contains(&id), "missing node {id}");
     }
     assert_eq!(menu.idle_timeout(), chrono::TimeDelta::minutes(30));
@@ -70,7 +88,10 @@ fn problems_print_with_their_line_numbers() {
     let errors = Menu::from_toml_str(source).unwrap_err();
     let text = errors.to_string();
     assert!(text.starts_with("the menu file has 1 problem:"), "{text}");
-    assert!(text.contains("line 5: option goes to unknown node `nowhere`"), "{text}");
+    assert!(
+        text.contains("line 5: option goes to unknown node `nowhere`"),
+        "{text}"
+    );
 }
 
 #[test]
