@@ -3,7 +3,9 @@
 mod actions;
 mod compile;
 mod compile_form;
+mod compile_menu;
 mod compile_settings;
+mod compile_tree;
 mod definition;
 mod engine;
 mod error;

@@ -1,0 +1,173 @@
+//! Compiling a `menu` node: its texts, its options and their targets, and the reply that shows it.
+
+use std::collections::HashMap;
+
+use toml::Spanned;
+
+use crate::compile::Checker;
+use crate::definition::{RawNode, RawOption};
+use crate::input::fold;
+use crate::limits;
+use crate::menu::{Choice, MenuNode, Target};
+use crate::reply::{MenuReply, ReplyOption};
+
+pub(crate) fn compile_menu(
+    check: &mut Checker<'_>,
+    node: &RawNode,
+    id: &str,
+    line: usize,
+    index: &HashMap<String, usize>,
+    list_button: &str,
+) -> MenuNode {
+    let header = node
+        .header
+        .as_ref()
+        .map(|header| check.non_empty_text(header, limits::MAX_HEADER, "the menu header"));
+    let body = check.required(
+        &node.body,
+        line,
+        limits::MAX_INTERACTIVE_BODY,
+        "the menu body",
+    );
+    let footer = node
+        .footer
+        .as_ref()
+        .map(|footer| check.non_empty_text(footer, limits::MAX_FOOTER, "the menu footer"));
+    if node.options.is_empty() {
+        check.problem(line, format!("menu `{id}` has no options"));
+    }
+    if node.options.len() > limits::MAX_LIST_ROWS {
+        check.problem(
+            line,
+            format!(
+                "menu `{id}` has {} options; a WhatsApp list holds at most {}",
+                node.options.len(),
+                limits::MAX_LIST_ROWS
+            ),
+        );
+    }
+    let mut choices: Vec<Choice> = Vec::new();
+    let mut options = Vec::new();
+    for spanned in &node.options {
+        if let Some((choice, option)) = compile_option(check, spanned, id, index, &choices) {
+            choices.push(choice);
+            options.push(option);
+        }
+    }
+    MenuNode {
+        choices,
+        reply: MenuReply {
+            header,
+            body,
+            footer,
+            button: list_button.to_owned(),
+            options,
+        },
+    }
+}
+
+fn compile_option(
+    check: &mut Checker<'_>,
+    spanned: &Spanned<RawOption>,
+    menu_id: &str,
+    index: &HashMap<String, usize>,
+    earlier: &[Choice],
+) -> Option<(Choice, ReplyOption)> {
+    let option = spanned.get_ref();
+    let line = check.file.line(spanned);
+    let title = check.required(
+        &option.title,
+        line,
+        limits::MAX_ROW_TITLE,
+        "the option title",
+    );
+    let description = option.description.as_ref().map(|description| {
+        check.non_empty_text(
+            description,
+            limits::MAX_ROW_DESCRIPTION,
+            "the option description",
+        )
+    });
+    let key = match &option.key {
+        None => {
+            check.problem(
+                line,
+                format!("an option of `{menu_id}` needs a `key` (1 to 99)"),
+            );
+            None
+        }
+        Some(key) => match u32::try_from(*key.get_ref()) {
+            Ok(value @ 1..=99) => Some(value),
+            _ => {
+                let key_line = check.file.line(key);
+                check.problem(
+                    key_line,
+                    format!("option key {} is not between 1 and 99", key.get_ref()),
+                );
+                None
+            }
+        },
+    };
+    let folded_title = fold(&title);
+    if let Some(key) = key
+        && earlier.iter().any(|choice| choice.key == key)
+    {
+        check.problem(
+            line,
+            format!("duplicate option key {key} in menu `{menu_id}`"),
+        );
+    }
+    if !folded_title.is_empty()
+        && earlier
+            .iter()
+            .any(|choice| choice.folded_title == folded_title)
+    {
+        check.problem(
+            line,
+            format!("duplicate option title `{title}` in menu `{menu_id}`"),
+        );
+    }
+    let target = match (&option.goto, option.back) {
+        (Some(_), true) => {
+            check.problem(
+                line,
+                "an option has either `goto` or `back = true`, not both",
+            );
+            None
+        }
+        (None, false) => {
+            check.problem(
+                line,
+                "an option needs `goto = \"<node id>\"` or `back = true`",
+            );
+            None
+        }
+        (None, true) => Some(Target::Back),
+        (Some(goto), false) => match index.get(goto.get_ref()) {
+            Some(&at) => Some(Target::Node(at)),
+            None => {
+                let goto_line = check.file.line(goto);
+                check.problem(
+                    goto_line,
+                    format!("option goes to unknown node `{}`", goto.get_ref()),
+                );
+                None
+            }
+        },
+    };
+    let (key, target) = (key?, target?);
+    let reply = ReplyOption {
+        id: format!("m:{menu_id}:{key}"),
+        key: Some(key),
+        title,
+        description,
+    };
+    Some((
+        Choice {
+            key,
+            folded_title,
+            target,
+        },
+        reply,
+    ))
+}
