@@ -51,6 +51,18 @@ impl Checker<'_> {
         self.text(value, max, what)
     }
 
+    /// The text of an optional spanned string, checked like [`Checker::non_empty_text`].
+    pub fn optional(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        max: usize,
+        what: &str,
+    ) -> Option<String> {
+        value
+            .as_ref()
+            .map(|value| self.non_empty_text(value, max, what))
+    }
+
     /// The text of a required spanned string, reporting its absence at `line`.
     pub fn required(
         &mut self,

@@ -166,10 +166,7 @@ fn compile_field(
         limits::MAX_INTERACTIVE_BODY,
         "the field prompt",
     );
-    let hint = raw
-        .hint
-        .as_ref()
-        .map(|hint| check.non_empty_text(hint, limits::MAX_INTERACTIVE_BODY, "the field hint"));
+    let hint = check.optional(&raw.hint, limits::MAX_INTERACTIVE_BODY, "the field hint");
     let kind = match &raw.kind {
         None => {
             let known = FieldKind::NAMES.join(", ");

@@ -19,20 +19,14 @@ pub(crate) fn compile_menu(
     index: &HashMap<String, usize>,
     list_button: &str,
 ) -> MenuNode {
-    let header = node
-        .header
-        .as_ref()
-        .map(|header| check.non_empty_text(header, limits::MAX_HEADER, "the menu header"));
+    let header = check.optional(&node.header, limits::MAX_HEADER, "the menu header");
     let body = check.required(
         &node.body,
         line,
         limits::MAX_INTERACTIVE_BODY,
         "the menu body",
     );
-    let footer = node
-        .footer
-        .as_ref()
-        .map(|footer| check.non_empty_text(footer, limits::MAX_FOOTER, "the menu footer"));
+    let footer = check.optional(&node.footer, limits::MAX_FOOTER, "the menu footer");
     if node.options.is_empty() {
         check.problem(line, format!("menu `{id}` has no options"));
     }
@@ -81,13 +75,11 @@ fn compile_option(
         limits::MAX_ROW_TITLE,
         "the option title",
     );
-    let description = option.description.as_ref().map(|description| {
-        check.non_empty_text(
-            description,
-            limits::MAX_ROW_DESCRIPTION,
-            "the option description",
-        )
-    });
+    let description = check.optional(
+        &option.description,
+        limits::MAX_ROW_DESCRIPTION,
+        "the option description",
+    );
     let key = match &option.key {
         None => {
             check.problem(
