@@ -29,3 +29,18 @@ pub const MAX_NODE_ID: usize = 64;
 pub fn chars(text: &str) -> usize {
     text.chars().count()
 }
+
+/// Longest reply button id.
+pub const MAX_BUTTON_ID: usize = 256;
+/// Longest list row id.
+pub const MAX_ROW_ID: usize = 200;
+/// Most sections in one list message.
+pub const MAX_SECTIONS: usize = 10;
+/// Longest list section title.
+pub const MAX_SECTION_TITLE: usize = 24;
+/// Longest media caption.
+pub const MAX_CAPTION: usize = 1024;
+/// Longest `biz_opaque_callback_data`.
+pub const MAX_CALLBACK_DATA: usize = 512;
+/// Longest template name.
+pub const MAX_TEMPLATE_NAME: usize = 512;

@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+
+mod builders;
+mod client;
+mod error;
+mod inbound;
+mod json;
+mod outbound;
+mod render;
+mod signature;
+mod status;
+mod webhook;
+
+pub use builders::{BuildError, InteractiveParts, MediaKind};
+pub use client::{
+    CloudApiClient, CloudApiConfig, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MediaInfo, SentMessage,
+};
+pub use error::{ClientError, ErrorClass, GraphError};
+pub use inbound::{
+    InboundMessage, InteractiveReply, Location, Media, MessageContent, MessageContext,
+};
+pub use outbound::{
+    ButtonAction, ButtonReply, Header, Interactive, Language, ListAction, LocationObject, MarkRead,
+    MediaObject, MessageBody, OutboundMessage, ReactionObject, ReplyButton, ReplyContext, Row,
+    Section, Template, TemplateComponent, Text, TextObject, TypingIndicator,
+};
+pub use render::{render, split_text};
+pub use secrecy::SecretString;
+pub use signature::{SIGNATURE_HEADER, SignatureError, SignatureVerifier, VerifierError, sign};
+pub use status::{Pricing, Status, StatusKind, WebhookError};
+pub use webhook::{Change, Contact, Entry, MessagesValue, Metadata, ParseError, WebhookPayload};
