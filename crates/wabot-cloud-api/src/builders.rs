@@ -1,113 +1,15 @@
 //! Checked constructors for outbound messages: each validates WhatsApp's counts and lengths before
 //! anything is sent, and a refusal names the field (as a JSON path) and the limit.
 
-use std::collections::HashSet;
+use wabot_engine::limits;
 
-use wabot_engine::limits::{self, chars};
+use crate::checks::{BuildError, count, optional_text, text, unique};
 
 use crate::outbound::{
-    ButtonAction, ButtonReply, Header, Interactive, Language, ListAction, LocationObject, MarkRead,
+    ButtonAction, ButtonReply, Header, Interactive, ListAction, LocationObject, MarkRead,
     MediaObject, MessageBody, OutboundMessage, ReactionObject, ReplyButton, ReplyContext, Section,
     Template, Text, TextObject, TypingIndicator,
 };
-
-/// Why a message was not built.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum BuildError {
-    /// A required text is empty.
-    #[error("{field} is empty")]
-    Empty {
-        /// The JSON path of the field.
-        field: String,
-    },
-    /// A text is longer than WhatsApp allows.
-    #[error("{field} is {actual} characters long; WhatsApp allows at most {max}")]
-    TooLong {
-        /// The JSON path of the field.
-        field: String,
-        /// The limit.
-        max: usize,
-        /// The length found.
-        actual: usize,
-    },
-    /// A list has too few or too many items.
-    #[error("{field} has {actual} items; WhatsApp allows {min} to {max}")]
-    Count {
-        /// The JSON path of the list.
-        field: String,
-        /// The fewest allowed.
-        min: usize,
-        /// The most allowed.
-        max: usize,
-        /// The number found.
-        actual: usize,
-    },
-    /// Two items that must differ are equal.
-    #[error("{field} `{value}` appears twice; it must be unique")]
-    Duplicate {
-        /// The JSON path of the field.
-        field: String,
-        /// The repeated value.
-        value: String,
-    },
-    /// A value is not acceptable for another reason.
-    #[error("{field} is invalid: {reason}")]
-    Invalid {
-        /// The JSON path of the field.
-        field: String,
-        /// Why.
-        reason: &'static str,
-    },
-}
-
-/// Checks a required text against a maximum length.
-fn text(field: &str, value: &str, max: usize) -> Result<(), BuildError> {
-    if value.trim().is_empty() {
-        return Err(BuildError::Empty {
-            field: field.to_owned(),
-        });
-    }
-    optional_text(field, value, max)
-}
-
-/// Checks an optional text's length.
-fn optional_text(field: &str, value: &str, max: usize) -> Result<(), BuildError> {
-    let actual = chars(value);
-    if actual > max {
-        return Err(BuildError::TooLong {
-            field: field.to_owned(),
-            max,
-            actual,
-        });
-    }
-    Ok(())
-}
-
-fn count(field: &str, actual: usize, min: usize, max: usize) -> Result<(), BuildError> {
-    if (min..=max).contains(&actual) {
-        Ok(())
-    } else {
-        Err(BuildError::Count {
-            field: field.to_owned(),
-            min,
-            max,
-            actual,
-        })
-    }
-}
-
-fn unique<'a>(field: &str, values: impl Iterator<Item = &'a str>) -> Result<(), BuildError> {
-    let mut seen = HashSet::new();
-    for value in values {
-        if !seen.insert(value) {
-            return Err(BuildError::Duplicate {
-                field: field.to_owned(),
-                value: value.to_owned(),
-            });
-        }
-    }
-    Ok(())
-}
 
 /// Header, body and footer of an interactive message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -332,21 +234,6 @@ impl OutboundMessage {
             }
         }
         Self::to(to, MessageBody::Template { template })
-    }
-
-    /// A template with no parameters.
-    pub fn simple_template(to: &str, name: &str, language: &str) -> Result<Self, BuildError> {
-        let language = Language {
-            code: language.to_owned(),
-        };
-        Self::template(
-            to,
-            Template {
-                name: name.to_owned(),
-                language,
-                components: Vec::new(),
-            },
-        )
     }
 
     /// A media message by uploaded id or https link (exactly one), with caption (image, video,

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod builders;
+mod checks;
 mod client;
 mod error;
 mod inbound;
@@ -9,9 +10,11 @@ mod outbound;
 mod render;
 mod signature;
 mod status;
+mod template;
 mod webhook;
 
-pub use builders::{BuildError, InteractiveParts, MediaKind};
+pub use builders::{InteractiveParts, MediaKind};
+pub use checks::BuildError;
 pub use client::{
     CloudApiClient, CloudApiConfig, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MediaInfo, SentMessage,
 };
@@ -28,4 +31,5 @@ pub use render::{render, split_text};
 pub use secrecy::SecretString;
 pub use signature::{SIGNATURE_HEADER, SignatureError, SignatureVerifier, VerifierError, sign};
 pub use status::{Pricing, Status, StatusKind, WebhookError};
+pub use template::param;
 pub use webhook::{Change, Contact, Entry, MessagesValue, Metadata, ParseError, WebhookPayload};

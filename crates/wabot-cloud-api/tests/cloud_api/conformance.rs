@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use crate::schema;
 use serde_json::{Value, json};
 use wabot_cloud_api::{
     ButtonReply, Change, InteractiveParts, LocationObject, MarkRead, MediaKind, MediaObject,
@@ -259,59 +260,8 @@ fn our_builders_reproduce_metas_send_examples() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The request schema, with the spec's known defects patched (here, not in the file):
-/// `additionalProperties: false` inside `allOf` branches (which refuses the base properties) becomes
-/// `unevaluatedProperties: false` on the composite, and `biz_opaque_callback_data`, documented by
-/// Meta, is added to the base properties; `language.policy`, which Meta's own template examples
-/// leave out (its one value, "deterministic", is the default), is no longer required; and a location's
-/// latitude and longitude, typed as strings but numbers in Meta's own example, may be either.
-fn request_validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let mut components = spec()["components"].clone();
-        patch_all_of(&mut components);
-        components["schemas"]["BaseMessageProperties"]["properties"]["biz_opaque_callback_data"] =
-            json!({"type": "string", "maxLength": 512});
-        let location = &mut components["schemas"]["LocationMessage"]["allOf"][1]["properties"]["location"]["properties"];
-        for axis in ["latitude", "longitude"] {
-            location[axis]["type"] = json!(["string", "number"]);
-        }
-        let language = &mut components["schemas"]["LanguageObject"];
-        if let Some(required) = language.get_mut("required").and_then(Value::as_array_mut) {
-            required.retain(|name| name != "policy");
-        }
-        let schema = json!({"$ref": "#/components/schemas/Message", "components": components});
-        jsonschema::draft202012::new(&schema).unwrap()
-    })
-}
-
-fn patch_all_of(value: &mut Value) {
-    match value {
-        Value::Object(object) => {
-            if let Some(Value::Array(branches)) = object.get_mut("allOf") {
-                let mut closed = false;
-                for branch in branches.iter_mut() {
-                    if branch.get("additionalProperties") == Some(&Value::Bool(false)) {
-                        branch
-                            .as_object_mut()
-                            .unwrap()
-                            .remove("additionalProperties");
-                        closed = true;
-                    }
-                }
-                if closed {
-                    object.insert("unevaluatedProperties".into(), Value::Bool(false));
-                }
-            }
-            object.values_mut().for_each(patch_all_of);
-        }
-        Value::Array(items) => items.iter_mut().for_each(patch_all_of),
-        _ => {}
-    }
-}
-
 fn assert_valid(what: &str, body: &Value) {
-    let errors: Vec<String> = request_validator()
+    let errors: Vec<String> = schema::request_validator(spec())
         .iter_errors(body)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
@@ -328,10 +278,10 @@ fn the_patched_schema_still_refuses_wrong_bodies() {
     assert_valid("a text message", &text);
     let mut unknown_key = text.clone();
     unknown_key["surprise"] = json!(1);
-    assert!(!request_validator().is_valid(&unknown_key));
+    assert!(!schema::request_validator(spec()).is_valid(&unknown_key));
     let mut no_to = text;
     no_to.as_object_mut().unwrap().remove("to");
-    assert!(!request_validator().is_valid(&no_to));
+    assert!(!schema::request_validator(spec()).is_valid(&no_to));
 }
 
 #[test]

@@ -7,4 +7,5 @@ mod conformance;
 mod fixtures;
 mod properties;
 mod render;
+mod schema;
 mod signature;
