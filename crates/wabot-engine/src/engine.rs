@@ -17,7 +17,7 @@ pub struct Engine {
 }
 
 /// One step in progress: where the customer is, and what has been said so far.
-pub(crate) struct Turn<'a, D> {
+pub(crate) struct Turn<'a, D: ?Sized> {
     pub menu: &'a Menu,
     pub now: DateTime<Utc>,
     pub customer: &'a str,
@@ -42,7 +42,7 @@ impl Engine {
     /// Takes one step: given the time, the saved state and what the customer sent, returns the state
     /// to save, the replies (never none) and analytics events. Fails only when `data` fails; the
     /// step is then not taken and may be retried with the same arguments.
-    pub fn step<D: BusinessData>(
+    pub fn step<D: BusinessData + ?Sized>(
         &self,
         now: DateTime<Utc>,
         state: &ConversationState,
@@ -97,7 +97,7 @@ impl Engine {
     }
 }
 
-impl<D: BusinessData> Turn<'_, D> {
+impl<D: BusinessData + ?Sized> Turn<'_, D> {
     /// A conversation with no usable context: an interactive reply still names its option, anything
     /// else gets the start menu.
     fn fresh_start(&mut self, input: &Input) -> Result<(), D::Error> {

@@ -33,7 +33,7 @@ fn label(name: &str) -> String {
     format!("{first}{}", chars.as_str().replace('_', " "))
 }
 
-impl<D: BusinessData> Turn<'_, D> {
+impl<D: BusinessData + ?Sized> Turn<'_, D> {
     /// Asks the current field's question, with buttons where they help (skip, yes/no, choices).
     pub(crate) fn prompt(&mut self, at: usize) {
         let menu = self.menu;

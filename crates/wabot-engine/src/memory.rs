@@ -210,7 +210,7 @@ impl BusinessData for InMemoryBusinessData {
         now: DateTime<Utc>,
     ) -> Result<DefectTicket, Infallible> {
         let ticket = DefectTicket {
-            reference: format!("DEF-{:03}", self.tickets.len() + 1),
+            reference: format!("{}-{:03}", defect.reference_prefix, self.tickets.len() + 1),
             order: defect.order,
             description: defect.description,
             photo_media_id: defect.photo_media_id,
@@ -338,6 +338,7 @@ mod tests {
             order: None,
             description: "Scratched".into(),
             photo_media_id: None,
+            reference_prefix: "DEF".into(),
         };
         let ticket = data.create_defect(DEMO_CUSTOMER, defect, now).unwrap();
         assert_eq!(ticket.reference, "DEF-002");

@@ -162,6 +162,8 @@ pub struct NewDefect {
     pub description: String,
     /// The media id of the photo, if one was sent.
     pub photo_media_id: Option<String>,
+    /// The prefix the new reference takes (the menu's `ticket_prefix`, e.g. `DEF`).
+    pub reference_prefix: String,
 }
 
 /// A planned delivery, pickup or visit.

@@ -119,7 +119,7 @@ fn listing<T>(heading: &str, items: &[T], line: fn(&T) -> String, empty: &str) -
     text
 }
 
-pub(crate) fn run_node_action<D: BusinessData>(
+pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
     turn: &mut Turn<'_, D>,
     action: NodeAction,
 ) -> Result<String, D::Error> {
@@ -178,7 +178,7 @@ pub(crate) fn run_node_action<D: BusinessData>(
     })
 }
 
-pub(crate) fn run_form_action<D: BusinessData>(
+pub(crate) fn run_form_action<D: BusinessData + ?Sized>(
     turn: &mut Turn<'_, D>,
     action: FormAction,
     values: &BTreeMap<String, String>,
@@ -201,6 +201,7 @@ pub(crate) fn run_form_action<D: BusinessData>(
                 order: value("order"),
                 description: required("description"),
                 photo_media_id: value("photo"),
+                reference_prefix: turn.menu.settings.ticket_prefix.clone(),
             };
             let ticket = turn.data.create_defect(customer, defect, turn.now)?;
             format!(

@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+
+mod error;
+mod model;
+mod ports;
+
+pub use error::StoreError;
+pub use model::{
+    ClaimedConversation, ContactIds, ContactSummary, DeliveryStatus, InboundMessage, InboundPayload,
+    IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft, OutboundJob, Page,
+    PendingItem, SendOutcome, StatusApplied, StatusUpdate, StepRecord,
+};
+pub use ports::{Contacts, Conversations, Inbox, Outbox, StepData};

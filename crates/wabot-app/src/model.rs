@@ -1,0 +1,295 @@
+//! The records that cross the ports: webhook events and their items, conversation steps, outbound
+//! jobs and their outcomes, delivery statuses, and what the admin side reads.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use wabot_engine::{ConversationState, Event, Input};
+
+/// How Meta identifies a contact: the phone-based WhatsApp id and/or the business-scoped user id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ContactIds {
+    /// The WhatsApp id (usually the phone number without `+`).
+    pub wa_id: Option<String>,
+    /// The business-scoped user id (2026+), e.g. `US.1349…`.
+    pub user_id: Option<String>,
+}
+
+impl ContactIds {
+    /// The key business data and conversations use: the WhatsApp id when known, else the user id.
+    pub fn key(&self) -> Option<&str> {
+        self.wa_id.as_deref().or(self.user_id.as_deref())
+    }
+}
+
+/// A message a customer sent, as the conversation worker needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboundMessage {
+    /// Meta's message id, to quote and to mark as read.
+    pub message_id: String,
+    /// The WhatsApp type name (`text`, `interactive`, `image`, …).
+    pub kind: String,
+    /// What the engine sees.
+    pub input: Input,
+}
+
+/// Where an outbound message is. Ordered: a status only ever moves to a higher rank, and `Failed`
+/// is terminal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// In our outbox, not yet accepted by Meta.
+    Pending,
+    /// Accepted by WhatsApp.
+    Sent,
+    /// On the customer's phone.
+    Delivered,
+    /// Read (or a voice message played).
+    Read,
+    /// Will not be delivered.
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// The rank a status must exceed to replace another; `Failed` outranks everything.
+    pub fn rank(self) -> i32 {
+        match self {
+            Self::Pending => 0,
+            Self::Sent => 1,
+            Self::Delivered => 2,
+            Self::Read => 3,
+            Self::Failed => 4,
+        }
+    }
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Read => "read",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "pending" => Self::Pending,
+            "sent" => Self::Sent,
+            "delivered" => Self::Delivered,
+            "read" => Self::Read,
+            "failed" => Self::Failed,
+            _ => return None,
+        })
+    }
+}
+
+/// A status webhook for one of our messages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    /// Our message's id (`wamid.…`).
+    pub message_id: String,
+    /// The new status.
+    pub status: DeliveryStatus,
+    /// The error code, for `Failed`.
+    pub error_code: Option<i64>,
+    /// The error title, for `Failed`.
+    pub error_title: Option<String>,
+}
+
+/// What one inbound item carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "item", rename_all = "snake_case")]
+pub enum InboundPayload {
+    /// A customer's message, for the conversation worker.
+    Message(InboundMessage),
+    /// A status of one of our messages.
+    Status(StatusUpdate),
+}
+
+/// One item exploded from a webhook event, with the key that makes it unique.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewInboundItem {
+    /// The message id for messages; `message id + ":" + status` for statuses.
+    pub dedupe_key: String,
+    /// The customer concerned (sender or recipient).
+    pub contact: ContactIds,
+    /// The customer's profile name, if the webhook gave one.
+    pub profile_name: Option<String>,
+    /// When Meta says it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// The content.
+    pub payload: InboundPayload,
+}
+
+/// A verified webhook POST, to be stored with its items in one transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewWebhookEvent {
+    /// When we received it.
+    pub received_at: DateTime<Utc>,
+    /// The raw body, exactly as received (webhook bodies are UTF-8 JSON).
+    pub body: String,
+    /// The items found in it.
+    pub items: Vec<NewInboundItem>,
+}
+
+/// What an ingest stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IngestReceipt {
+    /// The stored event's id.
+    pub event_id: i64,
+    /// Items stored for the first time.
+    pub new_items: usize,
+    /// Items already stored by an earlier delivery of the same update.
+    pub duplicates: usize,
+}
+
+/// A pending inbound item of a claimed conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingItem {
+    /// The item's id.
+    pub id: i64,
+    /// When Meta says it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// The content.
+    pub payload: InboundPayload,
+}
+
+/// A conversation leased to one worker, with its pending items in timestamp order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimedConversation {
+    /// The contact's id.
+    pub contact_id: i64,
+    /// The contact's key (see [`ContactIds::key`]).
+    pub customer: String,
+    /// Pending items, oldest first.
+    pub items: Vec<PendingItem>,
+}
+
+/// A reply to queue: its WhatsApp type and the Cloud API request body as JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboundDraft {
+    /// The WhatsApp type (`text`, `interactive`, `template`).
+    pub kind: String,
+    /// The request body for `POST /messages`.
+    pub body: String,
+}
+
+/// What a conversation step produced, to be committed at once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepRecord {
+    /// The new conversation state.
+    pub state: ConversationState,
+    /// The replies, in order.
+    pub replies: Vec<OutboundDraft>,
+    /// Analytics events.
+    pub events: Vec<Event>,
+}
+
+/// An outbound message leased to a sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboundJob {
+    /// The outbox row.
+    pub outbox_id: i64,
+    /// The message row it sends.
+    pub message_id: i64,
+    /// The contact it goes to.
+    pub contact_id: i64,
+    /// The request body.
+    pub body: String,
+    /// Attempts before this one.
+    pub attempts: i32,
+}
+
+/// How a send attempt ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Meta accepted it.
+    Sent {
+        /// The id Meta gave it.
+        wa_message_id: String,
+    },
+    /// Try again at `at`.
+    Retry {
+        /// When.
+        at: DateTime<Utc>,
+        /// What went wrong, for the record.
+        error: String,
+    },
+    /// Give up.
+    Failed {
+        /// Meta's error code, if any.
+        code: Option<i64>,
+        /// What went wrong.
+        title: String,
+    },
+}
+
+/// What applying a status webhook did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusApplied {
+    /// The message moved forward.
+    Applied,
+    /// The message was already at that status or beyond (or failed): nothing changed.
+    Stale,
+    /// No message of ours has that id (yet).
+    UnknownMessage,
+}
+
+/// Keyset paging: at most `limit` rows after the row with id `after`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// Rows per page.
+    pub limit: i64,
+    /// Continue after this id.
+    pub after: Option<i64>,
+}
+
+/// A contact as the admin side lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ContactSummary {
+    /// The contact's id.
+    pub id: i64,
+    /// How Meta identifies it.
+    pub ids: ContactIds,
+    /// The profile name.
+    pub profile_name: Option<String>,
+    /// First message.
+    pub first_seen_at: DateTime<Utc>,
+    /// Latest activity.
+    pub last_seen_at: DateTime<Utc>,
+    /// Latest message from the customer (opens the 24-hour window).
+    pub last_inbound_at: Option<DateTime<Utc>>,
+}
+
+/// A message in a contact's history, either direction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MessageRecord {
+    /// The row id.
+    pub id: i64,
+    /// `in` or `out`.
+    pub direction: String,
+    /// Meta's message id, once known.
+    pub wa_message_id: Option<String>,
+    /// The WhatsApp type.
+    pub kind: String,
+    /// The JSON body.
+    pub body: String,
+    /// The delivery status (outbound) or `received` (inbound).
+    pub status: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When each status was reached.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Delivered at.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Read at.
+    pub read_at: Option<DateTime<Utc>>,
+    /// Failed at.
+    pub failed_at: Option<DateTime<Utc>>,
+    /// The error code, if it failed.
+    pub error_code: Option<i64>,
+    /// The error title, if it failed.
+    pub error_title: Option<String>,
+}

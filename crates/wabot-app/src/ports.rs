@@ -1,0 +1,130 @@
+//! The storage ports, named for capabilities. Each returns a `Send` future so services can be generic
+//! over them; implementations run their blocking work off the async threads.
+
+use std::future::Future;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use wabot_engine::{BusinessData, ConversationState};
+
+use crate::error::StoreError;
+use crate::model::{
+    ClaimedConversation, ContactSummary, IngestReceipt, MessageRecord, NewWebhookEvent,
+    OutboundJob, Page, SendOutcome, StatusApplied, StatusUpdate, StepRecord,
+};
+
+/// Business data bound to the transaction a conversation step runs in.
+pub type StepData<'a> = dyn BusinessData<Error = StoreError> + 'a;
+
+/// Where webhook events arrive and conversations are handed to workers.
+pub trait Inbox: Send + Sync {
+    /// Stores the raw event and its items in one transaction. Items already stored (the same message
+    /// id, or the same message id and status) are counted as duplicates and not stored again.
+    fn ingest(
+        &self,
+        event: NewWebhookEvent,
+    ) -> impl Future<Output = Result<IngestReceipt, StoreError>> + Send;
+
+    /// Leases one conversation that has pending items and no live lease, returning up to `max_items`
+    /// of its pending items, oldest first. Conversations are serialised: while the lease lives, no
+    /// other worker gets that contact.
+    fn claim_conversation(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        max_items: usize,
+    ) -> impl Future<Output = Result<Option<ClaimedConversation>, StoreError>> + Send;
+
+    /// Gives a conversation's lease back (its remaining items become claimable at once).
+    fn release_conversation(
+        &self,
+        contact_id: i64,
+        owner: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Marks an item done without a conversation step (a status update, an ignored type).
+    fn finish_item(
+        &self,
+        item_id: i64,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Conversation sessions, stepped inside one transaction with their side effects.
+pub trait Conversations: Send + Sync {
+    /// Takes one step for item `item_id` of a conversation leased by `owner`, all in one
+    /// transaction: loads the saved state (a new one for a first message), calls `step` with business
+    /// data bound to the transaction, then saves the new state (refused if its version moved on:
+    /// [`StoreError::StaleSession`]), queues the replies, records the events and marks the item done.
+    /// Nothing is written if `step` fails or the lease was lost.
+    fn step<F>(
+        &self,
+        contact_id: i64,
+        owner: &str,
+        item_id: i64,
+        now: DateTime<Utc>,
+        step: F,
+    ) -> impl Future<Output = Result<StepRecord, StoreError>> + Send
+    where
+        F: FnOnce(ConversationState, &mut StepData<'_>) -> Result<StepRecord, StoreError>
+            + Send
+            + 'static;
+
+    /// The saved state of a contact's conversation, if it has one.
+    fn session(
+        &self,
+        contact_id: i64,
+    ) -> impl Future<Output = Result<Option<ConversationState>, StoreError>> + Send;
+}
+
+/// The durable outbox and the delivery statuses of what it sent.
+pub trait Outbox: Send + Sync {
+    /// Leases up to `limit` due outbound messages, oldest first, at most one per recipient and never
+    /// one whose recipient already has a message in flight (so each customer's replies stay in order).
+    fn claim_due(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<OutboundJob>, StoreError>> + Send;
+
+    /// Records how a send attempt ended and releases the lease.
+    fn record_outcome(
+        &self,
+        job: &OutboundJob,
+        owner: &str,
+        now: DateTime<Utc>,
+        outcome: SendOutcome,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Moves a message's status forward only (sent < delivered < read; failed is terminal).
+    fn apply_status(
+        &self,
+        update: &StatusUpdate,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<StatusApplied, StoreError>> + Send;
+}
+
+/// Contacts and their message history, for the admin side.
+pub trait Contacts: Send + Sync {
+    /// Contacts by id, after `page.after`.
+    fn list_contacts(
+        &self,
+        page: Page,
+    ) -> impl Future<Output = Result<Vec<ContactSummary>, StoreError>> + Send;
+
+    /// One contact.
+    fn contact(
+        &self,
+        contact_id: i64,
+    ) -> impl Future<Output = Result<Option<ContactSummary>, StoreError>> + Send;
+
+    /// A contact's messages, both directions, oldest first, after `page.after`.
+    fn history(
+        &self,
+        contact_id: i64,
+        page: Page,
+    ) -> impl Future<Output = Result<Vec<MessageRecord>, StoreError>> + Send;
+}

@@ -1,0 +1,288 @@
+//! The engine's [`BusinessData`] port on the open transaction of a conversation step. Every query
+//! filters by the asking customer, so nobody reads another customer's records.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use diesel::prelude::*;
+use wabot_app::StoreError;
+use wabot_engine::{
+    BusinessData, DefectTicket, NewDefect, Order, OrderStatus, ScheduleEntry, ScheduleKind,
+    ScheduleStatus, TicketStatus, TicketStatusChange,
+};
+
+use crate::connection::AnyConnection;
+use crate::schema::{defect_ticket_history, defect_tickets, feedback, orders, schedule_entries};
+use crate::store::database;
+use crate::tx::{naive, per_backend, utc};
+
+/// Business data bound to one connection (inside the step's transaction).
+pub(crate) struct TxBusinessData<'c> {
+    pub connection: &'c mut AnyConnection,
+}
+
+const DAY: &str = "%Y-%m-%d";
+const TIME: &str = "%H:%M";
+
+pub(crate) fn day(date: NaiveDate) -> String {
+    date.format(DAY).to_string()
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, DAY).map_err(|_| StoreError::Corrupt(format!("date `{text}`")))
+}
+
+fn parse_time(text: &str) -> Result<NaiveTime, StoreError> {
+    NaiveTime::parse_from_str(text, TIME).map_err(|_| StoreError::Corrupt(format!("time `{text}`")))
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("unknown {what} `{value}`"))
+}
+
+type OrderRow = (String, String, String, String, Option<String>, Option<String>);
+
+fn order(row: OrderRow) -> Result<Order, StoreError> {
+    let (number, status, items, placed_on, expected, tracking_note) = row;
+    Ok(Order {
+        status: OrderStatus::parse(&status).ok_or_else(|| corrupt("order status", &status))?,
+        number,
+        items,
+        placed_on: parse_day(&placed_on)?,
+        expected_delivery: expected.as_deref().map(parse_day).transpose()?,
+        tracking_note,
+    })
+}
+
+const ORDER_COLUMNS: (
+    orders::number,
+    orders::status,
+    orders::items,
+    orders::placed_on,
+    orders::expected_delivery,
+    orders::tracking_note,
+) = (
+    orders::number,
+    orders::status,
+    orders::items,
+    orders::placed_on,
+    orders::expected_delivery,
+    orders::tracking_note,
+);
+
+type TicketRow = (i64, String, Option<String>, String, Option<String>, String, chrono::NaiveDateTime);
+
+const TICKET_COLUMNS: (
+    defect_tickets::id,
+    defect_tickets::reference,
+    defect_tickets::order_number,
+    defect_tickets::description,
+    defect_tickets::photo_media_id,
+    defect_tickets::status,
+    defect_tickets::opened_at,
+) = (
+    defect_tickets::id,
+    defect_tickets::reference,
+    defect_tickets::order_number,
+    defect_tickets::description,
+    defect_tickets::photo_media_id,
+    defect_tickets::status,
+    defect_tickets::opened_at,
+);
+
+type EntryRow = (String, String, String, String, String, Option<String>);
+
+fn entry(row: EntryRow) -> Result<ScheduleEntry, StoreError> {
+    let (date, starts, ends, kind, status, note) = row;
+    Ok(ScheduleEntry {
+        date: parse_day(&date)?,
+        starts: parse_time(&starts)?,
+        ends: parse_time(&ends)?,
+        kind: ScheduleKind::parse(&kind).ok_or_else(|| corrupt("schedule kind", &kind))?,
+        status: ScheduleStatus::parse(&status).ok_or_else(|| corrupt("schedule status", &status))?,
+        note,
+    })
+}
+
+const ENTRY_COLUMNS: (
+    schedule_entries::day,
+    schedule_entries::starts,
+    schedule_entries::ends,
+    schedule_entries::kind,
+    schedule_entries::status,
+    schedule_entries::note,
+) = (
+    schedule_entries::day,
+    schedule_entries::starts,
+    schedule_entries::ends,
+    schedule_entries::kind,
+    schedule_entries::status,
+    schedule_entries::note,
+);
+
+fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl TxBusinessData<'_> {
+    fn ticket(&mut self, row: TicketRow) -> Result<DefectTicket, StoreError> {
+        let (id, reference, order, description, photo_media_id, status, opened_at) = row;
+        let history = defect_ticket_history::table
+            .filter(defect_ticket_history::ticket_id.eq(id))
+            .order((defect_ticket_history::at, defect_ticket_history::id))
+            .select((defect_ticket_history::status, defect_ticket_history::at, defect_ticket_history::note))
+            .load::<(String, chrono::NaiveDateTime, Option<String>)>(self.connection)
+            .map_err(database)?
+            .into_iter()
+            .map(|(status, at, note)| {
+                let status = TicketStatus::parse(&status).ok_or_else(|| corrupt("ticket status", &status))?;
+                Ok(TicketStatusChange { status, at: utc(at), note })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(DefectTicket {
+            status: TicketStatus::parse(&status).ok_or_else(|| corrupt("ticket status", &status))?,
+            reference,
+            order,
+            description,
+            photo_media_id,
+            opened_at: utc(opened_at),
+            history,
+        })
+    }
+
+    fn entries(&mut self, query: Vec<EntryRow>) -> Result<Vec<ScheduleEntry>, StoreError> {
+        query.into_iter().map(entry).collect()
+    }
+}
+
+impl BusinessData for TxBusinessData<'_> {
+    type Error = StoreError;
+
+    fn recent_orders(&mut self, customer: &str, n: usize) -> Result<Vec<Order>, StoreError> {
+        orders::table
+            .filter(orders::customer.eq(customer))
+            .order((orders::placed_on.desc(), orders::number.desc()))
+            .limit(limit(n))
+            .select(ORDER_COLUMNS)
+            .load::<OrderRow>(self.connection)
+            .map_err(database)?
+            .into_iter()
+            .map(order)
+            .collect()
+    }
+
+    fn order(&mut self, customer: &str, number: &str) -> Result<Option<Order>, StoreError> {
+        orders::table
+            .filter(orders::customer.eq(customer))
+            .filter(orders::number.eq(number))
+            .select(ORDER_COLUMNS)
+            .first::<OrderRow>(self.connection)
+            .optional()
+            .map_err(database)?
+            .map(order)
+            .transpose()
+    }
+
+    fn delivery_dates(&mut self, customer: &str) -> Result<Vec<Order>, StoreError> {
+        let open: Vec<&str> = OrderStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+        orders::table
+            .filter(orders::customer.eq(customer))
+            .filter(orders::status.eq_any(open))
+            .filter(orders::expected_delivery.is_not_null())
+            .order((orders::expected_delivery, orders::number))
+            .select(ORDER_COLUMNS)
+            .load::<OrderRow>(self.connection)
+            .map_err(database)?
+            .into_iter()
+            .map(order)
+            .collect()
+    }
+
+    fn create_defect(&mut self, customer: &str, defect: NewDefect, now: DateTime<Utc>) -> Result<DefectTicket, StoreError> {
+        let opened = naive(now);
+        // A placeholder reference unique to this transaction, replaced once the id is known.
+        let placeholder = format!("pending-{customer}-{}", now.timestamp_nanos_opt().unwrap_or_default());
+        let row = (
+            defect_tickets::reference.eq(&placeholder),
+            defect_tickets::customer.eq(customer),
+            defect_tickets::order_number.eq(&defect.order),
+            defect_tickets::description.eq(&defect.description),
+            defect_tickets::photo_media_id.eq(&defect.photo_media_id),
+            defect_tickets::status.eq(TicketStatus::Open.as_str()),
+            defect_tickets::opened_at.eq(opened),
+        );
+        let id = per_backend!(&mut *self.connection, |c| diesel::insert_into(defect_tickets::table)
+            .values(row)
+            .returning(defect_tickets::id)
+            .get_result::<i64>(c)
+            .map_err(database)?);
+        let reference = format!("{}-{id:03}", defect.reference_prefix);
+        diesel::update(defect_tickets::table.find(id))
+            .set(defect_tickets::reference.eq(&reference))
+            .execute(self.connection)
+            .map_err(database)?;
+        diesel::insert_into(defect_ticket_history::table)
+            .values((
+                defect_ticket_history::ticket_id.eq(id),
+                defect_ticket_history::status.eq(TicketStatus::Open.as_str()),
+                defect_ticket_history::at.eq(opened),
+            ))
+            .execute(self.connection)
+            .map_err(database)?;
+        self.defect(customer, &reference)?.ok_or_else(|| StoreError::NotFound(reference))
+    }
+
+    fn defect_history(&mut self, customer: &str, n: usize) -> Result<Vec<DefectTicket>, StoreError> {
+        let rows = defect_tickets::table
+            .filter(defect_tickets::customer.eq(customer))
+            .order((defect_tickets::opened_at.desc(), defect_tickets::id.desc()))
+            .limit(limit(n))
+            .select(TICKET_COLUMNS)
+            .load::<TicketRow>(self.connection)
+            .map_err(database)?;
+        rows.into_iter().map(|row| self.ticket(row)).collect()
+    }
+
+    fn defect(&mut self, customer: &str, reference: &str) -> Result<Option<DefectTicket>, StoreError> {
+        let row = defect_tickets::table
+            .filter(defect_tickets::customer.eq(customer))
+            .filter(defect_tickets::reference.eq(reference))
+            .select(TICKET_COLUMNS)
+            .first::<TicketRow>(self.connection)
+            .optional()
+            .map_err(database)?;
+        row.map(|row| self.ticket(row)).transpose()
+    }
+
+    fn schedule(&mut self, customer: &str, from: NaiveDate, until: NaiveDate) -> Result<Vec<ScheduleEntry>, StoreError> {
+        let rows = schedule_entries::table
+            .filter(schedule_entries::customer.eq(customer))
+            .filter(schedule_entries::day.ge(day(from)))
+            .filter(schedule_entries::day.lt(day(until)))
+            .order((schedule_entries::day, schedule_entries::starts))
+            .select(ENTRY_COLUMNS)
+            .load::<EntryRow>(self.connection)
+            .map_err(database)?;
+        self.entries(rows)
+    }
+
+    fn upcoming_schedule(&mut self, customer: &str, today: NaiveDate, n: usize) -> Result<Vec<ScheduleEntry>, StoreError> {
+        let live = [ScheduleStatus::Planned.as_str(), ScheduleStatus::Confirmed.as_str()];
+        let rows = schedule_entries::table
+            .filter(schedule_entries::customer.eq(customer))
+            .filter(schedule_entries::day.ge(day(today)))
+            .filter(schedule_entries::status.eq_any(live))
+            .order((schedule_entries::day, schedule_entries::starts))
+            .limit(limit(n))
+            .select(ENTRY_COLUMNS)
+            .load::<EntryRow>(self.connection)
+            .map_err(database)?;
+        self.entries(rows)
+    }
+
+    fn store_feedback(&mut self, customer: &str, text: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        diesel::insert_into(feedback::table)
+            .values((feedback::customer.eq(customer), feedback::text.eq(text), feedback::created_at.eq(naive(now))))
+            .execute(self.connection)
+            .map(drop)
+            .map_err(database)
+    }
+}

@@ -1,0 +1,144 @@
+//! [`Outbox`] for [`DieselStore`]: leasing due messages (the oldest pending one of each recipient
+//! only, so replies stay in order), recording send outcomes, and applying status webhooks.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{exists, not};
+use diesel::prelude::*;
+use wabot_app::{DeliveryStatus, OutboundJob, Outbox, SendOutcome, StatusApplied, StatusUpdate, StoreError};
+
+use crate::connection::AnyConnection;
+use crate::inbox::lease_delta;
+use crate::schema::{messages, outbox};
+use crate::store::DieselStore;
+use crate::tx::{TxError, naive, transaction};
+
+diesel::alias!(outbox as earlier: EarlierOutbox);
+
+type JobRow = (i64, i64, i64, String, i32);
+
+fn claim(
+    connection: &mut AnyConnection,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: usize,
+) -> Result<Vec<OutboundJob>, TxError> {
+    let now_naive = naive(now);
+    let lease_free = outbox::lease_expires_at.is_null().or(outbox::lease_expires_at.lt(now_naive));
+    let has_earlier = earlier
+        .filter(earlier.field(outbox::contact_id).eq(outbox::contact_id))
+        .filter(earlier.field(outbox::state).eq("pending"))
+        .filter(earlier.field(outbox::id).lt(outbox::id));
+    let due = outbox::table
+        .filter(outbox::state.eq("pending"))
+        .filter(outbox::next_attempt_at.le(now_naive))
+        .filter(lease_free)
+        .filter(not(exists(has_earlier)))
+        .order((outbox::next_attempt_at, outbox::id))
+        .limit(i64::try_from(limit.max(1)).unwrap_or(i64::MAX))
+        .select((outbox::id, outbox::message_id, outbox::contact_id, outbox::body, outbox::attempts));
+    let rows: Vec<JobRow> = match connection {
+        AnyConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
+        AnyConnection::Sqlite(c) => due.load(c)?,
+    };
+    let expires = naive(now + lease_delta(lease));
+    let mut jobs = Vec::with_capacity(rows.len());
+    for (outbox_id, message_id, contact_id, body, attempts) in rows {
+        let leased = diesel::update(outbox::table.find(outbox_id).filter(lease_free))
+            .set((outbox::lease_owner.eq(owner), outbox::lease_expires_at.eq(expires)))
+            .execute(connection)?;
+        if leased == 1 {
+            jobs.push(OutboundJob { outbox_id, message_id, contact_id, body, attempts });
+        }
+    }
+    Ok(jobs)
+}
+
+fn record(
+    connection: &mut AnyConnection,
+    job: &OutboundJob,
+    owner: &str,
+    now: DateTime<Utc>,
+    outcome: &SendOutcome,
+) -> Result<(), TxError> {
+    let at = naive(now);
+    let row = outbox::table
+        .find(job.outbox_id)
+        .filter(outbox::lease_owner.eq(owner))
+        .filter(outbox::state.eq("pending"));
+    let released = (outbox::lease_owner.eq(None::<String>), outbox::lease_expires_at.eq(None::<chrono::NaiveDateTime>));
+    let changed = match outcome {
+        SendOutcome::Sent { .. } => diesel::update(row).set((outbox::state.eq("sent"), released)).execute(connection)?,
+        SendOutcome::Retry { at: next, error } => diesel::update(row)
+            .set((
+                outbox::attempts.eq(job.attempts + 1),
+                outbox::next_attempt_at.eq(naive(*next)),
+                outbox::last_error.eq(error),
+                released,
+            ))
+            .execute(connection)?,
+        SendOutcome::Failed { title, .. } => diesel::update(row)
+            .set((outbox::state.eq("failed"), outbox::attempts.eq(job.attempts + 1), outbox::last_error.eq(title), released))
+            .execute(connection)?,
+    };
+    if changed != 1 {
+        return Err(StoreError::LeaseLost.into());
+    }
+    let message = messages::table.find(job.message_id);
+    match outcome {
+        SendOutcome::Sent { wa_message_id } => {
+            diesel::update(message).set(messages::wa_message_id.eq(wa_message_id)).execute(connection)?;
+            diesel::update(message.filter(messages::status_rank.lt(DeliveryStatus::Sent.rank())))
+                .set((
+                    messages::status.eq(DeliveryStatus::Sent.as_str()),
+                    messages::status_rank.eq(DeliveryStatus::Sent.rank()),
+                    messages::sent_at.eq(at),
+                ))
+                .execute(connection)?;
+        }
+        SendOutcome::Retry { .. } => {}
+        SendOutcome::Failed { code, title } => {
+            diesel::update(message)
+                .set((
+                    messages::status.eq(DeliveryStatus::Failed.as_str()),
+                    messages::status_rank.eq(DeliveryStatus::Failed.rank()),
+                    messages::failed_at.eq(at),
+                    messages::error_code.eq(code),
+                    messages::error_title.eq(title),
+                ))
+                .execute(connection)?;
+        }
+    }
+    Ok(())
+}
+
+impl Outbox for DieselStore {
+    async fn claim_due(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: usize,
+    ) -> Result<Vec<OutboundJob>, StoreError> {
+        let owner = owner.to_owned();
+        self.write(move |connection| transaction(connection, |c| claim(c, &owner, now, lease, limit))).await
+    }
+
+    async fn record_outcome(
+        &self,
+        job: &OutboundJob,
+        owner: &str,
+        now: DateTime<Utc>,
+        outcome: SendOutcome,
+    ) -> Result<(), StoreError> {
+        let (job, owner) = (job.clone(), owner.to_owned());
+        self.write(move |connection| transaction(connection, |c| record(c, &job, &owner, now, &outcome))).await
+    }
+
+    async fn apply_status(&self, update: &StatusUpdate, at: DateTime<Utc>) -> Result<StatusApplied, StoreError> {
+        let update = update.clone();
+        self.write(move |connection| transaction(connection, |c| crate::status::apply(c, &update, at))).await
+    }
+}

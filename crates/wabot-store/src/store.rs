@@ -1,0 +1,107 @@
+//! [`DieselStore`]: the pools, and running blocking diesel work off the async threads.
+
+use diesel::r2d2::PooledConnection;
+use wabot_app::StoreError;
+
+use crate::connection::{AnyConnection, DatabaseUrl, Manager};
+use crate::migrations;
+
+type Pool = r2d2::Pool<Manager>;
+
+/// Storage over SQLite or PostgreSQL. Cheap to clone (the pools are shared).
+///
+/// Writes go through a `writer` pool: on SQLite it holds exactly one connection, because SQLite has
+/// one writer at a time anyway, and a single in-process writer never meets `SQLITE_BUSY` between its
+/// own connections (a transaction that reads and then writes is safe). Reads use a separate pool.
+/// On PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct DieselStore {
+    url: DatabaseUrl,
+    writer: Pool,
+    reader: Pool,
+}
+
+/// Maps a diesel error to the port error.
+pub(crate) fn database(error: diesel::result::Error) -> StoreError {
+    StoreError::Database(error.to_string())
+}
+
+impl DieselStore {
+    /// Opens (and for SQLite creates) the database and applies pending migrations.
+    /// `pool_size` is the number of connections for reads (and, on PostgreSQL, writes).
+    pub async fn open(url: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let url = DatabaseUrl::parse(url)?;
+        tokio::task::spawn_blocking(move || Self::open_blocking(url, pool_size))
+            .await
+            .map_err(|error| StoreError::Unavailable(error.to_string()))?
+    }
+
+    fn open_blocking(url: DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
+        if let DatabaseUrl::Sqlite { path } = &url
+            && let Some(folder) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(folder)
+                .map_err(|error| StoreError::Config(format!("cannot create {}: {error}", folder.display())))?;
+        }
+        let build = |size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size.max(1))
+                .connection_timeout(std::time::Duration::from_secs(10))
+                .build(Manager::new(url.clone()))
+                .map_err(|error| StoreError::Unavailable(format!("{url}: {error}")))
+        };
+        let writer = build(if url.is_sqlite() { 1 } else { pool_size })?;
+        migrations::run_pending(&mut *writer.get().map_err(unavailable)?)?;
+        let reader = if url.is_sqlite() { build(pool_size)? } else { writer.clone() };
+        Ok(Self { url, writer, reader })
+    }
+
+    /// The database this store uses (password masked when shown).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Runs `work` with the writer connection on a blocking thread.
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        Self::blocking(self.writer.clone(), work).await
+    }
+
+    /// Runs `work` with a reader connection on a blocking thread.
+    pub(crate) async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        Self::blocking(self.reader.clone(), work).await
+    }
+
+    async fn blocking<T, F>(pool: Pool, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        tokio::task::spawn_blocking(move || {
+            let mut connection: PooledConnection<Manager> = pool.get().map_err(unavailable)?;
+            work(&mut connection)
+        })
+        .await
+        .map_err(|error| StoreError::Unavailable(format!("a database task failed: {error}")))?
+    }
+
+    /// Checks that the database answers (for readiness probes).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|connection| {
+            use diesel::r2d2::R2D2Connection;
+            connection.ping().map_err(database)
+        })
+        .await
+    }
+}
+
+fn unavailable(error: r2d2::Error) -> StoreError {
+    StoreError::Unavailable(error.to_string())
+}

@@ -1,0 +1,54 @@
+//! Transactions that carry the port error, time conversion, and running one query on the concrete
+//! connection of either backend (for what `MultiConnection` cannot express: `RETURNING`,
+//! `ON CONFLICT`, `FOR UPDATE SKIP LOCKED`).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::Connection;
+use wabot_app::StoreError;
+
+use crate::connection::AnyConnection;
+use crate::store::database;
+
+/// A port error inside a diesel transaction.
+pub(crate) struct TxError(pub(crate) StoreError);
+
+impl From<diesel::result::Error> for TxError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self(database(error))
+    }
+}
+
+impl From<StoreError> for TxError {
+    fn from(error: StoreError) -> Self {
+        Self(error)
+    }
+}
+
+/// Runs `work` in one transaction: all of it commits, or none of it.
+pub(crate) fn transaction<T>(
+    connection: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection) -> Result<T, TxError>,
+) -> Result<T, StoreError> {
+    connection.transaction(work).map_err(|TxError(error)| error)
+}
+
+/// UTC as stored (timestamps without zone, always UTC).
+pub(crate) fn naive(at: DateTime<Utc>) -> NaiveDateTime {
+    at.naive_utc()
+}
+
+/// A stored timestamp back as UTC.
+pub(crate) fn utc(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+/// Runs the same diesel code on the concrete connection of either backend.
+macro_rules! per_backend {
+    ($connection:expr, |$c:ident| $body:expr) => {
+        match $connection {
+            $crate::connection::AnyConnection::Pg($c) => $body,
+            $crate::connection::AnyConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;

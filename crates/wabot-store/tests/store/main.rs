@@ -1,0 +1,8 @@
+//! The store suite: every test runs on SQLite and on a real PostgreSQL started by the suite itself.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod backends;
+mod conversations;
+mod ingest;
+mod migrations;
+mod support;
