@@ -6,8 +6,8 @@ mod ports;
 
 pub use error::StoreError;
 pub use model::{
-    ClaimedConversation, ContactIds, ContactSummary, DeliveryStatus, InboundMessage, InboundPayload,
-    IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft, OutboundJob, Page,
-    PendingItem, SendOutcome, StatusApplied, StatusUpdate, StepRecord,
+    ClaimedConversation, ContactIds, ContactSummary, DeliveryStatus, InboundMessage,
+    InboundPayload, IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft,
+    OutboundJob, Page, PendingItem, SendOutcome, StatusApplied, StatusUpdate, StepRecord,
 };
 pub use ports::{Contacts, Conversations, Inbox, Outbox, StepData};

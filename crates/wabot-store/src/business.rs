@@ -38,7 +38,14 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} `{value}`"))
 }
 
-type OrderRow = (String, String, String, String, Option<String>, Option<String>);
+type OrderRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
 
 fn order(row: OrderRow) -> Result<Order, StoreError> {
     let (number, status, items, placed_on, expected, tracking_note) = row;
@@ -68,7 +75,15 @@ const ORDER_COLUMNS: (
     orders::tracking_note,
 );
 
-type TicketRow = (i64, String, Option<String>, String, Option<String>, String, chrono::NaiveDateTime);
+type TicketRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    chrono::NaiveDateTime,
+);
 
 const TICKET_COLUMNS: (
     defect_tickets::id,
@@ -97,7 +112,8 @@ fn entry(row: EntryRow) -> Result<ScheduleEntry, StoreError> {
         starts: parse_time(&starts)?,
         ends: parse_time(&ends)?,
         kind: ScheduleKind::parse(&kind).ok_or_else(|| corrupt("schedule kind", &kind))?,
-        status: ScheduleStatus::parse(&status).ok_or_else(|| corrupt("schedule status", &status))?,
+        status: ScheduleStatus::parse(&status)
+            .ok_or_else(|| corrupt("schedule status", &status))?,
         note,
     })
 }
@@ -128,17 +144,27 @@ impl TxBusinessData<'_> {
         let history = defect_ticket_history::table
             .filter(defect_ticket_history::ticket_id.eq(id))
             .order((defect_ticket_history::at, defect_ticket_history::id))
-            .select((defect_ticket_history::status, defect_ticket_history::at, defect_ticket_history::note))
+            .select((
+                defect_ticket_history::status,
+                defect_ticket_history::at,
+                defect_ticket_history::note,
+            ))
             .load::<(String, chrono::NaiveDateTime, Option<String>)>(self.connection)
             .map_err(database)?
             .into_iter()
             .map(|(status, at, note)| {
-                let status = TicketStatus::parse(&status).ok_or_else(|| corrupt("ticket status", &status))?;
-                Ok(TicketStatusChange { status, at: utc(at), note })
+                let status = TicketStatus::parse(&status)
+                    .ok_or_else(|| corrupt("ticket status", &status))?;
+                Ok(TicketStatusChange {
+                    status,
+                    at: utc(at),
+                    note,
+                })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(DefectTicket {
-            status: TicketStatus::parse(&status).ok_or_else(|| corrupt("ticket status", &status))?,
+            status: TicketStatus::parse(&status)
+                .ok_or_else(|| corrupt("ticket status", &status))?,
             reference,
             order,
             description,
@@ -182,7 +208,11 @@ impl BusinessData for TxBusinessData<'_> {
     }
 
     fn delivery_dates(&mut self, customer: &str) -> Result<Vec<Order>, StoreError> {
-        let open: Vec<&str> = OrderStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
+        let open: Vec<&str> = OrderStatus::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+            .collect();
         orders::table
             .filter(orders::customer.eq(customer))
             .filter(orders::status.eq_any(open))
@@ -196,10 +226,18 @@ impl BusinessData for TxBusinessData<'_> {
             .collect()
     }
 
-    fn create_defect(&mut self, customer: &str, defect: NewDefect, now: DateTime<Utc>) -> Result<DefectTicket, StoreError> {
+    fn create_defect(
+        &mut self,
+        customer: &str,
+        defect: NewDefect,
+        now: DateTime<Utc>,
+    ) -> Result<DefectTicket, StoreError> {
         let opened = naive(now);
         // A placeholder reference unique to this transaction, replaced once the id is known.
-        let placeholder = format!("pending-{customer}-{}", now.timestamp_nanos_opt().unwrap_or_default());
+        let placeholder = format!(
+            "pending-{customer}-{}",
+            now.timestamp_nanos_opt().unwrap_or_default()
+        );
         let row = (
             defect_tickets::reference.eq(&placeholder),
             defect_tickets::customer.eq(customer),
@@ -209,11 +247,13 @@ impl BusinessData for TxBusinessData<'_> {
             defect_tickets::status.eq(TicketStatus::Open.as_str()),
             defect_tickets::opened_at.eq(opened),
         );
-        let id = per_backend!(&mut *self.connection, |c| diesel::insert_into(defect_tickets::table)
-            .values(row)
-            .returning(defect_tickets::id)
-            .get_result::<i64>(c)
-            .map_err(database)?);
+        let id = per_backend!(&mut *self.connection, |c| diesel::insert_into(
+            defect_tickets::table
+        )
+        .values(row)
+        .returning(defect_tickets::id)
+        .get_result::<i64>(c)
+        .map_err(database)?);
         let reference = format!("{}-{id:03}", defect.reference_prefix);
         diesel::update(defect_tickets::table.find(id))
             .set(defect_tickets::reference.eq(&reference))
@@ -227,10 +267,15 @@ impl BusinessData for TxBusinessData<'_> {
             ))
             .execute(self.connection)
             .map_err(database)?;
-        self.defect(customer, &reference)?.ok_or_else(|| StoreError::NotFound(reference))
+        self.defect(customer, &reference)?
+            .ok_or(StoreError::NotFound(reference))
     }
 
-    fn defect_history(&mut self, customer: &str, n: usize) -> Result<Vec<DefectTicket>, StoreError> {
+    fn defect_history(
+        &mut self,
+        customer: &str,
+        n: usize,
+    ) -> Result<Vec<DefectTicket>, StoreError> {
         let rows = defect_tickets::table
             .filter(defect_tickets::customer.eq(customer))
             .order((defect_tickets::opened_at.desc(), defect_tickets::id.desc()))
@@ -241,7 +286,11 @@ impl BusinessData for TxBusinessData<'_> {
         rows.into_iter().map(|row| self.ticket(row)).collect()
     }
 
-    fn defect(&mut self, customer: &str, reference: &str) -> Result<Option<DefectTicket>, StoreError> {
+    fn defect(
+        &mut self,
+        customer: &str,
+        reference: &str,
+    ) -> Result<Option<DefectTicket>, StoreError> {
         let row = defect_tickets::table
             .filter(defect_tickets::customer.eq(customer))
             .filter(defect_tickets::reference.eq(reference))
@@ -252,7 +301,12 @@ impl BusinessData for TxBusinessData<'_> {
         row.map(|row| self.ticket(row)).transpose()
     }
 
-    fn schedule(&mut self, customer: &str, from: NaiveDate, until: NaiveDate) -> Result<Vec<ScheduleEntry>, StoreError> {
+    fn schedule(
+        &mut self,
+        customer: &str,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<ScheduleEntry>, StoreError> {
         let rows = schedule_entries::table
             .filter(schedule_entries::customer.eq(customer))
             .filter(schedule_entries::day.ge(day(from)))
@@ -264,8 +318,16 @@ impl BusinessData for TxBusinessData<'_> {
         self.entries(rows)
     }
 
-    fn upcoming_schedule(&mut self, customer: &str, today: NaiveDate, n: usize) -> Result<Vec<ScheduleEntry>, StoreError> {
-        let live = [ScheduleStatus::Planned.as_str(), ScheduleStatus::Confirmed.as_str()];
+    fn upcoming_schedule(
+        &mut self,
+        customer: &str,
+        today: NaiveDate,
+        n: usize,
+    ) -> Result<Vec<ScheduleEntry>, StoreError> {
+        let live = [
+            ScheduleStatus::Planned.as_str(),
+            ScheduleStatus::Confirmed.as_str(),
+        ];
         let rows = schedule_entries::table
             .filter(schedule_entries::customer.eq(customer))
             .filter(schedule_entries::day.ge(day(today)))
@@ -278,9 +340,18 @@ impl BusinessData for TxBusinessData<'_> {
         self.entries(rows)
     }
 
-    fn store_feedback(&mut self, customer: &str, text: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    fn store_feedback(
+        &mut self,
+        customer: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         diesel::insert_into(feedback::table)
-            .values((feedback::customer.eq(customer), feedback::text.eq(text), feedback::created_at.eq(naive(now))))
+            .values((
+                feedback::customer.eq(customer),
+                feedback::text.eq(text),
+                feedback::created_at.eq(naive(now)),
+            ))
             .execute(self.connection)
             .map(drop)
             .map_err(database)

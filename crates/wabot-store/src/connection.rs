@@ -40,15 +40,24 @@ impl DatabaseUrl {
         if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() || path == ":memory:" {
                 return Err(StoreError::Config(
-                    "sqlite:// needs a file path (an in-memory database would lose everything)".into(),
+                    "sqlite:// needs a file path (an in-memory database would lose everything)"
+                        .into(),
                 ));
             }
-            return Ok(Self::Sqlite { path: path.to_owned() });
+            return Ok(Self::Sqlite {
+                path: path.to_owned(),
+            });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self::Postgres { url: url.to_owned() });
+            return Ok(Self::Postgres {
+                url: url.to_owned(),
+            });
         }
-        let scheme = url.split("://").next().filter(|_| url.contains("://")).unwrap_or("(none)");
+        let scheme = url
+            .split("://")
+            .next()
+            .filter(|_| url.contains("://"))
+            .unwrap_or("(none)");
         Err(StoreError::Config(format!(
             "unsupported database URL scheme `{scheme}`: use sqlite://PATH or postgres://…"
         )))
@@ -109,8 +118,8 @@ impl r2d2::ManageConnection for Manager {
     fn connect(&self) -> Result<AnyConnection, Self::Error> {
         match &self.url {
             DatabaseUrl::Sqlite { path } => {
-                let mut connection =
-                    SqliteConnection::establish(path).map_err(diesel::r2d2::Error::ConnectionError)?;
+                let mut connection = SqliteConnection::establish(path)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
                 connection
                     .batch_execute(&format!(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
@@ -140,12 +149,32 @@ mod tests {
 
     #[test]
     fn urls_choose_the_backend_or_are_refused() {
-        assert_eq!(DatabaseUrl::parse("sqlite://data/wabot.db").unwrap(), DatabaseUrl::Sqlite { path: "data/wabot.db".into() });
-        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(), DatabaseUrl::Sqlite { path: "/tmp/x.db".into() });
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/wabot.db").unwrap(),
+            DatabaseUrl::Sqlite {
+                path: "data/wabot.db".into()
+            }
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(),
+            DatabaseUrl::Sqlite {
+                path: "/tmp/x.db".into()
+            }
+        );
         assert!(DatabaseUrl::parse("postgres://u:p@localhost/db").is_ok());
         assert!(DatabaseUrl::parse("postgresql://localhost/db").is_ok());
-        for bad in ["postgress://localhost/db", "mysql://x", "data/wabot.db", "sqlite://", "sqlite://:memory:", ""] {
-            assert!(matches!(DatabaseUrl::parse(bad), Err(StoreError::Config(_))), "{bad}");
+        for bad in [
+            "postgress://localhost/db",
+            "mysql://x",
+            "data/wabot.db",
+            "sqlite://",
+            "sqlite://:memory:",
+            "",
+        ] {
+            assert!(
+                matches!(DatabaseUrl::parse(bad), Err(StoreError::Config(_))),
+                "{bad}"
+            );
         }
     }
 

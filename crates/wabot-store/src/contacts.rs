@@ -55,13 +55,29 @@ type MessageRow = (
     String,
     String,
     chrono::NaiveDateTime,
-    (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>),
+    (
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+    ),
     Option<i64>,
     Option<String>,
 );
 
 fn message(row: MessageRow) -> MessageRecord {
-    let (id, direction, wa_message_id, kind, body, status, created_at, (sent, delivered, read, failed), error_code, error_title) = row;
+    let (
+        id,
+        direction,
+        wa_message_id,
+        kind,
+        body,
+        status,
+        created_at,
+        (sent, delivered, read, failed),
+        error_code,
+        error_title,
+    ) = row;
     MessageRecord {
         id,
         direction,
@@ -122,7 +138,12 @@ impl Contacts for DieselStore {
                     messages::body,
                     messages::status,
                     messages::created_at,
-                    (messages::sent_at, messages::delivered_at, messages::read_at, messages::failed_at),
+                    (
+                        messages::sent_at,
+                        messages::delivered_at,
+                        messages::read_at,
+                        messages::failed_at,
+                    ),
                     messages::error_code,
                     messages::error_title,
                 ))

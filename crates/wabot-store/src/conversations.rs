@@ -19,14 +19,20 @@ fn corrupt(error: serde_json::Error) -> StoreError {
 }
 
 /// The saved state and its stored version, or a new state for the contact's key.
-fn load_session(connection: &mut AnyConnection, contact_id: i64) -> Result<(ConversationState, Option<i64>), TxError> {
+fn load_session(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+) -> Result<(ConversationState, Option<i64>), TxError> {
     let saved = sessions::table
         .find(contact_id)
         .select((sessions::state, sessions::version))
         .first::<(String, i64)>(connection)
         .optional()?;
     if let Some((state, version)) = saved {
-        return Ok((serde_json::from_str(&state).map_err(corrupt)?, Some(version)));
+        return Ok((
+            serde_json::from_str(&state).map_err(corrupt)?,
+            Some(version),
+        ));
     }
     let (wa_id, user_id) = contacts::table
         .find(contact_id)
@@ -46,9 +52,17 @@ fn save_session(
     let json = serde_json::to_string(state).map_err(corrupt)?;
     let version = i64::try_from(state.version).unwrap_or(i64::MAX);
     let saved = match loaded_version {
-        Some(expected) => diesel::update(sessions::table.find(contact_id).filter(sessions::version.eq(expected)))
-            .set((sessions::state.eq(&json), sessions::version.eq(version), sessions::updated_at.eq(naive(now))))
-            .execute(connection)?,
+        Some(expected) => diesel::update(
+            sessions::table
+                .find(contact_id)
+                .filter(sessions::version.eq(expected)),
+        )
+        .set((
+            sessions::state.eq(&json),
+            sessions::version.eq(version),
+            sessions::updated_at.eq(naive(now)),
+        ))
+        .execute(connection)?,
         None => per_backend!(connection, |c| diesel::insert_into(sessions::table)
             .values((
                 sessions::contact_id.eq(contact_id),
@@ -63,7 +77,10 @@ fn save_session(
     if saved == 1 {
         Ok(())
     } else {
-        Err(StoreError::StaleSession { expected: loaded_version.unwrap_or(0) }.into())
+        Err(StoreError::StaleSession {
+            expected: loaded_version.unwrap_or(0),
+        }
+        .into())
     }
 }
 
@@ -79,7 +96,12 @@ fn event_row(event: &Event) -> (&'static str, Option<&str>) {
     }
 }
 
-fn record(connection: &mut AnyConnection, contact_id: i64, record: &StepRecord, now: DateTime<Utc>) -> Result<(), TxError> {
+fn record(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    record: &StepRecord,
+    now: DateTime<Utc>,
+) -> Result<(), TxError> {
     let at = naive(now);
     for reply in &record.replies {
         let message = (
@@ -129,7 +151,9 @@ impl Conversations for DieselStore {
         step: F,
     ) -> Result<StepRecord, StoreError>
     where
-        F: FnOnce(ConversationState, &mut StepData<'_>) -> Result<StepRecord, StoreError> + Send + 'static,
+        F: FnOnce(ConversationState, &mut StepData<'_>) -> Result<StepRecord, StoreError>
+            + Send
+            + 'static,
     {
         let owner = owner.to_owned();
         self.write(move |connection| {
@@ -142,14 +166,25 @@ impl Conversations for DieselStore {
                     .count()
                     .get_result::<i64>(connection)?;
                 if pending != 1 {
-                    return Err(StoreError::NotFound(format!("pending item {item_id} of contact {contact_id}")).into());
+                    return Err(StoreError::NotFound(format!(
+                        "pending item {item_id} of contact {contact_id}"
+                    ))
+                    .into());
                 }
                 let (state, version) = load_session(connection, contact_id)?;
-                let result = step(state, &mut TxBusinessData { connection: &mut *connection })?;
+                let result = step(
+                    state,
+                    &mut TxBusinessData {
+                        connection: &mut *connection,
+                    },
+                )?;
                 save_session(connection, contact_id, &result.state, version, now)?;
                 record(connection, contact_id, &result, now)?;
                 diesel::update(inbound_items::table.find(item_id))
-                    .set((inbound_items::state.eq("done"), inbound_items::done_at.eq(naive(now))))
+                    .set((
+                        inbound_items::state.eq("done"),
+                        inbound_items::done_at.eq(naive(now)),
+                    ))
                     .execute(connection)?;
                 Ok(result)
             })
@@ -165,7 +200,9 @@ impl Conversations for DieselStore {
                 .first::<String>(connection)
                 .optional()
                 .map_err(crate::store::database)?;
-            saved.map(|state| serde_json::from_str(&state).map_err(corrupt)).transpose()
+            saved
+                .map(|state| serde_json::from_str(&state).map_err(corrupt))
+                .transpose()
         })
         .await
     }

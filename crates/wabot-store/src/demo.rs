@@ -36,7 +36,10 @@ impl DieselStore {
                 if present > 0 {
                     return Ok(Seeded::AlreadyThere);
                 }
-                let ids = ContactIds { wa_id: Some(DEMO_CUSTOMER.to_owned()), user_id: None };
+                let ids = ContactIds {
+                    wa_id: Some(DEMO_CUSTOMER.to_owned()),
+                    user_id: None,
+                };
                 resolve_contact(connection, &ids, Some("Demo Customer"), now, false)?;
                 for (customer, order) in &demo.orders {
                     diesel::insert_into(orders::table)
@@ -61,10 +64,11 @@ impl DieselStore {
                         defect_tickets::status.eq(ticket.status.as_str()),
                         defect_tickets::opened_at.eq(naive(ticket.opened_at)),
                     );
-                    let id = per_backend!(connection, |c| diesel::insert_into(defect_tickets::table)
-                        .values(row)
-                        .returning(defect_tickets::id)
-                        .get_result::<i64>(c)?);
+                    let id =
+                        per_backend!(connection, |c| diesel::insert_into(defect_tickets::table)
+                            .values(row)
+                            .returning(defect_tickets::id)
+                            .get_result::<i64>(c)?);
                     for change in &ticket.history {
                         diesel::insert_into(defect_ticket_history::table)
                             .values((

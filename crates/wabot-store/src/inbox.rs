@@ -9,7 +9,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use wabot_app::{
-    ClaimedConversation, Inbox, IngestReceipt, InboundPayload, NewWebhookEvent, PendingItem, StoreError,
+    ClaimedConversation, InboundPayload, Inbox, IngestReceipt, NewWebhookEvent, PendingItem,
+    StoreError,
 };
 
 use crate::connection::AnyConnection;
@@ -30,7 +31,9 @@ fn claim(
     max_items: usize,
 ) -> Result<Option<ClaimedConversation>, TxError> {
     let now_naive = naive(now);
-    let lease_free = contacts::lease_expires_at.is_null().or(contacts::lease_expires_at.lt(now_naive));
+    let lease_free = contacts::lease_expires_at
+        .is_null()
+        .or(contacts::lease_expires_at.lt(now_naive));
     let candidate = inbound_items::table
         .inner_join(contacts::table)
         .filter(inbound_items::state.eq("pending"))
@@ -39,7 +42,11 @@ fn claim(
         .order((inbound_items::occurred_at, inbound_items::id))
         .select(contacts::id);
     let contact_id = match connection {
-        AnyConnection::Pg(c) => candidate.for_update().skip_locked().first::<i64>(c).optional()?,
+        AnyConnection::Pg(c) => candidate
+            .for_update()
+            .skip_locked()
+            .first::<i64>(c)
+            .optional()?,
         AnyConnection::Sqlite(c) => candidate.first::<i64>(c).optional()?,
     };
     let Some(contact_id) = contact_id else {
@@ -47,7 +54,10 @@ fn claim(
     };
     let expires = naive(now + lease_delta(lease));
     let leased = diesel::update(contacts::table.find(contact_id).filter(lease_free))
-        .set((contacts::lease_owner.eq(owner), contacts::lease_expires_at.eq(expires)))
+        .set((
+            contacts::lease_owner.eq(owner),
+            contacts::lease_expires_at.eq(expires),
+        ))
         .execute(connection)?;
     if leased == 0 {
         return Ok(None);
@@ -63,20 +73,33 @@ fn claim(
         .filter(inbound_items::kind.eq("message"))
         .order((inbound_items::occurred_at, inbound_items::id))
         .limit(i64::try_from(max_items.max(1)).unwrap_or(i64::MAX))
-        .select((inbound_items::id, inbound_items::occurred_at, inbound_items::payload))
+        .select((
+            inbound_items::id,
+            inbound_items::occurred_at,
+            inbound_items::payload,
+        ))
         .load::<(i64, chrono::NaiveDateTime, String)>(connection)?;
     let mut items = Vec::with_capacity(rows.len());
     for (id, occurred_at, payload) in rows {
         let payload: InboundPayload = serde_json::from_str(&payload)
             .map_err(|e| StoreError::Corrupt(format!("inbound item {id}: {e}")))?;
-        items.push(PendingItem { id, occurred_at: utc(occurred_at), payload });
+        items.push(PendingItem {
+            id,
+            occurred_at: utc(occurred_at),
+            payload,
+        });
     }
-    Ok(Some(ClaimedConversation { contact_id, customer, items }))
+    Ok(Some(ClaimedConversation {
+        contact_id,
+        customer,
+        items,
+    }))
 }
 
 impl Inbox for DieselStore {
     async fn ingest(&self, event: NewWebhookEvent) -> Result<IngestReceipt, StoreError> {
-        self.write(move |connection| crate::ingest::ingest(connection, &event)).await
+        self.write(move |connection| crate::ingest::ingest(connection, &event))
+            .await
     }
 
     async fn claim_conversation(
@@ -88,7 +111,9 @@ impl Inbox for DieselStore {
     ) -> Result<Option<ClaimedConversation>, StoreError> {
         let owner = owner.to_owned();
         self.write(move |connection| {
-            transaction(connection, |connection| claim(connection, &owner, now, lease, max_items))
+            transaction(connection, |connection| {
+                claim(connection, &owner, now, lease, max_items)
+            })
         })
         .await
     }
@@ -96,11 +121,18 @@ impl Inbox for DieselStore {
     async fn release_conversation(&self, contact_id: i64, owner: &str) -> Result<(), StoreError> {
         let owner = owner.to_owned();
         self.write(move |connection| {
-            diesel::update(contacts::table.find(contact_id).filter(contacts::lease_owner.eq(&owner)))
-                .set((contacts::lease_owner.eq(None::<String>), contacts::lease_expires_at.eq(None::<chrono::NaiveDateTime>)))
-                .execute(connection)
-                .map(drop)
-                .map_err(crate::store::database)
+            diesel::update(
+                contacts::table
+                    .find(contact_id)
+                    .filter(contacts::lease_owner.eq(&owner)),
+            )
+            .set((
+                contacts::lease_owner.eq(None::<String>),
+                contacts::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(connection)
+            .map(drop)
+            .map_err(crate::store::database)
         })
         .await
     }
@@ -108,7 +140,10 @@ impl Inbox for DieselStore {
     async fn finish_item(&self, item_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.write(move |connection| {
             diesel::update(inbound_items::table.find(item_id))
-                .set((inbound_items::state.eq("done"), inbound_items::done_at.eq(naive(now))))
+                .set((
+                    inbound_items::state.eq("done"),
+                    inbound_items::done_at.eq(naive(now)),
+                ))
                 .execute(connection)
                 .map(drop)
                 .map_err(crate::store::database)
@@ -130,5 +165,9 @@ pub(crate) fn holds_lease(
         .filter(contacts::lease_expires_at.ge(naive(now)))
         .count()
         .get_result::<i64>(connection)?;
-    if held == 1 { Ok(()) } else { Err(StoreError::LeaseLost.into()) }
+    if held == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::LeaseLost.into())
+    }
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use wabot_app::{
-    ContactIds, DeliveryStatus, IngestReceipt, InboundPayload, NewInboundItem, NewWebhookEvent,
+    ContactIds, DeliveryStatus, InboundPayload, IngestReceipt, NewInboundItem, NewWebhookEvent,
     StoreError,
 };
 
@@ -60,17 +60,29 @@ pub(crate) fn resolve_contact(
         return Ok(id);
     };
     let row = contacts::table.find(id);
-    diesel::update(row).set(contacts::last_seen_at.eq(at)).execute(connection)?;
+    diesel::update(row)
+        .set(contacts::last_seen_at.eq(at))
+        .execute(connection)?;
     if let Some(name) = profile_name {
-        diesel::update(row).set(contacts::profile_name.eq(name)).execute(connection)?;
-    }
-    if inbound {
-        diesel::update(row.filter(contacts::last_inbound_at.is_null().or(contacts::last_inbound_at.lt(at))))
-            .set(contacts::last_inbound_at.eq(at))
+        diesel::update(row)
+            .set(contacts::profile_name.eq(name))
             .execute(connection)?;
     }
+    if inbound {
+        diesel::update(
+            row.filter(
+                contacts::last_inbound_at
+                    .is_null()
+                    .or(contacts::last_inbound_at.lt(at)),
+            ),
+        )
+        .set(contacts::last_inbound_at.eq(at))
+        .execute(connection)?;
+    }
     if let Some(wa_id) = &ids.wa_id {
-        diesel::update(row.filter(contacts::wa_id.is_null())).set(contacts::wa_id.eq(wa_id)).execute(connection)?;
+        diesel::update(row.filter(contacts::wa_id.is_null()))
+            .set(contacts::wa_id.eq(wa_id))
+            .execute(connection)?;
     }
     if let Some(user_id) = &ids.user_id {
         diesel::update(row.filter(contacts::user_id.is_null()))
@@ -91,8 +103,15 @@ fn store_item(
         InboundPayload::Message(_) => ("message", true),
         InboundPayload::Status(_) => ("status", false),
     };
-    let contact_id = resolve_contact(connection, &item.contact, item.profile_name.as_deref(), item.occurred_at, inbound)?;
-    let payload = serde_json::to_string(&item.payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let contact_id = resolve_contact(
+        connection,
+        &item.contact,
+        item.profile_name.as_deref(),
+        item.occurred_at,
+        inbound,
+    )?;
+    let payload =
+        serde_json::to_string(&item.payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let row = (
         inbound_items::event_id.eq(event_id),
         inbound_items::dedupe_key.eq(&item.dedupe_key),
@@ -112,7 +131,8 @@ fn store_item(
     }
     match &item.payload {
         InboundPayload::Message(message) => {
-            let body = serde_json::to_string(&message.input).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let body = serde_json::to_string(&message.input)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let row = (
                 messages::contact_id.eq(contact_id),
                 messages::direction.eq("in"),
@@ -130,10 +150,17 @@ fn store_item(
                 .execute(c)?);
         }
         InboundPayload::Status(update) => {
-            if status::apply(connection, update, item.occurred_at)? != wabot_app::StatusApplied::UnknownMessage {
-                diesel::update(inbound_items::table.filter(inbound_items::dedupe_key.eq(&item.dedupe_key)))
-                    .set((inbound_items::state.eq("done"), inbound_items::done_at.eq(naive(received_at))))
-                    .execute(connection)?;
+            if status::apply(connection, update, item.occurred_at)?
+                != wabot_app::StatusApplied::UnknownMessage
+            {
+                diesel::update(
+                    inbound_items::table.filter(inbound_items::dedupe_key.eq(&item.dedupe_key)),
+                )
+                .set((
+                    inbound_items::state.eq("done"),
+                    inbound_items::done_at.eq(naive(received_at)),
+                ))
+                .execute(connection)?;
             }
         }
     }
@@ -141,7 +168,10 @@ fn store_item(
 }
 
 /// Stores one event and its items.
-pub(crate) fn ingest(connection: &mut AnyConnection, event: &NewWebhookEvent) -> Result<IngestReceipt, StoreError> {
+pub(crate) fn ingest(
+    connection: &mut AnyConnection,
+    event: &NewWebhookEvent,
+) -> Result<IngestReceipt, StoreError> {
     transaction(connection, |connection| {
         let row = (
             webhook_events::received_at.eq(naive(event.received_at)),
@@ -152,7 +182,11 @@ pub(crate) fn ingest(connection: &mut AnyConnection, event: &NewWebhookEvent) ->
             .values(row)
             .returning(webhook_events::id)
             .get_result::<i64>(c)?);
-        let mut receipt = IngestReceipt { event_id, new_items: 0, duplicates: 0 };
+        let mut receipt = IngestReceipt {
+            event_id,
+            new_items: 0,
+            duplicates: 0,
+        };
         for item in &event.items {
             if store_item(connection, event_id, item, event.received_at)? {
                 receipt.new_items += 1;

@@ -5,14 +5,14 @@ mod connection;
 mod contacts;
 mod conversations;
 mod demo;
-mod tx;
-pub mod migrations;
-pub mod schema;
 mod inbox;
 mod ingest;
+pub mod migrations;
 mod outbox;
+pub mod schema;
 mod status;
 mod store;
+mod tx;
 
 pub use connection::{AnyConnection, DatabaseUrl, Manager};
 pub use demo::Seeded;

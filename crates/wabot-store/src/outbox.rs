@@ -6,7 +6,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
-use wabot_app::{DeliveryStatus, OutboundJob, Outbox, SendOutcome, StatusApplied, StatusUpdate, StoreError};
+use wabot_app::{
+    DeliveryStatus, OutboundJob, Outbox, SendOutcome, StatusApplied, StatusUpdate, StoreError,
+};
 
 use crate::connection::AnyConnection;
 use crate::inbox::lease_delta;
@@ -26,7 +28,9 @@ fn claim(
     limit: usize,
 ) -> Result<Vec<OutboundJob>, TxError> {
     let now_naive = naive(now);
-    let lease_free = outbox::lease_expires_at.is_null().or(outbox::lease_expires_at.lt(now_naive));
+    let lease_free = outbox::lease_expires_at
+        .is_null()
+        .or(outbox::lease_expires_at.lt(now_naive));
     let has_earlier = earlier
         .filter(earlier.field(outbox::contact_id).eq(outbox::contact_id))
         .filter(earlier.field(outbox::state).eq("pending"))
@@ -38,7 +42,13 @@ fn claim(
         .filter(not(exists(has_earlier)))
         .order((outbox::next_attempt_at, outbox::id))
         .limit(i64::try_from(limit.max(1)).unwrap_or(i64::MAX))
-        .select((outbox::id, outbox::message_id, outbox::contact_id, outbox::body, outbox::attempts));
+        .select((
+            outbox::id,
+            outbox::message_id,
+            outbox::contact_id,
+            outbox::body,
+            outbox::attempts,
+        ));
     let rows: Vec<JobRow> = match connection {
         AnyConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
         AnyConnection::Sqlite(c) => due.load(c)?,
@@ -47,10 +57,19 @@ fn claim(
     let mut jobs = Vec::with_capacity(rows.len());
     for (outbox_id, message_id, contact_id, body, attempts) in rows {
         let leased = diesel::update(outbox::table.find(outbox_id).filter(lease_free))
-            .set((outbox::lease_owner.eq(owner), outbox::lease_expires_at.eq(expires)))
+            .set((
+                outbox::lease_owner.eq(owner),
+                outbox::lease_expires_at.eq(expires),
+            ))
             .execute(connection)?;
         if leased == 1 {
-            jobs.push(OutboundJob { outbox_id, message_id, contact_id, body, attempts });
+            jobs.push(OutboundJob {
+                outbox_id,
+                message_id,
+                contact_id,
+                body,
+                attempts,
+            });
         }
     }
     Ok(jobs)
@@ -68,9 +87,14 @@ fn record(
         .find(job.outbox_id)
         .filter(outbox::lease_owner.eq(owner))
         .filter(outbox::state.eq("pending"));
-    let released = (outbox::lease_owner.eq(None::<String>), outbox::lease_expires_at.eq(None::<chrono::NaiveDateTime>));
+    let released = (
+        outbox::lease_owner.eq(None::<String>),
+        outbox::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
+    );
     let changed = match outcome {
-        SendOutcome::Sent { .. } => diesel::update(row).set((outbox::state.eq("sent"), released)).execute(connection)?,
+        SendOutcome::Sent { .. } => diesel::update(row)
+            .set((outbox::state.eq("sent"), released))
+            .execute(connection)?,
         SendOutcome::Retry { at: next, error } => diesel::update(row)
             .set((
                 outbox::attempts.eq(job.attempts + 1),
@@ -80,7 +104,12 @@ fn record(
             ))
             .execute(connection)?,
         SendOutcome::Failed { title, .. } => diesel::update(row)
-            .set((outbox::state.eq("failed"), outbox::attempts.eq(job.attempts + 1), outbox::last_error.eq(title), released))
+            .set((
+                outbox::state.eq("failed"),
+                outbox::attempts.eq(job.attempts + 1),
+                outbox::last_error.eq(title),
+                released,
+            ))
             .execute(connection)?,
     };
     if changed != 1 {
@@ -89,7 +118,9 @@ fn record(
     let message = messages::table.find(job.message_id);
     match outcome {
         SendOutcome::Sent { wa_message_id } => {
-            diesel::update(message).set(messages::wa_message_id.eq(wa_message_id)).execute(connection)?;
+            diesel::update(message)
+                .set(messages::wa_message_id.eq(wa_message_id))
+                .execute(connection)?;
             diesel::update(message.filter(messages::status_rank.lt(DeliveryStatus::Sent.rank())))
                 .set((
                     messages::status.eq(DeliveryStatus::Sent.as_str()),
@@ -123,7 +154,10 @@ impl Outbox for DieselStore {
         limit: usize,
     ) -> Result<Vec<OutboundJob>, StoreError> {
         let owner = owner.to_owned();
-        self.write(move |connection| transaction(connection, |c| claim(c, &owner, now, lease, limit))).await
+        self.write(move |connection| {
+            transaction(connection, |c| claim(c, &owner, now, lease, limit))
+        })
+        .await
     }
 
     async fn record_outcome(
@@ -134,11 +168,21 @@ impl Outbox for DieselStore {
         outcome: SendOutcome,
     ) -> Result<(), StoreError> {
         let (job, owner) = (job.clone(), owner.to_owned());
-        self.write(move |connection| transaction(connection, |c| record(c, &job, &owner, now, &outcome))).await
+        self.write(move |connection| {
+            transaction(connection, |c| record(c, &job, &owner, now, &outcome))
+        })
+        .await
     }
 
-    async fn apply_status(&self, update: &StatusUpdate, at: DateTime<Utc>) -> Result<StatusApplied, StoreError> {
+    async fn apply_status(
+        &self,
+        update: &StatusUpdate,
+        at: DateTime<Utc>,
+    ) -> Result<StatusApplied, StoreError> {
         let update = update.clone();
-        self.write(move |connection| transaction(connection, |c| crate::status::apply(c, &update, at))).await
+        self.write(move |connection| {
+            transaction(connection, |c| crate::status::apply(c, &update, at))
+        })
+        .await
     }
 }

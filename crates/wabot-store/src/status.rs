@@ -21,14 +21,21 @@ pub(crate) fn apply(
         .filter(messages::direction.eq("out"))
         .filter(messages::status_rank.lt(rank))
         .filter(messages::status_rank.lt(DeliveryStatus::Failed.rank()));
-    let status = (messages::status.eq(update.status.as_str()), messages::status_rank.eq(rank));
+    let status = (
+        messages::status.eq(update.status.as_str()),
+        messages::status_rank.eq(rank),
+    );
     let changed = match update.status {
         DeliveryStatus::Pending => 0,
-        DeliveryStatus::Sent => diesel::update(target).set((status, messages::sent_at.eq(at))).execute(connection)?,
-        DeliveryStatus::Delivered => {
-            diesel::update(target).set((status, messages::delivered_at.eq(at))).execute(connection)?
-        }
-        DeliveryStatus::Read => diesel::update(target).set((status, messages::read_at.eq(at))).execute(connection)?,
+        DeliveryStatus::Sent => diesel::update(target)
+            .set((status, messages::sent_at.eq(at)))
+            .execute(connection)?,
+        DeliveryStatus::Delivered => diesel::update(target)
+            .set((status, messages::delivered_at.eq(at)))
+            .execute(connection)?,
+        DeliveryStatus::Read => diesel::update(target)
+            .set((status, messages::read_at.eq(at)))
+            .execute(connection)?,
         DeliveryStatus::Failed => diesel::update(target)
             .set((
                 status,
@@ -46,5 +53,9 @@ pub(crate) fn apply(
         .filter(messages::direction.eq("out"))
         .count()
         .get_result::<i64>(connection)?;
-    Ok(if known > 0 { StatusApplied::Stale } else { StatusApplied::UnknownMessage })
+    Ok(if known > 0 {
+        StatusApplied::Stale
+    } else {
+        StatusApplied::UnknownMessage
+    })
 }

@@ -38,10 +38,13 @@ impl DieselStore {
 
     fn open_blocking(url: DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
         if let DatabaseUrl::Sqlite { path } = &url
-            && let Some(folder) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+            && let Some(folder) = std::path::Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(folder)
-                .map_err(|error| StoreError::Config(format!("cannot create {}: {error}", folder.display())))?;
+            std::fs::create_dir_all(folder).map_err(|error| {
+                StoreError::Config(format!("cannot create {}: {error}", folder.display()))
+            })?;
         }
         let build = |size: u32| {
             r2d2::Pool::builder()
@@ -52,8 +55,16 @@ impl DieselStore {
         };
         let writer = build(if url.is_sqlite() { 1 } else { pool_size })?;
         migrations::run_pending(&mut *writer.get().map_err(unavailable)?)?;
-        let reader = if url.is_sqlite() { build(pool_size)? } else { writer.clone() };
-        Ok(Self { url, writer, reader })
+        let reader = if url.is_sqlite() {
+            build(pool_size)?
+        } else {
+            writer.clone()
+        };
+        Ok(Self {
+            url,
+            writer,
+            reader,
+        })
     }
 
     /// The database this store uses (password masked when shown).

@@ -7,18 +7,51 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use diesel::prelude::*;
 use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
 
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A folder for this test binary's SQLite files, removed once the binary has exited.
+fn scratch() -> &'static Path {
+    static SCRATCH: OnceLock<PathBuf> = OnceLock::new();
+    SCRATCH.get_or_init(|| {
+        let dir = std::env::temp_dir().join(unique("wabot_sqlite"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let remove = format!(
+            "while kill -0 {} 2>/dev/null; do sleep 0.5; done; rm -rf {}",
+            std::process::id(),
+            dir.display()
+        );
+        watch_exit(&remove);
+        dir
+    })
+}
+
+/// Runs `script` in the background; it is meant to wait for this process to exit.
+fn watch_exit(script: &str) {
+    // The watcher outlives us on purpose, so it is never waited for.
+    #[allow(clippy::zombie_processes)]
+    Command::new("sh")
+        .args(["-c", script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start an exit watcher");
 }
 
 /// A new, empty SQLite database file.
 pub fn sqlite_url() -> String {
-    let path = std::env::temp_dir().join(format!("{}.db", unique("wabot_test")));
+    let path = scratch().join(format!("{}.db", unique("wabot_test")));
     format!("sqlite://{}", path.display())
 }
 
@@ -26,8 +59,11 @@ pub fn sqlite_url() -> String {
 pub fn postgres_url() -> String {
     let cluster = cluster();
     let name = unique("wabot_test");
-    let mut admin = PgConnection::establish(&cluster.url("postgres")).expect("connect to the test cluster");
-    admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create a test database");
+    let mut admin =
+        PgConnection::establish(&cluster.url("postgres")).expect("connect to the test cluster");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create a test database");
     cluster.url(&name)
 }
 
@@ -59,7 +95,9 @@ fn server_binaries() -> PathBuf {
         .collect();
     candidates.sort();
     if let Ok(output) = Command::new("pg_config").arg("--bindir").output() {
-        candidates.push(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()));
+        candidates.push(PathBuf::from(
+            String::from_utf8_lossy(&output.stdout).trim(),
+        ));
     }
     candidates
         .into_iter()
@@ -74,7 +112,10 @@ fn server_binaries() -> PathBuf {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
 }
 
 /// A command run as the `postgres` user when we are root (PostgreSQL refuses to run as root).
@@ -89,8 +130,16 @@ fn as_server_user(program: &Path, root: bool) -> Command {
 }
 
 fn run(mut command: Command, what: &str) {
-    let output = command.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(output.status.success(), "{what} failed: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 fn start_cluster() -> Cluster {
@@ -105,15 +154,27 @@ fn start_cluster() -> Cluster {
     }
     let data = dir.join("data");
     let mut initdb = as_server_user(&bin.join("initdb"), root);
-    initdb.arg("-D").arg(&data).args(["-A", "trust", "-U", "wabot", "-E", "UTF8", "--no-sync"]);
+    initdb
+        .arg("-D")
+        .arg(&data)
+        .args(["-A", "trust", "-U", "wabot", "-E", "UTF8", "--no-sync"]);
     run(initdb, "initdb");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let options = format!(
         "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
         dir.display()
     );
     let mut start = as_server_user(&bin.join("pg_ctl"), root);
-    start.arg("-D").arg(&data).arg("-l").arg(dir.join("server.log")).args(["-w", "-o", &options, "start"]);
+    start
+        .arg("-D")
+        .arg(&data)
+        .arg("-l")
+        .arg(dir.join("server.log"))
+        .args(["-w", "-o", &options, "start"]);
     run(start, "pg_ctl start");
     // Stop the cluster and remove its folder once this test binary has exited.
     let stop = format!(
@@ -124,13 +185,7 @@ fn start_cluster() -> Cluster {
         data = data.display(),
         dir = dir.display(),
     );
-    Command::new("sh")
-        .args(["-c", &stop])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the cluster watcher");
+    watch_exit(&stop);
     Cluster { port }
 }
 

@@ -4,109 +4,215 @@
 use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
-use wabot_app::{Conversations, Inbox, InboundPayload, StepRecord, StoreError};
+use wabot_app::{Conversations, InboundPayload, Inbox, StepRecord, StoreError};
 use wabot_engine::{DEMO_CUSTOMER, Reply};
 use wabot_store::{DieselStore, Seeded};
 
 use crate::support::{LEASE, engine, event, message_item, noon, phone, say};
 
 fn text(replies: &[Reply]) -> String {
-    replies.iter().map(Reply::to_plain_text).collect::<Vec<_>>().join("\n---\n")
+    replies
+        .iter()
+        .map(Reply::to_plain_text)
+        .collect::<Vec<_>>()
+        .join("\n---\n")
 }
 
-crate::both_backends!(the_demo_customer_walks_the_tree_on_real_data, |url| async move {
-    let store = DieselStore::open(&url, 4).await.unwrap();
-    assert_eq!(store.seed_demo(noon()).await.unwrap(), Seeded::Written);
-    assert_eq!(store.seed_demo(noon()).await.unwrap(), Seeded::AlreadyThere);
-    let engine = engine();
-    let at = noon();
-    let main = say(&store, &engine, DEMO_CUSTOMER, "w1", "hi", at).await;
-    assert!(text(&main).contains("Main Menu"));
-    say(&store, &engine, DEMO_CUSTOMER, "w2", "1", at).await;
-    let recent = say(&store, &engine, DEMO_CUSTOMER, "w3", "1", at).await;
-    let recent = text(&recent);
-    assert!(recent.contains("ORD-003") && recent.contains("ORD-001") && recent.contains("ORD-002"), "{recent}");
-    say(&store, &engine, DEMO_CUSTOMER, "w4", "2", at).await;
-    let tracked = text(&say(&store, &engine, DEMO_CUSTOMER, "w5", "ord 1", at).await);
-    assert!(tracked.contains("In transit") && tracked.contains("Left the regional depot"), "{tracked}");
-    // Report a defect: the ticket is created in the same transaction as the step.
-    for (id, input) in [("w6", "0"), ("w7", "2"), ("w8", "1"), ("w9", "skip"), ("w10", "The chair's wheel broke off."), ("w11", "skip")] {
-        say(&store, &engine, DEMO_CUSTOMER, id, input, at).await;
+crate::both_backends!(
+    the_demo_customer_walks_the_tree_on_real_data,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        assert_eq!(store.seed_demo(noon()).await.unwrap(), Seeded::Written);
+        assert_eq!(store.seed_demo(noon()).await.unwrap(), Seeded::AlreadyThere);
+        let engine = engine();
+        let at = noon();
+        let main = say(&store, &engine, DEMO_CUSTOMER, "w1", "hi", at).await;
+        assert!(text(&main).contains("Main Menu"));
+        say(&store, &engine, DEMO_CUSTOMER, "w2", "1", at).await;
+        let recent = say(&store, &engine, DEMO_CUSTOMER, "w3", "1", at).await;
+        let recent = text(&recent);
+        assert!(
+            recent.contains("ORD-003") && recent.contains("ORD-001") && recent.contains("ORD-002"),
+            "{recent}"
+        );
+        say(&store, &engine, DEMO_CUSTOMER, "w4", "2", at).await;
+        let tracked = text(&say(&store, &engine, DEMO_CUSTOMER, "w5", "ord 1", at).await);
+        assert!(
+            tracked.contains("In transit") && tracked.contains("Left the regional depot"),
+            "{tracked}"
+        );
+        // Report a defect: the ticket is created in the same transaction as the step.
+        for (id, input) in [
+            ("w6", "0"),
+            ("w7", "2"),
+            ("w8", "1"),
+            ("w9", "skip"),
+            ("w10", "The chair's wheel broke off."),
+            ("w11", "skip"),
+        ] {
+            say(&store, &engine, DEMO_CUSTOMER, id, input, at).await;
+        }
+        let created = text(&say(&store, &engine, DEMO_CUSTOMER, "w12", "yes", at).await);
+        assert!(created.contains("registered as *DEF-002*"), "{created}");
+        let history = text(&say(&store, &engine, DEMO_CUSTOMER, "w13", "2", at).await);
+        assert!(
+            history.contains("DEF-002") && history.contains("DEF-001"),
+            "{history}"
+        );
+        // The schedule for today comes from the database too.
+        say(&store, &engine, DEMO_CUSTOMER, "w14", "menu", at).await;
+        say(&store, &engine, DEMO_CUSTOMER, "w15", "3", at).await;
+        let today = text(&say(&store, &engine, DEMO_CUSTOMER, "w16", "1", at).await);
+        assert!(
+            today.contains("Repair visit") && today.contains("Confirmed"),
+            "{today}"
+        );
     }
-    let created = text(&say(&store, &engine, DEMO_CUSTOMER, "w12", "yes", at).await);
-    assert!(created.contains("registered as *DEF-002*"), "{created}");
-    let history = text(&say(&store, &engine, DEMO_CUSTOMER, "w13", "2", at).await);
-    assert!(history.contains("DEF-002") && history.contains("DEF-001"), "{history}");
-    // The schedule for today comes from the database too.
-    say(&store, &engine, DEMO_CUSTOMER, "w14", "menu", at).await;
-    say(&store, &engine, DEMO_CUSTOMER, "w15", "3", at).await;
-    let today = text(&say(&store, &engine, DEMO_CUSTOMER, "w16", "1", at).await);
-    assert!(today.contains("Repair visit") && today.contains("Confirmed"), "{today}");
-});
+);
 
-crate::both_backends!(a_stranger_cannot_read_the_demo_customers_records, |url| async move {
-    let store = DieselStore::open(&url, 4).await.unwrap();
-    store.seed_demo(noon()).await.unwrap();
-    let engine = engine();
-    for (id, input) in [("s1", "hi"), ("s2", "1"), ("s3", "2")] {
-        say(&store, &engine, "15559990000", id, input, noon()).await;
+crate::both_backends!(
+    a_stranger_cannot_read_the_demo_customers_records,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        store.seed_demo(noon()).await.unwrap();
+        let engine = engine();
+        for (id, input) in [("s1", "hi"), ("s2", "1"), ("s3", "2")] {
+            say(&store, &engine, "15559990000", id, input, noon()).await;
+        }
+        let order = text(&say(&store, &engine, "15559990000", "s4", "ORD-001", noon()).await);
+        assert!(order.contains("couldn't find order *ORD-001*"), "{order}");
+        for (id, input) in [("s5", "0"), ("s6", "2"), ("s7", "3")] {
+            say(&store, &engine, "15559990000", id, input, noon()).await;
+        }
+        let ticket = text(&say(&store, &engine, "15559990000", "s8", "DEF-001", noon()).await);
+        assert!(
+            ticket.contains("couldn't find ticket *DEF-001*"),
+            "{ticket}"
+        );
+        say(&store, &engine, "15559990000", "s9", "0", noon()).await;
+        say(&store, &engine, "15559990000", "s10", "2", noon()).await;
+        let recent = text(&say(&store, &engine, "15559990000", "s11", "2", noon()).await);
+        assert!(recent.contains("not reported any defects"), "{recent}");
     }
-    let order = text(&say(&store, &engine, "15559990000", "s4", "ORD-001", noon()).await);
-    assert!(order.contains("couldn't find order *ORD-001*"), "{order}");
-    for (id, input) in [("s5", "0"), ("s6", "2"), ("s7", "3")] {
-        say(&store, &engine, "15559990000", id, input, noon()).await;
-    }
-    let ticket = text(&say(&store, &engine, "15559990000", "s8", "DEF-001", noon()).await);
-    assert!(ticket.contains("couldn't find ticket *DEF-001*"), "{ticket}");
-    say(&store, &engine, "15559990000", "s9", "0", noon()).await;
-    say(&store, &engine, "15559990000", "s10", "2", noon()).await;
-    let recent = text(&say(&store, &engine, "15559990000", "s11", "2", noon()).await);
-    assert!(recent.contains("not reported any defects"), "{recent}");
-});
+);
 
-crate::both_backends!(a_failed_step_writes_nothing_and_the_item_stays_pending, |url| async move {
-    let store = DieselStore::open(&url, 4).await.unwrap();
-    store.ingest(event(vec![message_item(phone("444"), "m1", "hi", noon())], noon())).await.unwrap();
-    let claimed = store.claim_conversation("w", noon(), LEASE, 10).await.unwrap().unwrap();
-    let item = claimed.items[0].id;
-    let failed = store
-        .step(claimed.contact_id, "w", item, noon(), |_, _| Err(StoreError::Database("boom".into())))
-        .await;
-    assert!(failed.is_err());
-    assert_eq!(store.session(claimed.contact_id).await.unwrap(), None);
-    // The lease is still ours and the item still pending: the same step can be taken again.
-    let engine = engine();
-    let record = store
-        .step(claimed.contact_id, "w", item, noon(), move |state, data| {
-            let InboundPayload::Message(_) = &claimed.items[0].payload else { unreachable!() };
-            let step = engine.step(noon(), &state, &wabot_engine::Input::text("hi"), data)?;
-            Ok(StepRecord { state: step.state, replies: crate::support::drafts(&step.replies), events: step.events })
-        })
-        .await
-        .unwrap();
-    assert_eq!(record.state.version, 1);
-    // Done items are not stepped twice.
-    let again = store.step(record_contact(&store).await, "w", item, noon(), |state, _| Ok(StepRecord { state, replies: vec![], events: vec![] })).await;
-    assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
-});
+crate::both_backends!(
+    a_failed_step_writes_nothing_and_the_item_stays_pending,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        store
+            .ingest(event(
+                vec![message_item(phone("444"), "m1", "hi", noon())],
+                noon(),
+            ))
+            .await
+            .unwrap();
+        let claimed = store
+            .claim_conversation("w", noon(), LEASE, 10)
+            .await
+            .unwrap()
+            .unwrap();
+        let item = claimed.items[0].id;
+        let failed = store
+            .step(claimed.contact_id, "w", item, noon(), |_, _| {
+                Err(StoreError::Database("boom".into()))
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(store.session(claimed.contact_id).await.unwrap(), None);
+        // The lease is still ours and the item still pending: the same step can be taken again.
+        let engine = engine();
+        let record = store
+            .step(claimed.contact_id, "w", item, noon(), move |state, data| {
+                let InboundPayload::Message(_) = &claimed.items[0].payload else {
+                    unreachable!()
+                };
+                let step = engine.step(noon(), &state, &wabot_engine::Input::text("hi"), data)?;
+                Ok(StepRecord {
+                    state: step.state,
+                    replies: crate::support::drafts(&step.replies),
+                    events: step.events,
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(record.state.version, 1);
+        // Done items are not stepped twice.
+        let again = store
+            .step(
+                record_contact(&store).await,
+                "w",
+                item,
+                noon(),
+                |state, _| {
+                    Ok(StepRecord {
+                        state,
+                        replies: vec![],
+                        events: vec![],
+                    })
+                },
+            )
+            .await;
+        assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
+    }
+);
 
 async fn record_contact(store: &DieselStore) -> i64 {
     use wabot_app::{Contacts, Page};
-    store.list_contacts(Page { limit: 1, after: None }).await.unwrap()[0].id
+    store
+        .list_contacts(Page {
+            limit: 1,
+            after: None,
+        })
+        .await
+        .unwrap()[0]
+        .id
 }
 
 crate::both_backends!(a_step_without_the_lease_is_refused, |url| async move {
     let store = DieselStore::open(&url, 4).await.unwrap();
-    store.ingest(event(vec![message_item(phone("555"), "m1", "hi", noon())], noon())).await.unwrap();
-    let claimed = store.claim_conversation("w1", noon(), LEASE, 10).await.unwrap().unwrap();
+    store
+        .ingest(event(
+            vec![message_item(phone("555"), "m1", "hi", noon())],
+            noon(),
+        ))
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_conversation("w1", noon(), LEASE, 10)
+        .await
+        .unwrap()
+        .unwrap();
     let result = store
-        .step(claimed.contact_id, "w2", claimed.items[0].id, noon(), |state, _| Ok(StepRecord { state, replies: vec![], events: vec![] }))
+        .step(
+            claimed.contact_id,
+            "w2",
+            claimed.items[0].id,
+            noon(),
+            |state, _| {
+                Ok(StepRecord {
+                    state,
+                    replies: vec![],
+                    events: vec![],
+                })
+            },
+        )
         .await;
     assert!(matches!(result, Err(StoreError::LeaseLost)), "{result:?}");
     // While w1's lease lives, nobody else gets the conversation; after it expires, someone does.
-    assert!(store.claim_conversation("w2", noon(), LEASE, 10).await.unwrap().is_none());
+    assert!(
+        store
+            .claim_conversation("w2", noon(), LEASE, 10)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let later = noon() + chrono::TimeDelta::seconds(31);
-    let taken = store.claim_conversation("w2", later, LEASE, 10).await.unwrap().unwrap();
+    let taken = store
+        .claim_conversation("w2", later, LEASE, 10)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(taken.contact_id, claimed.contact_id);
 });
 
@@ -114,28 +220,62 @@ crate::both_backends!(a_stale_session_write_is_refused, |url| async move {
     let store = DieselStore::open(&url, 4).await.unwrap();
     let engine = engine();
     say(&store, &engine, "666", "m1", "hi", noon()).await;
-    store.ingest(event(vec![message_item(phone("666"), "m2", "1", noon())], noon())).await.unwrap();
-    let claimed = store.claim_conversation("w", noon(), LEASE, 10).await.unwrap().unwrap();
+    store
+        .ingest(event(
+            vec![message_item(phone("666"), "m2", "1", noon())],
+            noon(),
+        ))
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_conversation("w", noon(), LEASE, 10)
+        .await
+        .unwrap()
+        .unwrap();
     let contact = claimed.contact_id;
     let is_postgres = url.starts_with("postgres");
     let other_writer = url.clone();
     let result = store
-        .step(contact, "w", claimed.items[0].id, noon(), move |mut state, _| {
-            // Another instance saves this conversation after we loaded it.
-            use r2d2::ManageConnection;
-            let mut other = wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(&other_writer).unwrap()).connect().unwrap();
-            other.batch_execute(&format!("UPDATE sessions SET version = 99 WHERE contact_id = {contact}")).unwrap();
-            state.version += 1;
-            Ok(StepRecord { state, replies: vec![], events: vec![] })
-        })
+        .step(
+            contact,
+            "w",
+            claimed.items[0].id,
+            noon(),
+            move |mut state, _| {
+                // Another instance saves this conversation after we loaded it.
+                use r2d2::ManageConnection;
+                let mut other = wabot_store::Manager::new(
+                    wabot_store::DatabaseUrl::parse(&other_writer).unwrap(),
+                )
+                .connect()
+                .unwrap();
+                other
+                    .batch_execute(&format!(
+                        "UPDATE sessions SET version = 99 WHERE contact_id = {contact}"
+                    ))
+                    .unwrap();
+                state.version += 1;
+                Ok(StepRecord {
+                    state,
+                    replies: vec![],
+                    events: vec![],
+                })
+            },
+        )
         .await;
     match result {
         Err(StoreError::StaleSession { expected: 1 }) => {}
         // SQLite refuses the write of a transaction whose snapshot is out of date before our check runs.
-        Err(StoreError::Database(message)) if !is_postgres => assert!(message.contains("locked") || message.contains("busy"), "{message}"),
+        Err(StoreError::Database(message)) if !is_postgres => assert!(
+            message.contains("locked") || message.contains("busy"),
+            "{message}"
+        ),
         other => panic!("a stale write was not refused: {other:?}"),
     }
     let saved = store.session(contact).await.unwrap().unwrap();
-    assert_eq!(saved.version, 1, "the other writer's state is kept (its JSON still says version 1)");
+    assert_eq!(
+        saved.version, 1,
+        "the other writer's state is kept (its JSON still says version 1)"
+    );
     let _ = Arc::strong_count(&engine);
 });

@@ -6,66 +6,151 @@ use wabot_store::DieselStore;
 
 use crate::support::{event, message_item, noon, phone, status_item};
 
-crate::both_backends!(the_same_webhook_five_times_gives_one_set_of_items, |url| async move {
-    let store = DieselStore::open(&url, 4).await.unwrap();
-    let items = vec![
-        message_item(phone("111"), "wamid.A", "hi", noon()),
-        message_item(phone("111"), "wamid.B", "1", noon()),
-        message_item(phone("222"), "wamid.C", "hello", noon()),
-    ];
-    let first = store.ingest(event(items.clone(), noon())).await.unwrap();
-    assert_eq!((first.new_items, first.duplicates), (3, 0));
-    for _ in 0..4 {
-        let again = store.ingest(event(items.clone(), noon())).await.unwrap();
-        assert_eq!((again.new_items, again.duplicates), (0, 3));
-    }
-    let contacts = store.list_contacts(Page { limit: 10, after: None }).await.unwrap();
-    assert_eq!(contacts.len(), 2);
-    let history = store.history(contacts[0].id, Page { limit: 10, after: None }).await.unwrap();
-    assert_eq!(history.len(), 2, "one inbound message row per message id");
-    // Every delivery of the event itself is kept (5 raw events), each with its items counted once.
-    let url2 = url.clone();
-    let events: i64 = tokio::task::spawn_blocking(move || {
-        use r2d2::ManageConnection;
-        let mut c = wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(&url2).unwrap()).connect().unwrap();
-        wabot_store::schema::webhook_events::table.count().get_result(&mut c).unwrap()
-    })
-    .await
-    .unwrap();
-    assert_eq!(events, 5);
-});
-
-crate::both_backends!(a_contact_known_first_by_user_id_then_by_phone_is_one_contact, |url| async move {
-    let store = DieselStore::open(&url, 2).await.unwrap();
-    let bsuid = ContactIds { wa_id: None, user_id: Some("US.1".into()) };
-    let both = ContactIds { wa_id: Some("333".into()), user_id: Some("US.1".into()) };
-    store.ingest(event(vec![message_item(bsuid, "wamid.1", "hi", noon())], noon())).await.unwrap();
-    store.ingest(event(vec![message_item(both, "wamid.2", "hi", noon())], noon())).await.unwrap();
-    store.ingest(event(vec![message_item(phone("333"), "wamid.3", "hi", noon())], noon())).await.unwrap();
-    let contacts = store.list_contacts(Page { limit: 10, after: None }).await.unwrap();
-    assert_eq!(contacts.len(), 1, "{contacts:?}");
-    assert_eq!(contacts[0].ids, ContactIds { wa_id: Some("333".into()), user_id: Some("US.1".into()) });
-    assert_eq!(contacts[0].profile_name.as_deref(), Some("Ana"));
-    assert_eq!(contacts[0].last_inbound_at, Some(noon()));
-});
-
-crate::both_backends!(a_status_for_an_unknown_message_stays_pending, |url| async move {
-    let store = DieselStore::open(&url, 2).await.unwrap();
-    let receipt = store
-        .ingest(event(vec![status_item(phone("111"), "wamid.OUT", DeliveryStatus::Delivered, noon())], noon()))
+crate::both_backends!(
+    the_same_webhook_five_times_gives_one_set_of_items,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let items = vec![
+            message_item(phone("111"), "wamid.A", "hi", noon()),
+            message_item(phone("111"), "wamid.B", "1", noon()),
+            message_item(phone("222"), "wamid.C", "hello", noon()),
+        ];
+        let first = store.ingest(event(items.clone(), noon())).await.unwrap();
+        assert_eq!((first.new_items, first.duplicates), (3, 0));
+        for _ in 0..4 {
+            let again = store.ingest(event(items.clone(), noon())).await.unwrap();
+            assert_eq!((again.new_items, again.duplicates), (0, 3));
+        }
+        let contacts = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(contacts.len(), 2);
+        let history = store
+            .history(
+                contacts[0].id,
+                Page {
+                    limit: 10,
+                    after: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 2, "one inbound message row per message id");
+        // Every delivery of the event itself is kept (5 raw events), each with its items counted once.
+        let url2 = url.clone();
+        let events: i64 = tokio::task::spawn_blocking(move || {
+            use r2d2::ManageConnection;
+            let mut c = wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(&url2).unwrap())
+                .connect()
+                .unwrap();
+            wabot_store::schema::webhook_events::table
+                .count()
+                .get_result(&mut c)
+                .unwrap()
+        })
         .await
         .unwrap();
-    assert_eq!(receipt.new_items, 1);
-    let url2 = url.clone();
-    let pending: i64 = tokio::task::spawn_blocking(move || {
-        use r2d2::ManageConnection;
-        use wabot_store::schema::inbound_items;
-        let mut c = wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(&url2).unwrap()).connect().unwrap();
-        inbound_items::table.filter(inbound_items::state.eq("pending")).count().get_result(&mut c).unwrap()
-    })
-    .await
-    .unwrap();
-    assert_eq!(pending, 1);
-    // A status item is never handed to the conversation workers.
-    assert!(store.claim_conversation("w", noon(), crate::support::LEASE, 10).await.unwrap().is_none());
-});
+        assert_eq!(events, 5);
+    }
+);
+
+crate::both_backends!(
+    a_contact_known_first_by_user_id_then_by_phone_is_one_contact,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        let bsuid = ContactIds {
+            wa_id: None,
+            user_id: Some("US.1".into()),
+        };
+        let both = ContactIds {
+            wa_id: Some("333".into()),
+            user_id: Some("US.1".into()),
+        };
+        store
+            .ingest(event(
+                vec![message_item(bsuid, "wamid.1", "hi", noon())],
+                noon(),
+            ))
+            .await
+            .unwrap();
+        store
+            .ingest(event(
+                vec![message_item(both, "wamid.2", "hi", noon())],
+                noon(),
+            ))
+            .await
+            .unwrap();
+        store
+            .ingest(event(
+                vec![message_item(phone("333"), "wamid.3", "hi", noon())],
+                noon(),
+            ))
+            .await
+            .unwrap();
+        let contacts = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(contacts.len(), 1, "{contacts:?}");
+        assert_eq!(
+            contacts[0].ids,
+            ContactIds {
+                wa_id: Some("333".into()),
+                user_id: Some("US.1".into())
+            }
+        );
+        assert_eq!(contacts[0].profile_name.as_deref(), Some("Ana"));
+        assert_eq!(contacts[0].last_inbound_at, Some(noon()));
+    }
+);
+
+crate::both_backends!(
+    a_status_for_an_unknown_message_stays_pending,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        let receipt = store
+            .ingest(event(
+                vec![status_item(
+                    phone("111"),
+                    "wamid.OUT",
+                    DeliveryStatus::Delivered,
+                    noon(),
+                )],
+                noon(),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(receipt.new_items, 1);
+        let url2 = url.clone();
+        let pending: i64 = tokio::task::spawn_blocking(move || {
+            use r2d2::ManageConnection;
+            use wabot_store::schema::inbound_items;
+            let mut c = wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(&url2).unwrap())
+                .connect()
+                .unwrap();
+            inbound_items::table
+                .filter(inbound_items::state.eq("pending"))
+                .count()
+                .get_result(&mut c)
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(pending, 1);
+        // A status item is never handed to the conversation workers.
+        assert!(
+            store
+                .claim_conversation("w", noon(), crate::support::LEASE, 10)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+);

@@ -1,44 +1,161 @@
 //! Migrations: both folders list the same versions; up, down, up works on both backends; every table
 //! loads through `schema.rs` (which catches drift between the SQL and the schema).
 
-use diesel::prelude::*;
 use diesel::migration::MigrationSource;
-use wabot_store::{AnyConnection, DieselStore, Manager, DatabaseUrl, migrations, schema};
+use diesel::prelude::*;
+use wabot_store::{AnyConnection, DatabaseUrl, DieselStore, Manager, migrations, schema};
 
 #[test]
 fn both_backends_have_the_same_migration_versions() {
     let names = |source: &dyn MigrationSource<diesel::sqlite::Sqlite>| -> Vec<String> {
-        source.migrations().unwrap().iter().map(|m| m.name().to_string()).collect()
+        source
+            .migrations()
+            .unwrap()
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect()
     };
     let sqlite = names(&migrations::SQLITE);
-    let postgres: Vec<String> = MigrationSource::<diesel::pg::Pg>::migrations(&migrations::POSTGRES)
-        .unwrap()
-        .iter()
-        .map(|m| m.name().to_string())
-        .collect();
+    let postgres: Vec<String> =
+        MigrationSource::<diesel::pg::Pg>::migrations(&migrations::POSTGRES)
+            .unwrap()
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect();
     assert!(sqlite.len() >= 2);
     assert_eq!(sqlite, postgres);
 }
 
 fn connect(url: &str) -> AnyConnection {
     use r2d2::ManageConnection;
-    Manager::new(DatabaseUrl::parse(url).unwrap()).connect().unwrap()
+    Manager::new(DatabaseUrl::parse(url).unwrap())
+        .connect()
+        .unwrap()
 }
 
 fn load_every_table(connection: &mut AnyConnection) {
-    schema::contacts::table.select(schema::contacts::all_columns).load::<(i64, Option<String>, Option<String>, Option<String>, chrono::NaiveDateTime, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<String>, Option<chrono::NaiveDateTime>)>(connection).unwrap();
-    schema::webhook_events::table.count().get_result::<i64>(connection).unwrap();
-    schema::webhook_events::table.select(schema::webhook_events::all_columns).load::<(i64, chrono::NaiveDateTime, String, i32, Option<chrono::NaiveDateTime>, Option<String>)>(connection).unwrap();
-    schema::inbound_items::table.select(schema::inbound_items::all_columns).load::<(i64, i64, String, String, i64, chrono::NaiveDateTime, String, String, Option<chrono::NaiveDateTime>)>(connection).unwrap();
-    schema::sessions::table.select(schema::sessions::all_columns).load::<(i64, String, i64, chrono::NaiveDateTime)>(connection).unwrap();
-    schema::messages::table.select((schema::messages::id, schema::messages::status_rank, schema::messages::error_code, schema::messages::read_at)).load::<(i64, i32, Option<i64>, Option<chrono::NaiveDateTime>)>(connection).unwrap();
-    schema::outbox::table.select(schema::outbox::all_columns).load::<(i64, i64, i64, String, String, i32, chrono::NaiveDateTime, Option<String>, Option<chrono::NaiveDateTime>, Option<String>)>(connection).unwrap();
-    schema::menu_events::table.select(schema::menu_events::all_columns).load::<(i64, i64, String, Option<String>, chrono::NaiveDateTime)>(connection).unwrap();
-    schema::orders::table.select(schema::orders::all_columns).load::<(i64, String, String, String, String, String, Option<String>, Option<String>)>(connection).unwrap();
-    schema::defect_tickets::table.select(schema::defect_tickets::all_columns).load::<(i64, String, String, Option<String>, String, Option<String>, String, chrono::NaiveDateTime)>(connection).unwrap();
-    schema::defect_ticket_history::table.select(schema::defect_ticket_history::all_columns).load::<(i64, i64, String, chrono::NaiveDateTime, Option<String>)>(connection).unwrap();
-    schema::schedule_entries::table.select(schema::schedule_entries::all_columns).load::<(i64, String, String, String, String, String, String, Option<String>)>(connection).unwrap();
-    schema::feedback::table.select(schema::feedback::all_columns).load::<(i64, String, String, chrono::NaiveDateTime)>(connection).unwrap();
+    schema::contacts::table
+        .select(schema::contacts::all_columns)
+        .load::<(
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            chrono::NaiveDateTime,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+            Option<String>,
+            Option<chrono::NaiveDateTime>,
+        )>(connection)
+        .unwrap();
+    schema::webhook_events::table
+        .count()
+        .get_result::<i64>(connection)
+        .unwrap();
+    schema::webhook_events::table
+        .select(schema::webhook_events::all_columns)
+        .load::<(
+            i64,
+            chrono::NaiveDateTime,
+            String,
+            i32,
+            Option<chrono::NaiveDateTime>,
+            Option<String>,
+        )>(connection)
+        .unwrap();
+    schema::inbound_items::table
+        .select(schema::inbound_items::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            String,
+            i64,
+            chrono::NaiveDateTime,
+            String,
+            String,
+            Option<chrono::NaiveDateTime>,
+        )>(connection)
+        .unwrap();
+    schema::sessions::table
+        .select(schema::sessions::all_columns)
+        .load::<(i64, String, i64, chrono::NaiveDateTime)>(connection)
+        .unwrap();
+    schema::messages::table
+        .select((
+            schema::messages::id,
+            schema::messages::status_rank,
+            schema::messages::error_code,
+            schema::messages::read_at,
+        ))
+        .load::<(i64, i32, Option<i64>, Option<chrono::NaiveDateTime>)>(connection)
+        .unwrap();
+    schema::outbox::table
+        .select(schema::outbox::all_columns)
+        .load::<(
+            i64,
+            i64,
+            i64,
+            String,
+            String,
+            i32,
+            chrono::NaiveDateTime,
+            Option<String>,
+            Option<chrono::NaiveDateTime>,
+            Option<String>,
+        )>(connection)
+        .unwrap();
+    schema::menu_events::table
+        .select(schema::menu_events::all_columns)
+        .load::<(i64, i64, String, Option<String>, chrono::NaiveDateTime)>(connection)
+        .unwrap();
+    schema::orders::table
+        .select(schema::orders::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        )>(connection)
+        .unwrap();
+    schema::defect_tickets::table
+        .select(schema::defect_tickets::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            String,
+            chrono::NaiveDateTime,
+        )>(connection)
+        .unwrap();
+    schema::defect_ticket_history::table
+        .select(schema::defect_ticket_history::all_columns)
+        .load::<(i64, i64, String, chrono::NaiveDateTime, Option<String>)>(connection)
+        .unwrap();
+    schema::schedule_entries::table
+        .select(schema::schedule_entries::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+        )>(connection)
+        .unwrap();
+    schema::feedback::table
+        .select(schema::feedback::all_columns)
+        .load::<(i64, String, String, chrono::NaiveDateTime)>(connection)
+        .unwrap();
 }
 
 crate::both_backends!(up_down_up_and_every_table_loads, |url| async move {
@@ -49,7 +166,13 @@ crate::both_backends!(up_down_up_and_every_table_loads, |url| async move {
         load_every_table(&mut connection);
         let reverted = migrations::revert_all(&mut connection).unwrap();
         assert!(reverted.len() >= 2, "{reverted:?}");
-        assert!(schema::contacts::table.count().get_result::<i64>(&mut connection).is_err(), "tables remain after down");
+        assert!(
+            schema::contacts::table
+                .count()
+                .get_result::<i64>(&mut connection)
+                .is_err(),
+            "tables remain after down"
+        );
         let applied = migrations::run_pending(&mut connection).unwrap();
         assert_eq!(applied.len(), reverted.len());
         load_every_table(&mut connection);
@@ -60,7 +183,14 @@ crate::both_backends!(up_down_up_and_every_table_loads, |url| async move {
 
 #[tokio::test]
 async fn an_unknown_scheme_is_refused_and_creates_no_file() {
-    let error = DieselStore::open("postgress://localhost/wabot", 1).await.unwrap_err();
-    assert!(error.to_string().contains("unsupported database URL scheme `postgress`"), "{error}");
+    let error = DieselStore::open("postgress://localhost/wabot", 1)
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("unsupported database URL scheme `postgress`"),
+        "{error}"
+    );
     assert!(!std::path::Path::new("postgress:").exists());
 }

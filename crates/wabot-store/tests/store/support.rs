@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use wabot_app::{
-    ContactIds, Conversations, DeliveryStatus, Inbox, InboundMessage, InboundPayload, NewInboundItem,
-    NewWebhookEvent, OutboundDraft, StatusUpdate, StepRecord,
+    ContactIds, Conversations, DeliveryStatus, InboundMessage, InboundPayload, Inbox,
+    NewInboundItem, NewWebhookEvent, OutboundDraft, StatusUpdate, StepRecord,
 };
 use wabot_engine::{DEFAULT_MENU_TOML, Engine, Input, Menu, Reply};
 use wabot_store::DieselStore;
@@ -18,10 +18,18 @@ pub fn noon() -> DateTime<Utc> {
 }
 
 pub fn phone(wa_id: &str) -> ContactIds {
-    ContactIds { wa_id: Some(wa_id.to_owned()), user_id: None }
+    ContactIds {
+        wa_id: Some(wa_id.to_owned()),
+        user_id: None,
+    }
 }
 
-pub fn message_item(contact: ContactIds, message_id: &str, text: &str, at: DateTime<Utc>) -> NewInboundItem {
+pub fn message_item(
+    contact: ContactIds,
+    message_id: &str,
+    text: &str,
+    at: DateTime<Utc>,
+) -> NewInboundItem {
     NewInboundItem {
         dedupe_key: message_id.to_owned(),
         contact,
@@ -35,7 +43,12 @@ pub fn message_item(contact: ContactIds, message_id: &str, text: &str, at: DateT
     }
 }
 
-pub fn status_item(contact: ContactIds, message_id: &str, status: DeliveryStatus, at: DateTime<Utc>) -> NewInboundItem {
+pub fn status_item(
+    contact: ContactIds,
+    message_id: &str,
+    status: DeliveryStatus,
+    at: DateTime<Utc>,
+) -> NewInboundItem {
     NewInboundItem {
         dedupe_key: format!("{message_id}:{}", status.as_str()),
         contact,
@@ -51,7 +64,11 @@ pub fn status_item(contact: ContactIds, message_id: &str, status: DeliveryStatus
 }
 
 pub fn event(items: Vec<NewInboundItem>, at: DateTime<Utc>) -> NewWebhookEvent {
-    NewWebhookEvent { received_at: at, body: r#"{"object":"whatsapp_business_account"}"#.to_owned(), items }
+    NewWebhookEvent {
+        received_at: at,
+        body: r#"{"object":"whatsapp_business_account"}"#.to_owned(),
+        items,
+    }
 }
 
 pub fn engine() -> Arc<Engine> {
@@ -62,28 +79,67 @@ pub fn engine() -> Arc<Engine> {
 pub fn drafts(replies: &[Reply]) -> Vec<OutboundDraft> {
     replies
         .iter()
-        .map(|reply| OutboundDraft { kind: "text".to_owned(), body: serde_json::to_string(reply).unwrap() })
+        .map(|reply| OutboundDraft {
+            kind: "text".to_owned(),
+            body: serde_json::to_string(reply).unwrap(),
+        })
         .collect()
 }
 
 /// Sends `text` from `wa_id`, then claims that conversation and takes every pending step through the
 /// engine. Returns the replies of the last step.
-pub async fn say(store: &DieselStore, engine: &Arc<Engine>, wa_id: &str, message_id: &str, text: &str, at: DateTime<Utc>) -> Vec<Reply> {
-    store.ingest(event(vec![message_item(phone(wa_id), message_id, text, at)], at)).await.unwrap();
-    let claimed = store.claim_conversation("worker", at, LEASE, 10).await.unwrap().expect("a conversation to claim");
+pub async fn say(
+    store: &DieselStore,
+    engine: &Arc<Engine>,
+    wa_id: &str,
+    message_id: &str,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Vec<Reply> {
+    store
+        .ingest(event(
+            vec![message_item(phone(wa_id), message_id, text, at)],
+            at,
+        ))
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_conversation("worker", at, LEASE, 10)
+        .await
+        .unwrap()
+        .expect("a conversation to claim");
     let mut replies = Vec::new();
     for item in claimed.items {
-        let InboundPayload::Message(message) = item.payload else { panic!("a message") };
+        let InboundPayload::Message(message) = item.payload else {
+            panic!("a message")
+        };
         let engine = Arc::clone(engine);
         let record = store
-            .step(claimed.contact_id, "worker", item.id, at, move |state, data| {
-                let step = engine.step(at, &state, &message.input, data)?;
-                Ok(StepRecord { state: step.state, replies: drafts(&step.replies), events: step.events })
-            })
+            .step(
+                claimed.contact_id,
+                "worker",
+                item.id,
+                at,
+                move |state, data| {
+                    let step = engine.step(at, &state, &message.input, data)?;
+                    Ok(StepRecord {
+                        state: step.state,
+                        replies: drafts(&step.replies),
+                        events: step.events,
+                    })
+                },
+            )
             .await
             .unwrap();
-        replies = record.replies.iter().map(|d| serde_json::from_str(&d.body).unwrap()).collect();
+        replies = record
+            .replies
+            .iter()
+            .map(|d| serde_json::from_str(&d.body).unwrap())
+            .collect();
     }
-    store.release_conversation(claimed.contact_id, "worker").await.unwrap();
+    store
+        .release_conversation(claimed.contact_id, "worker")
+        .await
+        .unwrap();
     replies
 }
