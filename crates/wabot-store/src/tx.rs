@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use wabot_app::StoreError;
 
 use crate::connection::AnyConnection;
@@ -24,12 +25,39 @@ impl From<StoreError> for TxError {
     }
 }
 
-/// Runs `work` in one transaction: all of it commits, or none of it.
+/// Runs `work` in one transaction: all of it commits, or none of it. On SQLite the transaction is
+/// `BEGIN IMMEDIATE`: it takes the write lock up front (waiting up to the busy timeout), so a
+/// transaction that reads and then writes never fails halfway because another connection wrote.
 pub(crate) fn transaction<T>(
     connection: &mut AnyConnection,
     work: impl FnOnce(&mut AnyConnection) -> Result<T, TxError>,
 ) -> Result<T, StoreError> {
-    connection.transaction(work).map_err(|TxError(error)| error)
+    match connection {
+        AnyConnection::Pg(_) => connection.transaction(work).map_err(|TxError(error)| error),
+        AnyConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+                .map_err(database)?;
+            let result = work(connection);
+            let AnyConnection::Sqlite(sqlite) = connection else {
+                return Err(StoreError::Database(
+                    "the connection changed backend".into(),
+                ));
+            };
+            match result {
+                Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite) {
+                    Ok(()) => Ok(value),
+                    Err(error) => {
+                        let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                        Err(database(error))
+                    }
+                },
+                Err(TxError(error)) => {
+                    AnsiTransactionManager::rollback_transaction(sqlite).map_err(database)?;
+                    Err(error)
+                }
+            }
+        }
+    }
 }
 
 /// UTC as stored (timestamps without zone, always UTC).

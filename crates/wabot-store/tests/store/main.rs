@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backends;
+mod concurrency;
 mod conversations;
 mod ingest;
 mod migrations;
+mod outbox;
 mod support;

@@ -1,0 +1,249 @@
+//! The outbox: one message in flight per recipient, in order; outcomes; statuses only move forward.
+
+use chrono::TimeDelta;
+use wabot_app::{
+    Contacts, DeliveryStatus, Inbox, Outbox, Page, SendOutcome, StatusApplied, StatusUpdate,
+};
+use wabot_store::DieselStore;
+
+use crate::support::{LEASE, engine, event, noon, phone, say, status_item};
+
+/// Two contacts with a menu reply each, and a second reply queued for the first contact.
+async fn queued(store: &DieselStore) {
+    let engine = engine();
+    say(store, &engine, "111", "a1", "hi", noon()).await;
+    say(store, &engine, "222", "b1", "hi", noon()).await;
+    // "what" gets two replies (didn't understand + the menu): both queued for 111.
+    say(store, &engine, "111", "a2", "what", noon()).await;
+}
+
+crate::both_backends!(
+    one_message_in_flight_per_recipient_and_in_order,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        queued(&store).await;
+        let first = store.claim_due("s1", noon(), LEASE, 10).await.unwrap();
+        let contacts: Vec<i64> = first.iter().map(|job| job.contact_id).collect();
+        assert_eq!(first.len(), 2, "one per recipient: {first:?}");
+        assert_ne!(contacts[0], contacts[1]);
+        // Nothing more while those are in flight, not even the next reply to 111.
+        assert!(
+            store
+                .claim_due("s2", noon(), LEASE, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        for job in &first {
+            let sent = SendOutcome::Sent {
+                wa_message_id: format!("wamid.{}", job.outbox_id),
+            };
+            store.record_outcome(job, "s1", noon(), sent).await.unwrap();
+        }
+        let second = store.claim_due("s2", noon(), LEASE, 10).await.unwrap();
+        assert_eq!(second.len(), 1);
+        let contact_111 = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap()[0]
+            .id;
+        assert_eq!(second[0].contact_id, contact_111);
+    }
+);
+
+crate::both_backends!(retries_wait_and_failures_are_recorded, |url| async move {
+    let store = DieselStore::open(&url, 4).await.unwrap();
+    let engine = engine();
+    say(&store, &engine, "111", "a1", "hi", noon()).await;
+    let job = store
+        .claim_due("s", noon(), LEASE, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    let retry_at = noon() + TimeDelta::seconds(5);
+    store
+        .record_outcome(
+            &job,
+            "s",
+            noon(),
+            SendOutcome::Retry {
+                at: retry_at,
+                error: "HTTP 500".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due("s", noon() + TimeDelta::seconds(4), LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let again = store
+        .claim_due("s", retry_at, LEASE, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!((again.outbox_id, again.attempts), (job.outbox_id, 1));
+    // A worker whose lease was taken over cannot record an outcome.
+    let stolen = store
+        .record_outcome(
+            &again,
+            "someone-else",
+            retry_at,
+            SendOutcome::Sent {
+                wa_message_id: "x".into(),
+            },
+        )
+        .await;
+    assert!(
+        matches!(stolen, Err(wabot_app::StoreError::LeaseLost)),
+        "{stolen:?}"
+    );
+    let failed = SendOutcome::Failed {
+        code: Some(131_047),
+        title: "outside the 24-hour window".into(),
+    };
+    store
+        .record_outcome(&again, "s", retry_at, failed)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due("s", retry_at + TimeDelta::hours(1), LEASE, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let history = store
+        .history(
+            again.contact_id,
+            Page {
+                limit: 10,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+    let out = history.iter().find(|m| m.direction == "out").unwrap();
+    assert_eq!(
+        (out.status.as_str(), out.error_code),
+        ("failed", Some(131_047))
+    );
+    assert_eq!(
+        out.error_title.as_deref(),
+        Some("outside the 24-hour window")
+    );
+});
+
+crate::both_backends!(statuses_only_move_forward, |url| async move {
+    let store = DieselStore::open(&url, 4).await.unwrap();
+    let engine = engine();
+    say(&store, &engine, "111", "a1", "hi", noon()).await;
+    let job = store
+        .claim_due("s", noon(), LEASE, 10)
+        .await
+        .unwrap()
+        .remove(0);
+    store
+        .record_outcome(
+            &job,
+            "s",
+            noon(),
+            SendOutcome::Sent {
+                wa_message_id: "wamid.OUT".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let update = |status| StatusUpdate {
+        message_id: "wamid.OUT".into(),
+        status,
+        error_code: None,
+        error_title: None,
+    };
+    let t = |s| noon() + TimeDelta::seconds(s);
+    assert_eq!(
+        store
+            .apply_status(&update(DeliveryStatus::Read), t(3))
+            .await
+            .unwrap(),
+        StatusApplied::Applied
+    );
+    assert_eq!(
+        store
+            .apply_status(&update(DeliveryStatus::Delivered), t(2))
+            .await
+            .unwrap(),
+        StatusApplied::Stale
+    );
+    assert_eq!(
+        store
+            .apply_status(&update(DeliveryStatus::Sent), t(1))
+            .await
+            .unwrap(),
+        StatusApplied::Stale
+    );
+    assert_eq!(
+        store
+            .apply_status(&update(DeliveryStatus::Failed), t(4))
+            .await
+            .unwrap(),
+        StatusApplied::Applied
+    );
+    assert_eq!(
+        store
+            .apply_status(&update(DeliveryStatus::Read), t(5))
+            .await
+            .unwrap(),
+        StatusApplied::Stale
+    );
+    let unknown = StatusUpdate {
+        message_id: "wamid.NOPE".into(),
+        ..update(DeliveryStatus::Read)
+    };
+    assert_eq!(
+        store.apply_status(&unknown, t(6)).await.unwrap(),
+        StatusApplied::UnknownMessage
+    );
+    let out = store
+        .history(
+            job.contact_id,
+            Page {
+                limit: 10,
+                after: None,
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.direction == "out")
+        .unwrap();
+    assert_eq!(out.status, "failed");
+    assert_eq!(
+        (out.sent_at, out.read_at, out.failed_at),
+        (Some(noon()), Some(t(3)), Some(t(4)))
+    );
+    assert_eq!(
+        out.delivered_at, None,
+        "the late 'delivered' did not move it back"
+    );
+    // Statuses arriving by webhook are applied at ingest, and duplicates are ignored.
+    let receipt = store
+        .ingest(event(
+            vec![status_item(
+                phone("111"),
+                "wamid.OUT",
+                DeliveryStatus::Read,
+                t(7),
+            )],
+            t(7),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(receipt.new_items, 1);
+});
