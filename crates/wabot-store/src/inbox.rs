@@ -98,8 +98,7 @@ fn claim(
 
 impl Inbox for DieselStore {
     async fn ingest(&self, event: NewWebhookEvent) -> Result<IngestReceipt, StoreError> {
-        self.write(move |connection| crate::ingest::ingest(connection, &event))
-            .await
+        self.ingest_event(event).await
     }
 
     async fn claim_conversation(

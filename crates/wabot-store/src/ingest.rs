@@ -12,7 +12,7 @@ use wabot_app::{
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, messages, webhook_events};
 use crate::status;
-use crate::tx::{TxError, naive, per_backend, transaction};
+use crate::tx::{TxError, naive, per_backend, transaction, utc};
 
 /// Finds the contact with either id (filling in the other one if it was missing), or creates it, and
 /// records that it was seen. Returns its id.
@@ -53,11 +53,18 @@ pub(crate) fn resolve_contact(
             contacts::last_seen_at.eq(at),
             contacts::last_inbound_at.eq(inbound.then_some(at)),
         );
-        let id = per_backend!(connection, |c| diesel::insert_into(contacts::table)
+        // Another transaction may create the same contact at the same moment: then this insert does
+        // nothing, and the contact it created is found again below.
+        let created = per_backend!(connection, |c| diesel::insert_into(contacts::table)
             .values(new)
+            .on_conflict_do_nothing()
             .returning(contacts::id)
-            .get_result::<i64>(c)?);
-        return Ok(id);
+            .get_result::<i64>(c)
+            .optional()?);
+        return match created {
+            Some(id) => Ok(id),
+            None => resolve_contact(connection, ids, profile_name, utc(at), inbound),
+        };
     };
     let row = contacts::table.find(id);
     diesel::update(row)
@@ -167,33 +174,57 @@ fn store_item(
     Ok(true)
 }
 
-/// Stores one event and its items.
-pub(crate) fn ingest(
+/// Stores one event and its items (inside the caller's transaction).
+fn store_event(
     connection: &mut AnyConnection,
     event: &NewWebhookEvent,
-) -> Result<IngestReceipt, StoreError> {
-    transaction(connection, |connection| {
-        let row = (
-            webhook_events::received_at.eq(naive(event.received_at)),
-            webhook_events::body.eq(&event.body),
-            webhook_events::item_count.eq(i32::try_from(event.items.len()).unwrap_or(i32::MAX)),
-        );
-        let event_id = per_backend!(connection, |c| diesel::insert_into(webhook_events::table)
-            .values(row)
-            .returning(webhook_events::id)
-            .get_result::<i64>(c)?);
-        let mut receipt = IngestReceipt {
-            event_id,
-            new_items: 0,
-            duplicates: 0,
-        };
-        for item in &event.items {
-            if store_item(connection, event_id, item, event.received_at)? {
-                receipt.new_items += 1;
-            } else {
-                receipt.duplicates += 1;
-            }
+) -> Result<IngestReceipt, TxError> {
+    let row = (
+        webhook_events::received_at.eq(naive(event.received_at)),
+        webhook_events::body.eq(&event.body),
+        webhook_events::item_count.eq(i32::try_from(event.items.len()).unwrap_or(i32::MAX)),
+    );
+    let event_id = per_backend!(connection, |c| diesel::insert_into(webhook_events::table)
+        .values(row)
+        .returning(webhook_events::id)
+        .get_result::<i64>(c)?);
+    let mut receipt = IngestReceipt {
+        event_id,
+        new_items: 0,
+        duplicates: 0,
+    };
+    for item in &event.items {
+        if store_item(connection, event_id, item, event.received_at)? {
+            receipt.new_items += 1;
+        } else {
+            receipt.duplicates += 1;
         }
-        Ok(receipt)
-    })
+    }
+    Ok(receipt)
+}
+
+/// Stores several events in one transaction (group commit: one durable commit for all of them).
+/// Each event gets its own savepoint, so one that fails leaves the others stored; if the commit itself
+/// fails, every event reports that failure.
+pub(crate) fn ingest_batch(
+    connection: &mut AnyConnection,
+    events: &[NewWebhookEvent],
+) -> Vec<Result<IngestReceipt, StoreError>> {
+    let outcome = transaction(connection, |connection| {
+        Ok(events
+            .iter()
+            .map(|event| {
+                connection
+                    .transaction(|savepoint| store_event(savepoint, event))
+                    .map_err(|TxError(error)| error)
+            })
+            .collect::<Vec<_>>())
+    });
+    match outcome {
+        Ok(results) => results,
+        Err(error) => events
+            .iter()
+            .map(|_| Err(StoreError::Database(error.to_string())))
+            .collect(),
+    }
 }

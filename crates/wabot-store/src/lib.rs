@@ -5,6 +5,7 @@ mod connection;
 mod contacts;
 mod conversations;
 mod demo;
+mod group_commit;
 mod inbox;
 mod ingest;
 pub mod migrations;

@@ -4,6 +4,7 @@ use diesel::r2d2::PooledConnection;
 use wabot_app::StoreError;
 
 use crate::connection::{AnyConnection, DatabaseUrl, Manager};
+use crate::group_commit::IngestQueue;
 use crate::migrations;
 
 type Pool = r2d2::Pool<Manager>;
@@ -16,6 +17,15 @@ type Pool = r2d2::Pool<Manager>;
 /// On PostgreSQL both are the same pool.
 #[derive(Clone, Debug)]
 pub struct DieselStore {
+    pools: Pools,
+    /// Group commit for SQLite's single writer; PostgreSQL ingests run side by side on the pool
+    /// (PostgreSQL groups concurrent commits itself).
+    ingest: Option<IngestQueue>,
+}
+
+/// The connection pools, and running work on them off the async threads.
+#[derive(Clone, Debug)]
+pub(crate) struct Pools {
     url: DatabaseUrl,
     writer: Pool,
     reader: Pool,
@@ -31,12 +41,69 @@ impl DieselStore {
     /// `pool_size` is the number of connections for reads (and, on PostgreSQL, writes).
     pub async fn open(url: &str, pool_size: u32) -> Result<Self, StoreError> {
         let url = DatabaseUrl::parse(url)?;
-        tokio::task::spawn_blocking(move || Self::open_blocking(url, pool_size))
+        let pools = tokio::task::spawn_blocking(move || Pools::open(url, pool_size))
             .await
-            .map_err(|error| StoreError::Unavailable(error.to_string()))?
+            .map_err(|error| StoreError::Unavailable(error.to_string()))??;
+        let ingest = pools
+            .url
+            .is_sqlite()
+            .then(|| IngestQueue::start(pools.clone()));
+        Ok(Self { pools, ingest })
     }
 
-    fn open_blocking(url: DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
+    /// The database this store uses (password masked when shown).
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.pools.url
+    }
+
+    /// Stores a webhook event through the group-commit queue.
+    pub(crate) async fn ingest_event(
+        &self,
+        event: wabot_app::NewWebhookEvent,
+    ) -> Result<wabot_app::IngestReceipt, StoreError> {
+        match &self.ingest {
+            Some(queue) => queue.ingest(event).await,
+            None => {
+                self.write(move |connection| {
+                    crate::ingest::ingest_batch(connection, std::slice::from_ref(&event))
+                        .pop()
+                        .unwrap_or_else(|| Err(StoreError::Database("no ingest result".into())))
+                })
+                .await
+            }
+        }
+    }
+
+    /// Runs `work` with the writer connection on a blocking thread.
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.pools.write(work).await
+    }
+
+    /// Runs `work` with a reader connection on a blocking thread.
+    pub(crate) async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.pools.read(work).await
+    }
+
+    /// Checks that the database answers (for readiness probes).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|connection| {
+            use diesel::r2d2::R2D2Connection;
+            connection.ping().map_err(database)
+        })
+        .await
+    }
+}
+
+impl Pools {
+    fn open(url: DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
         if let DatabaseUrl::Sqlite { path } = &url
             && let Some(folder) = std::path::Path::new(path)
                 .parent()
@@ -65,11 +132,6 @@ impl DieselStore {
             writer,
             reader,
         })
-    }
-
-    /// The database this store uses (password masked when shown).
-    pub fn url(&self) -> &DatabaseUrl {
-        &self.url
     }
 
     /// Runs `work` with the writer connection on a blocking thread.
@@ -101,15 +163,6 @@ impl DieselStore {
         })
         .await
         .map_err(|error| StoreError::Unavailable(format!("a database task failed: {error}")))?
-    }
-
-    /// Checks that the database answers (for readiness probes).
-    pub async fn ping(&self) -> Result<(), StoreError> {
-        self.read(|connection| {
-            use diesel::r2d2::R2D2Connection;
-            connection.ping().map_err(database)
-        })
-        .await
     }
 }
 

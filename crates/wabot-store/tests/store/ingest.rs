@@ -154,3 +154,49 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends!(
+    a_bad_event_among_concurrent_ingests_fails_alone,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let mut tasks = Vec::new();
+        for n in 0..50 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let contact = if n == 25 {
+                    ContactIds::default()
+                } else {
+                    phone(&format!("7{n:03}"))
+                };
+                store
+                    .ingest(event(
+                        vec![message_item(contact, &format!("g{n}"), "hi", noon())],
+                        noon(),
+                    ))
+                    .await
+            }));
+        }
+        let mut failures = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(receipt) => assert_eq!(receipt.new_items, 1),
+                Err(error) => {
+                    failures += 1;
+                    assert!(
+                        error.to_string().contains("without any contact id"),
+                        "{error}"
+                    );
+                }
+            }
+        }
+        assert_eq!(failures, 1);
+        let contacts = store
+            .list_contacts(Page {
+                limit: 100,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(contacts.len(), 49);
+    }
+);

@@ -1,0 +1,141 @@
+//! Throughput of the store, printed as figures: webhook ingest (events/s) and conversation
+//! claim → step → complete (steps/s), on SQLite (durable: WAL, synchronous = FULL) and on a
+//! PostgreSQL cluster the bench starts itself.
+//!
+//! `cargo bench -p wabot-store --bench throughput` (add `-- sqlite` or `-- postgres` for one backend).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    missing_docs
+)]
+
+#[path = "../tests/store/backends.rs"]
+mod backends;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use wabot_app::{
+    ContactIds, Conversations, InboundMessage, InboundPayload, Inbox, NewInboundItem,
+    NewWebhookEvent, StepRecord,
+};
+use wabot_engine::Input;
+use wabot_store::DieselStore;
+
+const EVENTS: usize = 4_000;
+const PRODUCERS: usize = 32;
+const WORKERS: usize = 8;
+
+fn event(n: usize) -> NewWebhookEvent {
+    let at = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    let body = format!(
+        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{"messages":[{{"from":"1{n:010}","id":"wamid.{n}","timestamp":"1","type":"text","text":{{"body":"hi"}}}}]}}}}]}}]}}"#
+    );
+    NewWebhookEvent {
+        received_at: at,
+        body,
+        items: vec![NewInboundItem {
+            dedupe_key: format!("wamid.{n}"),
+            contact: ContactIds {
+                wa_id: Some(format!("1{:010}", n % 500)),
+                user_id: None,
+            },
+            profile_name: Some("Bench".into()),
+            occurred_at: at,
+            payload: InboundPayload::Message(InboundMessage {
+                message_id: format!("wamid.{n}"),
+                kind: "text".into(),
+                input: Input::text("hi"),
+            }),
+        }],
+    }
+}
+
+async fn ingest(store: &DieselStore) -> f64 {
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for producer in 0..PRODUCERS {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for n in (producer..EVENTS).step_by(PRODUCERS) {
+                store.ingest(event(n)).await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    EVENTS as f64 / started.elapsed().as_secs_f64()
+}
+
+async fn converse(store: &DieselStore) -> (f64, usize) {
+    let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..WORKERS {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let owner = format!("bench-{worker}");
+            let mut steps = 0;
+            while let Some(claimed) = store
+                .claim_conversation(&owner, now, Duration::from_secs(60), 50)
+                .await
+                .unwrap()
+            {
+                for item in claimed.items {
+                    store
+                        .step(claimed.contact_id, &owner, item.id, now, |mut state, _| {
+                            state.version += 1;
+                            Ok(StepRecord {
+                                state,
+                                replies: Vec::new(),
+                                events: Vec::new(),
+                            })
+                        })
+                        .await
+                        .unwrap();
+                    steps += 1;
+                }
+                store
+                    .release_conversation(claimed.contact_id, &owner)
+                    .await
+                    .unwrap();
+            }
+            steps
+        }));
+    }
+    let mut steps = 0;
+    for task in tasks {
+        steps += task.await.unwrap();
+    }
+    (steps as f64 / started.elapsed().as_secs_f64(), steps)
+}
+
+async fn measure(name: &str, url: &str) {
+    let store = DieselStore::open(url, 8).await.unwrap();
+    let ingested = ingest(&store).await;
+    let (stepped, steps) = converse(&Arc::new(store).as_ref().clone()).await;
+    println!(
+        "{name:<10} ingest: {ingested:>8.0} events/s ({EVENTS} events, {PRODUCERS} concurrent producers)"
+    );
+    println!(
+        "{name:<10} claim -> step -> complete: {stepped:>8.0} steps/s ({steps} steps, {WORKERS} workers)"
+    );
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wants = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    if wants("sqlite") {
+        measure("sqlite", &backends::sqlite_url()).await;
+    }
+    if wants("postgres") {
+        measure("postgres", &backends::postgres_url()).await;
+    }
+}
