@@ -6,8 +6,9 @@ mod ports;
 
 pub use error::StoreError;
 pub use model::{
-    ClaimedConversation, ContactIds, ContactSummary, DeliveryStatus, InboundMessage,
+    ClaimedConversation, ContactIds, ContactSummary, Count, DeliveryStatus, InboundMessage,
     InboundPayload, IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft,
-    OutboundJob, Page, PendingItem, SendOutcome, StatusApplied, StatusUpdate, StepRecord,
+    OutboundJob, Page, PendingItem, ResponseTimes, SendOutcome, Stats, StatusApplied, StatusUpdate,
+    StepRecord,
 };
-pub use ports::{Contacts, Conversations, Inbox, Outbox, StepData};
+pub use ports::{Contacts, Conversations, Inbox, Outbox, Statistics, StepData};

@@ -293,3 +293,92 @@ pub struct MessageRecord {
     /// The error title, if it failed.
     pub error_title: Option<String>,
 }
+
+/// How many of something, by a label (a status, an event and its node, a day and direction).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// What is counted, e.g. `["2026-11-24", "in"]` or `["node_entered", "orders"]`.
+    pub labels: Vec<String>,
+    /// How many.
+    pub count: i64,
+}
+
+/// Reply times: from a customer's message to our first reply being accepted by Meta.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ResponseTimes {
+    /// How many replies were measured.
+    pub count: usize,
+    /// Median, in milliseconds.
+    pub p50_ms: i64,
+    /// 90th percentile, in milliseconds.
+    pub p90_ms: i64,
+    /// 99th percentile, in milliseconds.
+    pub p99_ms: i64,
+}
+
+/// What happened since a point in time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// All contacts ever seen.
+    pub contacts: i64,
+    /// Messages by day (UTC) and direction.
+    pub messages_by_day: Vec<Count>,
+    /// Messages by direction and status.
+    pub messages_by_status: Vec<Count>,
+    /// Menu events by event and node.
+    pub menu_events: Vec<Count>,
+    /// Reply times.
+    pub response_times: ResponseTimes,
+}
+
+impl ResponseTimes {
+    /// Percentiles of the given durations (nearest rank).
+    pub fn from_millis(mut millis: Vec<i64>) -> Self {
+        millis.sort_unstable();
+        let rank = |p: usize| {
+            let index = (millis.len() * p).div_ceil(100).saturating_sub(1);
+            millis.get(index).copied().unwrap_or(0)
+        };
+        Self {
+            count: millis.len(),
+            p50_ms: rank(50),
+            p90_ms: rank(90),
+            p99_ms: rank(99),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let times = ResponseTimes::from_millis((1..=100).rev().collect());
+        assert_eq!(
+            (times.count, times.p50_ms, times.p90_ms, times.p99_ms),
+            (100, 50, 90, 99)
+        );
+        assert_eq!(ResponseTimes::from_millis(vec![]), ResponseTimes::default());
+        let one = ResponseTimes::from_millis(vec![7]);
+        assert_eq!((one.p50_ms, one.p99_ms), (7, 7));
+    }
+
+    #[test]
+    fn statuses_rank_forward_and_read_back() {
+        let all = [
+            DeliveryStatus::Pending,
+            DeliveryStatus::Sent,
+            DeliveryStatus::Delivered,
+            DeliveryStatus::Read,
+            DeliveryStatus::Failed,
+        ];
+        for pair in all.windows(2) {
+            assert!(pair[0].rank() < pair[1].rank());
+        }
+        for status in all {
+            assert_eq!(DeliveryStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(DeliveryStatus::parse("played"), None);
+    }
+}

@@ -10,7 +10,7 @@ use wabot_engine::{BusinessData, ConversationState};
 use crate::error::StoreError;
 use crate::model::{
     ClaimedConversation, ContactSummary, IngestReceipt, MessageRecord, NewWebhookEvent,
-    OutboundJob, Page, SendOutcome, StatusApplied, StatusUpdate, StepRecord,
+    OutboundJob, Page, SendOutcome, Stats, StatusApplied, StatusUpdate, StepRecord,
 };
 
 /// Business data bound to the transaction a conversation step runs in.
@@ -127,4 +127,11 @@ pub trait Contacts: Send + Sync {
         contact_id: i64,
         page: Page,
     ) -> impl Future<Output = Result<Vec<MessageRecord>, StoreError>> + Send;
+}
+
+/// Counts for the admin side.
+pub trait Statistics: Send + Sync {
+    /// What happened since `since` (contacts are counted in all).
+    fn stats(&self, since: DateTime<Utc>)
+    -> impl Future<Output = Result<Stats, StoreError>> + Send;
 }

@@ -11,6 +11,7 @@ mod ingest;
 pub mod migrations;
 mod outbox;
 pub mod schema;
+mod stats;
 mod status;
 mod store;
 mod tx;

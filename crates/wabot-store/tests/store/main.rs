@@ -7,4 +7,5 @@ mod conversations;
 mod ingest;
 mod migrations;
 mod outbox;
+mod stats;
 mod support;

@@ -1,0 +1,99 @@
+//! [`Statistics`] for [`DieselStore`]: counts grouped in SQL, and per-day counts and reply times
+//! computed from the messages of the window (a reply time runs from a customer's message to our first
+//! reply accepted by Meta). Grouping by day is done here, not in SQL, because the two backends spell
+//! "the day of a timestamp" differently.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use wabot_app::{Count, ResponseTimes, Statistics, Stats, StoreError};
+
+use crate::schema::{contacts, menu_events, messages};
+use crate::store::{DieselStore, database};
+use crate::tx::naive;
+
+fn count(labels: Vec<String>, count: i64) -> Count {
+    Count { labels, count }
+}
+
+/// Messages by UTC day and direction, in day order.
+fn per_day(rows: &[(i64, String, NaiveDateTime, Option<NaiveDateTime>)]) -> Vec<Count> {
+    let mut days: BTreeMap<(NaiveDate, &str), i64> = BTreeMap::new();
+    for (_, direction, created_at, _) in rows {
+        *days
+            .entry((created_at.date(), direction.as_str()))
+            .or_default() += 1;
+    }
+    days.into_iter()
+        .map(|((day, direction), n)| count(vec![day.to_string(), direction.to_owned()], n))
+        .collect()
+}
+
+/// Milliseconds from each customer message to the first reply sent after it.
+fn reply_times(rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>)>) -> ResponseTimes {
+    let mut waiting: HashMap<i64, NaiveDateTime> = HashMap::new();
+    let mut millis = Vec::new();
+    for (contact, direction, created_at, sent_at) in rows {
+        if direction == "in" {
+            waiting.entry(contact).or_insert(created_at);
+        } else if let Some(sent_at) = sent_at
+            && let Some(asked) = waiting.remove(&contact)
+        {
+            millis.push((sent_at - asked).num_milliseconds().max(0));
+        }
+    }
+    ResponseTimes::from_millis(millis)
+}
+
+impl Statistics for DieselStore {
+    async fn stats(&self, since: DateTime<Utc>) -> Result<Stats, StoreError> {
+        let since = naive(since);
+        self.read(move |connection| {
+            let contacts = contacts::table
+                .count()
+                .get_result::<i64>(connection)
+                .map_err(database)?;
+            let by_status = messages::table
+                .filter(messages::created_at.ge(since))
+                .group_by((messages::direction, messages::status))
+                .select((messages::direction, messages::status, count_star()))
+                .order((messages::direction, messages::status))
+                .load::<(String, String, i64)>(connection)
+                .map_err(database)?;
+            let events = menu_events::table
+                .filter(menu_events::at.ge(since))
+                .group_by((menu_events::event, menu_events::node))
+                .select((menu_events::event, menu_events::node, count_star()))
+                .order((menu_events::event, menu_events::node))
+                .load::<(String, Option<String>, i64)>(connection)
+                .map_err(database)?;
+            let timeline = messages::table
+                .filter(messages::created_at.ge(since))
+                .order((messages::contact_id, messages::created_at, messages::id))
+                .select((
+                    messages::contact_id,
+                    messages::direction,
+                    messages::created_at,
+                    messages::sent_at,
+                ))
+                .load::<(i64, String, NaiveDateTime, Option<NaiveDateTime>)>(connection)
+                .map_err(database)?;
+            Ok(Stats {
+                contacts,
+                messages_by_day: per_day(&timeline),
+                messages_by_status: by_status
+                    .into_iter()
+                    .map(|(direction, status, n)| count(vec![direction, status], n))
+                    .collect(),
+                menu_events: events
+                    .into_iter()
+                    .map(|(event, node, n)| count(vec![event, node.unwrap_or_default()], n))
+                    .collect(),
+                response_times: reply_times(timeline),
+            })
+        })
+        .await
+    }
+}
