@@ -1,7 +1,7 @@
 //! Checked constructors for outbound messages: each validates WhatsApp's counts and lengths before
 //! anything is sent, and a refusal names the field (as a JSON path) and the limit.
 
-use wabot_engine::limits;
+use wabot_engine::{MediaKind, limits};
 
 use crate::checks::{BuildError, count, optional_text, text, unique};
 
@@ -46,21 +46,6 @@ impl InteractiveParts {
             self.footer.clone().map(|text| TextObject { text }),
         ))
     }
-}
-
-/// The kinds of media message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MediaKind {
-    /// `image`.
-    Image,
-    /// `video`.
-    Video,
-    /// `audio`.
-    Audio,
-    /// `document`.
-    Document,
-    /// `sticker`.
-    Sticker,
 }
 
 impl OutboundMessage {

@@ -13,7 +13,7 @@ mod status;
 mod template;
 mod webhook;
 
-pub use builders::{InteractiveParts, MediaKind};
+pub use builders::InteractiveParts;
 pub use checks::BuildError;
 pub use client::{
     CloudApiClient, CloudApiConfig, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MediaInfo, SentMessage,
@@ -32,4 +32,6 @@ pub use secrecy::SecretString;
 pub use signature::{SIGNATURE_HEADER, SignatureError, SignatureVerifier, VerifierError, sign};
 pub use status::{Pricing, Status, StatusKind, WebhookError};
 pub use template::param;
+/// The kinds of media message (the same as the engine's inbound media kinds).
+pub use wabot_engine::MediaKind;
 pub use webhook::{Change, Contact, Entry, MessagesValue, Metadata, ParseError, WebhookPayload};

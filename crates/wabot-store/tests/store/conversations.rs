@@ -243,9 +243,7 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
             noon(),
             move |mut state, _| {
                 // Another instance tries to save this conversation after we loaded it.
-                use r2d2::ManageConnection;
-                let url = wabot_store::DatabaseUrl::parse(&other_writer).unwrap();
-                let mut other = wabot_store::Manager::new(url).connect().unwrap();
+                let mut other = crate::support::connect(&other_writer);
                 other.batch_execute("PRAGMA busy_timeout = 100").ok();
                 let outcome = other.batch_execute(&format!(
                     "UPDATE sessions SET version = 99 WHERE contact_id = {contact}"
@@ -280,17 +278,13 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
 
 async fn stored_version(url: &str, contact: i64) -> i64 {
     use diesel::prelude::*;
-    use r2d2::ManageConnection;
     use wabot_store::schema::sessions;
-    let url = wabot_store::DatabaseUrl::parse(url).unwrap();
-    tokio::task::spawn_blocking(move || {
-        let mut connection = wabot_store::Manager::new(url).connect().unwrap();
+    crate::support::query(url, move |c| {
         sessions::table
             .find(contact)
             .select(sessions::version)
-            .first::<i64>(&mut connection)
+            .first::<i64>(c)
             .unwrap()
     })
     .await
-    .unwrap()
 }

@@ -41,19 +41,13 @@ crate::both_backends!(
             .unwrap();
         assert_eq!(history.len(), 2, "one inbound message row per message id");
         // Every delivery of the event itself is kept (5 raw events), each with its items counted once.
-        let url2 = url.clone();
-        let events: i64 = tokio::task::spawn_blocking(move || {
-            use r2d2::ManageConnection;
-            let mut c = wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(&url2).unwrap())
-                .connect()
-                .unwrap();
+        let events: i64 = crate::support::query(&url, |c| {
             wabot_store::schema::webhook_events::table
                 .count()
-                .get_result(&mut c)
+                .get_result(c)
                 .unwrap()
         })
-        .await
-        .unwrap();
+        .await;
         assert_eq!(events, 5);
     }
 );
@@ -128,21 +122,12 @@ crate::both_backends!(
             .await
             .unwrap();
         assert_eq!(receipt.new_items, 1);
-        let url2 = url.clone();
-        let pending: i64 = tokio::task::spawn_blocking(move || {
-            use r2d2::ManageConnection;
+        let pending: i64 = crate::support::query(&url, |c| {
             use wabot_store::schema::inbound_items;
-            let mut c = wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(&url2).unwrap())
-                .connect()
-                .unwrap();
-            inbound_items::table
-                .filter(inbound_items::state.eq("pending"))
-                .count()
-                .get_result(&mut c)
-                .unwrap()
+            let pending = inbound_items::table.filter(inbound_items::state.eq("pending"));
+            pending.count().get_result(c).unwrap()
         })
-        .await
-        .unwrap();
+        .await;
         assert_eq!(pending, 1);
         // A status item is never handed to the conversation workers.
         assert!(

@@ -3,7 +3,7 @@
 
 use diesel::migration::MigrationSource;
 use diesel::prelude::*;
-use wabot_store::{AnyConnection, DatabaseUrl, DieselStore, Manager, migrations, schema};
+use wabot_store::{AnyConnection, DieselStore, migrations, schema};
 
 #[test]
 fn both_backends_have_the_same_migration_versions() {
@@ -26,12 +26,7 @@ fn both_backends_have_the_same_migration_versions() {
     assert_eq!(sqlite, postgres);
 }
 
-fn connect(url: &str) -> AnyConnection {
-    use r2d2::ManageConnection;
-    Manager::new(DatabaseUrl::parse(url).unwrap())
-        .connect()
-        .unwrap()
-}
+use crate::support::connect;
 
 fn load_every_table(connection: &mut AnyConnection) {
     schema::contacts::table

@@ -143,3 +143,22 @@ pub async fn say(
         .unwrap();
     replies
 }
+
+/// A connection of its own to the database at `url` (another instance, or a look behind the ports).
+pub fn connect(url: &str) -> wabot_store::AnyConnection {
+    use r2d2::ManageConnection;
+    wabot_store::Manager::new(wabot_store::DatabaseUrl::parse(url).unwrap())
+        .connect()
+        .unwrap()
+}
+
+/// Runs `query` on a connection of its own, off the async threads.
+pub async fn query<T: Send + 'static>(
+    url: &str,
+    query: impl FnOnce(&mut wabot_store::AnyConnection) -> T + Send + 'static,
+) -> T {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || query(&mut connect(&url)))
+        .await
+        .unwrap()
+}
