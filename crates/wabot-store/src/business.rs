@@ -38,101 +38,70 @@ fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("unknown {what} `{value}`"))
 }
 
-type OrderRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-);
+/// An order as stored.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = orders)]
+struct OrderRow {
+    number: String,
+    status: String,
+    items: String,
+    placed_on: String,
+    expected_delivery: Option<String>,
+    tracking_note: Option<String>,
+}
 
 fn order(row: OrderRow) -> Result<Order, StoreError> {
-    let (number, status, items, placed_on, expected, tracking_note) = row;
     Ok(Order {
-        status: OrderStatus::parse(&status).ok_or_else(|| corrupt("order status", &status))?,
-        number,
-        items,
-        placed_on: parse_day(&placed_on)?,
-        expected_delivery: expected.as_deref().map(parse_day).transpose()?,
-        tracking_note,
+        status: OrderStatus::parse(&row.status)
+            .ok_or_else(|| corrupt("order status", &row.status))?,
+        number: row.number,
+        items: row.items,
+        placed_on: parse_day(&row.placed_on)?,
+        expected_delivery: row
+            .expected_delivery
+            .as_deref()
+            .map(parse_day)
+            .transpose()?,
+        tracking_note: row.tracking_note,
     })
 }
 
-const ORDER_COLUMNS: (
-    orders::number,
-    orders::status,
-    orders::items,
-    orders::placed_on,
-    orders::expected_delivery,
-    orders::tracking_note,
-) = (
-    orders::number,
-    orders::status,
-    orders::items,
-    orders::placed_on,
-    orders::expected_delivery,
-    orders::tracking_note,
-);
+/// A defect ticket as stored (its history is read separately).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = defect_tickets)]
+struct TicketRow {
+    id: i64,
+    reference: String,
+    order_number: Option<String>,
+    description: String,
+    photo_media_id: Option<String>,
+    status: String,
+    opened_at: chrono::NaiveDateTime,
+}
 
-type TicketRow = (
-    i64,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    chrono::NaiveDateTime,
-);
-
-const TICKET_COLUMNS: (
-    defect_tickets::id,
-    defect_tickets::reference,
-    defect_tickets::order_number,
-    defect_tickets::description,
-    defect_tickets::photo_media_id,
-    defect_tickets::status,
-    defect_tickets::opened_at,
-) = (
-    defect_tickets::id,
-    defect_tickets::reference,
-    defect_tickets::order_number,
-    defect_tickets::description,
-    defect_tickets::photo_media_id,
-    defect_tickets::status,
-    defect_tickets::opened_at,
-);
-
-type EntryRow = (String, String, String, String, String, Option<String>);
+/// A schedule entry as stored.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = schedule_entries)]
+struct EntryRow {
+    day: String,
+    starts: String,
+    ends: String,
+    kind: String,
+    status: String,
+    note: Option<String>,
+}
 
 fn entry(row: EntryRow) -> Result<ScheduleEntry, StoreError> {
-    let (date, starts, ends, kind, status, note) = row;
     Ok(ScheduleEntry {
-        date: parse_day(&date)?,
-        starts: parse_time(&starts)?,
-        ends: parse_time(&ends)?,
-        kind: ScheduleKind::parse(&kind).ok_or_else(|| corrupt("schedule kind", &kind))?,
-        status: ScheduleStatus::parse(&status)
-            .ok_or_else(|| corrupt("schedule status", &status))?,
-        note,
+        date: parse_day(&row.day)?,
+        starts: parse_time(&row.starts)?,
+        ends: parse_time(&row.ends)?,
+        kind: ScheduleKind::parse(&row.kind).ok_or_else(|| corrupt("schedule kind", &row.kind))?,
+        status: ScheduleStatus::parse(&row.status)
+            .ok_or_else(|| corrupt("schedule status", &row.status))?,
+        note: row.note,
     })
 }
-
-const ENTRY_COLUMNS: (
-    schedule_entries::day,
-    schedule_entries::starts,
-    schedule_entries::ends,
-    schedule_entries::kind,
-    schedule_entries::status,
-    schedule_entries::note,
-) = (
-    schedule_entries::day,
-    schedule_entries::starts,
-    schedule_entries::ends,
-    schedule_entries::kind,
-    schedule_entries::status,
-    schedule_entries::note,
-);
 
 fn limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -140,7 +109,15 @@ fn limit(n: usize) -> i64 {
 
 impl TxBusinessData<'_> {
     fn ticket(&mut self, row: TicketRow) -> Result<DefectTicket, StoreError> {
-        let (id, reference, order, description, photo_media_id, status, opened_at) = row;
+        let TicketRow {
+            id,
+            reference,
+            order_number: order,
+            description,
+            photo_media_id,
+            status,
+            opened_at,
+        } = row;
         let history = defect_ticket_history::table
             .filter(defect_ticket_history::ticket_id.eq(id))
             .order((defect_ticket_history::at, defect_ticket_history::id))
@@ -187,8 +164,8 @@ impl BusinessData for TxBusinessData<'_> {
             .filter(orders::customer.eq(customer))
             .order((orders::placed_on.desc(), orders::number.desc()))
             .limit(limit(n))
-            .select(ORDER_COLUMNS)
-            .load::<OrderRow>(self.connection)
+            .select(OrderRow::as_select())
+            .load(self.connection)
             .map_err(database)?
             .into_iter()
             .map(order)
@@ -199,8 +176,8 @@ impl BusinessData for TxBusinessData<'_> {
         orders::table
             .filter(orders::customer.eq(customer))
             .filter(orders::number.eq(number))
-            .select(ORDER_COLUMNS)
-            .first::<OrderRow>(self.connection)
+            .select(OrderRow::as_select())
+            .first(self.connection)
             .optional()
             .map_err(database)?
             .map(order)
@@ -218,8 +195,8 @@ impl BusinessData for TxBusinessData<'_> {
             .filter(orders::status.eq_any(open))
             .filter(orders::expected_delivery.is_not_null())
             .order((orders::expected_delivery, orders::number))
-            .select(ORDER_COLUMNS)
-            .load::<OrderRow>(self.connection)
+            .select(OrderRow::as_select())
+            .load(self.connection)
             .map_err(database)?
             .into_iter()
             .map(order)
@@ -280,8 +257,8 @@ impl BusinessData for TxBusinessData<'_> {
             .filter(defect_tickets::customer.eq(customer))
             .order((defect_tickets::opened_at.desc(), defect_tickets::id.desc()))
             .limit(limit(n))
-            .select(TICKET_COLUMNS)
-            .load::<TicketRow>(self.connection)
+            .select(TicketRow::as_select())
+            .load(self.connection)
             .map_err(database)?;
         rows.into_iter().map(|row| self.ticket(row)).collect()
     }
@@ -294,8 +271,8 @@ impl BusinessData for TxBusinessData<'_> {
         let row = defect_tickets::table
             .filter(defect_tickets::customer.eq(customer))
             .filter(defect_tickets::reference.eq(reference))
-            .select(TICKET_COLUMNS)
-            .first::<TicketRow>(self.connection)
+            .select(TicketRow::as_select())
+            .first(self.connection)
             .optional()
             .map_err(database)?;
         row.map(|row| self.ticket(row)).transpose()
@@ -312,8 +289,8 @@ impl BusinessData for TxBusinessData<'_> {
             .filter(schedule_entries::day.ge(day(from)))
             .filter(schedule_entries::day.lt(day(until)))
             .order((schedule_entries::day, schedule_entries::starts))
-            .select(ENTRY_COLUMNS)
-            .load::<EntryRow>(self.connection)
+            .select(EntryRow::as_select())
+            .load(self.connection)
             .map_err(database)?;
         self.entries(rows)
     }
@@ -334,8 +311,8 @@ impl BusinessData for TxBusinessData<'_> {
             .filter(schedule_entries::status.eq_any(live))
             .order((schedule_entries::day, schedule_entries::starts))
             .limit(limit(n))
-            .select(ENTRY_COLUMNS)
-            .load::<EntryRow>(self.connection)
+            .select(EntryRow::as_select())
+            .load(self.connection)
             .map_err(database)?;
         self.entries(rows)
     }

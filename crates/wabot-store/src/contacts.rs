@@ -6,92 +6,69 @@ use wabot_app::{ContactIds, ContactSummary, Contacts, MessageRecord, Page, Store
 use crate::schema::{contacts, messages};
 use crate::store::{DieselStore, database};
 use crate::tx::utc;
+use chrono::NaiveDateTime;
 
-type ContactRow = (
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    chrono::NaiveDateTime,
-    chrono::NaiveDateTime,
-    Option<chrono::NaiveDateTime>,
-);
-
-const CONTACT_COLUMNS: (
-    contacts::id,
-    contacts::wa_id,
-    contacts::user_id,
-    contacts::profile_name,
-    contacts::first_seen_at,
-    contacts::last_seen_at,
-    contacts::last_inbound_at,
-) = (
-    contacts::id,
-    contacts::wa_id,
-    contacts::user_id,
-    contacts::profile_name,
-    contacts::first_seen_at,
-    contacts::last_seen_at,
-    contacts::last_inbound_at,
-);
+/// A contact as stored (without its lease).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = contacts)]
+struct ContactRow {
+    id: i64,
+    wa_id: Option<String>,
+    user_id: Option<String>,
+    profile_name: Option<String>,
+    first_seen_at: NaiveDateTime,
+    last_seen_at: NaiveDateTime,
+    last_inbound_at: Option<NaiveDateTime>,
+}
 
 fn summary(row: ContactRow) -> ContactSummary {
-    let (id, wa_id, user_id, profile_name, first_seen_at, last_seen_at, last_inbound_at) = row;
     ContactSummary {
-        id,
-        ids: ContactIds { wa_id, user_id },
-        profile_name,
-        first_seen_at: utc(first_seen_at),
-        last_seen_at: utc(last_seen_at),
-        last_inbound_at: last_inbound_at.map(utc),
+        id: row.id,
+        ids: ContactIds {
+            wa_id: row.wa_id,
+            user_id: row.user_id,
+        },
+        profile_name: row.profile_name,
+        first_seen_at: utc(row.first_seen_at),
+        last_seen_at: utc(row.last_seen_at),
+        last_inbound_at: row.last_inbound_at.map(utc),
     }
 }
 
-type MessageRow = (
-    i64,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    chrono::NaiveDateTime,
-    (
-        Option<chrono::NaiveDateTime>,
-        Option<chrono::NaiveDateTime>,
-        Option<chrono::NaiveDateTime>,
-        Option<chrono::NaiveDateTime>,
-    ),
-    Option<i64>,
-    Option<String>,
-);
+/// A message as stored (without its status rank).
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = messages)]
+struct MessageRow {
+    id: i64,
+    direction: String,
+    wa_message_id: Option<String>,
+    kind: String,
+    body: String,
+    status: String,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+    delivered_at: Option<NaiveDateTime>,
+    read_at: Option<NaiveDateTime>,
+    failed_at: Option<NaiveDateTime>,
+    error_code: Option<i64>,
+    error_title: Option<String>,
+}
 
 fn message(row: MessageRow) -> MessageRecord {
-    let (
-        id,
-        direction,
-        wa_message_id,
-        kind,
-        body,
-        status,
-        created_at,
-        (sent, delivered, read, failed),
-        error_code,
-        error_title,
-    ) = row;
     MessageRecord {
-        id,
-        direction,
-        wa_message_id,
-        kind,
-        body,
-        status,
-        created_at: utc(created_at),
-        sent_at: sent.map(utc),
-        delivered_at: delivered.map(utc),
-        read_at: read.map(utc),
-        failed_at: failed.map(utc),
-        error_code,
-        error_title,
+        id: row.id,
+        direction: row.direction,
+        wa_message_id: row.wa_message_id,
+        kind: row.kind,
+        body: row.body,
+        status: row.status,
+        created_at: utc(row.created_at),
+        sent_at: row.sent_at.map(utc),
+        delivered_at: row.delivered_at.map(utc),
+        read_at: row.read_at.map(utc),
+        failed_at: row.failed_at.map(utc),
+        error_code: row.error_code,
+        error_title: row.error_title,
     }
 }
 
@@ -102,8 +79,8 @@ impl Contacts for DieselStore {
                 .filter(contacts::id.gt(page.after.unwrap_or(0)))
                 .order(contacts::id)
                 .limit(page.limit.clamp(1, 1000))
-                .select(CONTACT_COLUMNS)
-                .load::<ContactRow>(connection)
+                .select(ContactRow::as_select())
+                .load(connection)
                 .map_err(database)?;
             Ok(rows.into_iter().map(summary).collect())
         })
@@ -114,8 +91,8 @@ impl Contacts for DieselStore {
         self.read(move |connection| {
             let row = contacts::table
                 .find(contact_id)
-                .select(CONTACT_COLUMNS)
-                .first::<ContactRow>(connection)
+                .select(ContactRow::as_select())
+                .first(connection)
                 .optional()
                 .map_err(database)?;
             Ok(row.map(summary))
@@ -130,24 +107,8 @@ impl Contacts for DieselStore {
                 .filter(messages::id.gt(page.after.unwrap_or(0)))
                 .order(messages::id)
                 .limit(page.limit.clamp(1, 1000))
-                .select((
-                    messages::id,
-                    messages::direction,
-                    messages::wa_message_id,
-                    messages::kind,
-                    messages::body,
-                    messages::status,
-                    messages::created_at,
-                    (
-                        messages::sent_at,
-                        messages::delivered_at,
-                        messages::read_at,
-                        messages::failed_at,
-                    ),
-                    messages::error_code,
-                    messages::error_title,
-                ))
-                .load::<MessageRow>(connection)
+                .select(MessageRow::as_select())
+                .load(connection)
                 .map_err(database)?;
             Ok(rows.into_iter().map(message).collect())
         })
