@@ -97,8 +97,8 @@ impl fmt::Debug for DatabaseUrl {
 /// How long a SQLite connection waits for a lock before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
-/// Opens connections for the pool, preparing each SQLite one: write-ahead log, full fsync on
-/// commit (durable), foreign keys, and a busy timeout.
+/// Opens connections for the pool, preparing each SQLite one: a busy timeout (set first, so the
+/// other settings wait for a lock too), write-ahead log, full fsync on commit (durable), foreign keys.
 #[derive(Clone, Debug)]
 pub struct Manager {
     url: DatabaseUrl,
@@ -122,8 +122,8 @@ impl r2d2::ManageConnection for Manager {
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 connection
                     .batch_execute(&format!(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"
+                        "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                         PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
                     ))
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(connection))
