@@ -1,9 +1,17 @@
 #![doc = include_str!("../README.md")]
 
+mod converse;
+mod deliver;
+mod delivery;
 mod error;
 mod model;
+mod pacing;
 mod ports;
+mod sandbox;
 
+pub use converse::{CONVERSATION_LEASE, Converse};
+pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
+pub use delivery::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use error::StoreError;
 pub use model::{
     ClaimedConversation, ContactIds, ContactSummary, Count, DeliveryStatus, InboundMessage,
@@ -11,4 +19,6 @@ pub use model::{
     OutboundJob, Page, PendingItem, ResponseTimes, SendOutcome, Stats, StatusApplied, StatusUpdate,
     StepRecord,
 };
+pub use pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
 pub use ports::{Contacts, Conversations, Inbox, Outbox, Statistics, StepData};
+pub use sandbox::SandboxMessenger;

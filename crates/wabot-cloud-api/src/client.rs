@@ -174,8 +174,20 @@ impl CloudApiClient {
 
     /// Sends one message: `POST /{version}/{phone_number_id}/messages`.
     pub async fn send(&self, message: &OutboundMessage) -> Result<SentMessage, ClientError> {
+        let body =
+            serde_json::to_string(message).map_err(|e| ClientError::Config(e.to_string()))?;
+        self.send_raw(&body).await
+    }
+
+    /// Sends a request body that was built (and checked) earlier, e.g. one stored in the outbox.
+    pub async fn send_raw(&self, body: &str) -> Result<SentMessage, ClientError> {
         let url = self.url(&format!("{}/messages", self.config.phone_number_id));
-        let response = self.execute(self.http.post(url).json(message)).await?;
+        let request = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned());
+        let response = self.execute(request).await?;
         let sent: SendResponse = self.json(response).await?;
         let id = sent.messages.into_iter().next().map(|message| message.id);
         match id {

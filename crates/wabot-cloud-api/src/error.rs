@@ -5,50 +5,19 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-/// What the sender should do about a failed call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorClass {
-    /// Transient (codes 1, 2, 131000, 131016, 131057, 5xx, timeouts, network): retry this message
-    /// with exponential backoff.
-    Retry,
-    /// Rate limited (4, 80007, 130429): slow the whole sender down, then retry.
-    Throttled,
-    /// Too many messages to this one recipient (131056): delay this recipient only (4^n seconds).
-    PairLimited,
-    /// More than 24 hours since the customer last wrote (131047): free text cannot be sent; a
-    /// template is needed. Do not retry.
-    OutsideWindow,
-    /// The access token expired or is invalid (190, 0): alert an operator; retrying will not help
-    /// until the token is replaced.
-    TokenExpired,
-    /// Anything else (100, 131026, 131051, 133010, 368, other 4xx): the message will never go
-    /// through as it is. Do not retry.
-    Permanent,
-}
+pub use wabot_app::ErrorClass;
 
-impl ErrorClass {
-    /// The class of a Graph error code.
-    pub fn of_code(code: i64) -> Self {
-        match code {
-            1 | 2 | 131_000 | 131_016 | 131_057 => Self::Retry,
-            4 | 80_007 | 130_429 => Self::Throttled,
-            131_056 => Self::PairLimited,
-            131_047 => Self::OutsideWindow,
-            0 | 190 => Self::TokenExpired,
-            _ => Self::Permanent,
-        }
-    }
-
-    /// A stable name for metrics and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Retry => "retry",
-            Self::Throttled => "throttled",
-            Self::PairLimited => "pair_limited",
-            Self::OutsideWindow => "outside_window",
-            Self::TokenExpired => "token_expired",
-            Self::Permanent => "permanent",
-        }
+/// The class of a Graph error code (see [`ErrorClass`]): 1, 2, 131000, 131016, 131057 retry;
+/// 4, 80007, 130429 throttled; 131056 pair-limited; 131047 outside the window; 190 and 0 token
+/// expired; everything else permanent.
+pub fn class_of_code(code: i64) -> ErrorClass {
+    match code {
+        1 | 2 | 131_000 | 131_016 | 131_057 => ErrorClass::Retry,
+        4 | 80_007 | 130_429 => ErrorClass::Throttled,
+        131_056 => ErrorClass::PairLimited,
+        131_047 => ErrorClass::OutsideWindow,
+        0 | 190 => ErrorClass::TokenExpired,
+        _ => ErrorClass::Permanent,
     }
 }
 
@@ -130,7 +99,7 @@ impl ClientError {
     /// What to do about it.
     pub fn class(&self) -> ErrorClass {
         match self {
-            Self::Graph(error) => ErrorClass::of_code(error.code),
+            Self::Graph(error) => class_of_code(error.code),
             Self::Timeout(_) | Self::Network(_) => ErrorClass::Retry,
             Self::UnexpectedResponse { status, .. } => match status {
                 429 => ErrorClass::Throttled,

@@ -7,6 +7,7 @@ mod error;
 mod inbound;
 mod json;
 mod outbound;
+mod ports;
 mod render;
 mod signature;
 mod status;
@@ -18,7 +19,7 @@ pub use checks::BuildError;
 pub use client::{
     CloudApiClient, CloudApiConfig, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MediaInfo, SentMessage,
 };
-pub use error::{ClientError, ErrorClass, GraphError};
+pub use error::{ClientError, ErrorClass, GraphError, class_of_code};
 pub use inbound::{
     InboundMessage, InteractiveReply, Location, Media, MessageContent, MessageContext,
 };
@@ -27,6 +28,7 @@ pub use outbound::{
     MediaObject, MessageBody, OutboundMessage, ReactionObject, ReplyButton, ReplyContext, Row,
     Section, Template, TemplateComponent, Text, TextObject, TypingIndicator,
 };
+pub use ports::CloudApiRenderer;
 pub use render::{render, split_text};
 pub use secrecy::SecretString;
 pub use signature::{SIGNATURE_HEADER, SignatureError, SignatureVerifier, VerifierError, sign};

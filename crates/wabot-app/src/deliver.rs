@@ -1,0 +1,144 @@
+//! The deliver use case: lease due outbound messages (one per recipient), pace them with the shared
+//! token bucket, send them, and record each outcome by its error class.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::delivery::{ErrorClass, Messenger, SendFailure};
+use crate::error::StoreError;
+use crate::model::{OutboundJob, SendOutcome};
+use crate::pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
+use crate::ports::Outbox;
+
+/// How long an outbound message stays leased to a sender that stopped answering.
+pub const SEND_LEASE: Duration = Duration::from_secs(60);
+
+/// What one delivery round did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryRound {
+    /// Accepted by Meta.
+    pub sent: usize,
+    /// Scheduled for another attempt.
+    pub retried: usize,
+    /// Given up (with their error recorded).
+    pub failed: usize,
+}
+
+impl DeliveryRound {
+    /// Whether the round did anything.
+    pub fn is_empty(&self) -> bool {
+        self.sent + self.retried + self.failed == 0
+    }
+}
+
+/// Sends for one worker.
+pub struct Deliver<S, M> {
+    store: S,
+    messenger: M,
+    bucket: Arc<TokenBucket>,
+    owner: String,
+    batch: usize,
+}
+
+/// What to record for a failure, and whether the whole sender must pause.
+fn outcome_of(
+    job: &OutboundJob,
+    failure: &SendFailure,
+    now: DateTime<Utc>,
+) -> (SendOutcome, Option<DateTime<Utc>>) {
+    let give_up = |title: String| SendOutcome::Failed {
+        code: failure.code,
+        title,
+    };
+    let retry = |class| {
+        let at = now + retry_after(class, job.attempts, job.outbox_id);
+        SendOutcome::Retry {
+            at,
+            error: format!("{}: {}", class.as_str(), failure.title),
+        }
+    };
+    match failure.class {
+        ErrorClass::OutsideWindow => (
+            give_up("outside the 24-hour window: a template is needed".into()),
+            None,
+        ),
+        ErrorClass::Permanent => (give_up(failure.title.clone()), None),
+        _ if job.attempts + 1 >= MAX_ATTEMPTS => (
+            give_up(format!(
+                "gave up after {MAX_ATTEMPTS} attempts: {}",
+                failure.title
+            )),
+            None,
+        ),
+        ErrorClass::Throttled => {
+            let pause = now + retry_after(ErrorClass::Throttled, 0, job.outbox_id);
+            (retry(ErrorClass::Throttled), Some(pause))
+        }
+        class @ (ErrorClass::Retry | ErrorClass::PairLimited | ErrorClass::TokenExpired) => {
+            (retry(class), None)
+        }
+    }
+}
+
+impl<S: Outbox, M: Messenger> Deliver<S, M> {
+    /// A worker called `owner`, sending at most `batch` messages per round, paced by `bucket`.
+    pub fn new(
+        store: S,
+        messenger: M,
+        bucket: Arc<TokenBucket>,
+        owner: impl Into<String>,
+        batch: usize,
+    ) -> Self {
+        Self {
+            store,
+            messenger,
+            bucket,
+            owner: owner.into(),
+            batch: batch.max(1),
+        }
+    }
+
+    /// One round: as many due messages as the bucket allows, each sent and its outcome recorded.
+    pub async fn run_once(&self, now: DateTime<Utc>) -> Result<DeliveryRound, StoreError> {
+        let allowed = self.bucket.take(self.batch, now);
+        if allowed == 0 {
+            return Ok(DeliveryRound::default());
+        }
+        let jobs = self
+            .store
+            .claim_due(&self.owner, now, SEND_LEASE, allowed)
+            .await?;
+        self.bucket.give_back(allowed - jobs.len());
+        let mut round = DeliveryRound::default();
+        for job in jobs {
+            let outcome = match self.messenger.send(&job.body).await {
+                Ok(wa_message_id) => {
+                    round.sent += 1;
+                    SendOutcome::Sent { wa_message_id }
+                }
+                Err(failure) => {
+                    let (outcome, pause) = outcome_of(&job, &failure, now);
+                    if let Some(until) = pause {
+                        self.bucket.pause_until(until);
+                    }
+                    match outcome {
+                        SendOutcome::Failed { .. } => round.failed += 1,
+                        _ => round.retried += 1,
+                    }
+                    outcome
+                }
+            };
+            self.store
+                .record_outcome(&job, &self.owner, now, outcome)
+                .await?;
+        }
+        Ok(round)
+    }
+}
+
+/// The time until the bucket may send again, if it is paused.
+pub fn pause_left(bucket: &TokenBucket, now: DateTime<Utc>) -> Option<TimeDelta> {
+    bucket.paused_until(now).map(|until| until - now)
+}

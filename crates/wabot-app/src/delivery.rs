@@ -1,0 +1,62 @@
+//! What sending needs from the outside: a [`Messenger`] that sends one request body, the
+//! [`ErrorClass`] of a failure, and a [`ReplyRenderer`] that turns engine replies into request bodies.
+
+use std::future::Future;
+
+use wabot_engine::Reply;
+
+use crate::model::OutboundDraft;
+
+/// What the sender should do about a failed send (decided by Meta's error code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// Transient (codes 1, 2, 131000, 131016, 131057, 5xx, timeouts, network): retry with backoff.
+    Retry,
+    /// Rate limited (4, 80007, 130429): slow the whole sender down, then retry.
+    Throttled,
+    /// Too many messages to this one recipient (131056): delay this recipient only.
+    PairLimited,
+    /// More than 24 hours since the customer last wrote (131047): needs a template; do not retry.
+    OutsideWindow,
+    /// The access token expired or is invalid (190, 0): alert; retrying cannot help until it is replaced.
+    TokenExpired,
+    /// Anything else: the message will never go through as it is; do not retry.
+    Permanent,
+}
+
+impl ErrorClass {
+    /// A stable name for logs, metrics and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Retry => "retry",
+            Self::Throttled => "throttled",
+            Self::PairLimited => "pair_limited",
+            Self::OutsideWindow => "outside_window",
+            Self::TokenExpired => "token_expired",
+            Self::Permanent => "permanent",
+        }
+    }
+}
+
+/// Why one send failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendFailure {
+    /// What to do about it.
+    pub class: ErrorClass,
+    /// Meta's error code, if the failure came from the Graph API.
+    pub code: Option<i64>,
+    /// A short description (never containing the token).
+    pub title: String,
+}
+
+/// Sends one request body to WhatsApp.
+pub trait Messenger: Send + Sync {
+    /// Sends `body` (a `POST /messages` request body); returns the id Meta gave the message.
+    fn send(&self, body: &str) -> impl Future<Output = Result<String, SendFailure>> + Send;
+}
+
+/// Turns the engine's replies into request bodies for one recipient.
+pub trait ReplyRenderer: Send + Sync {
+    /// The drafts that show `reply` to `to`, in order.
+    fn render(&self, reply: &Reply, to: &str) -> Vec<OutboundDraft>;
+}

@@ -1,0 +1,58 @@
+//! The application's ports on the Cloud API: [`CloudApiClient`] as the `Messenger`, and
+//! [`CloudApiRenderer`] as the `ReplyRenderer`.
+
+use wabot_app::{Messenger, OutboundDraft, ReplyRenderer, SendFailure};
+use wabot_engine::Reply;
+
+use crate::client::CloudApiClient;
+use crate::error::ClientError;
+use crate::outbound::MessageBody;
+use crate::render::render;
+
+fn failure(error: &ClientError) -> SendFailure {
+    let code = match error {
+        ClientError::Graph(graph) => Some(graph.code),
+        _ => None,
+    };
+    SendFailure {
+        class: error.class(),
+        code,
+        title: error.to_string(),
+    }
+}
+
+impl Messenger for CloudApiClient {
+    async fn send(&self, body: &str) -> Result<String, SendFailure> {
+        self.send_raw(body)
+            .await
+            .map(|sent| sent.id)
+            .map_err(|error| failure(&error))
+    }
+}
+
+/// Renders engine replies with [`render`] and serialises them as request bodies.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CloudApiRenderer;
+
+impl ReplyRenderer for CloudApiRenderer {
+    fn render(&self, reply: &Reply, to: &str) -> Vec<OutboundDraft> {
+        render(reply, to)
+            .into_iter()
+            .filter_map(|message| {
+                let kind = match &message.body {
+                    MessageBody::Text { .. } => "text",
+                    MessageBody::Interactive { .. } => "interactive",
+                    _ => "other",
+                };
+                // Serialising our own plain data types cannot fail; a failure would drop the message,
+                // which the renderer's tests would show.
+                serde_json::to_string(&message)
+                    .ok()
+                    .map(|body| OutboundDraft {
+                        kind: kind.to_owned(),
+                        body,
+                    })
+            })
+            .collect()
+    }
+}
