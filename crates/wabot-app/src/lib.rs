@@ -1,18 +1,24 @@
 #![doc = include_str!("../README.md")]
 
+mod clock;
 mod converse;
 mod deliver;
 mod delivery;
 mod error;
+#[cfg(feature = "test-util")]
+mod fakes;
 mod model;
 mod pacing;
 mod ports;
 mod sandbox;
 
+pub use clock::utc_now;
 pub use converse::{CONVERSATION_LEASE, Converse};
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use delivery::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use error::StoreError;
+#[cfg(feature = "test-util")]
+pub use fakes::RecordingInbox;
 pub use model::{
     ClaimedConversation, ContactIds, ContactSummary, Count, DeliveryStatus, InboundMessage,
     InboundPayload, IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft,

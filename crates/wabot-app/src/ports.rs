@@ -135,3 +135,39 @@ pub trait Statistics: Send + Sync {
     fn stats(&self, since: DateTime<Utc>)
     -> impl Future<Output = Result<Stats, StoreError>> + Send;
 }
+
+/// A shared inbox is an inbox.
+impl<T: Inbox + ?Sized> Inbox for std::sync::Arc<T> {
+    fn ingest(
+        &self,
+        event: NewWebhookEvent,
+    ) -> impl Future<Output = Result<IngestReceipt, StoreError>> + Send {
+        (**self).ingest(event)
+    }
+
+    fn claim_conversation(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        max_items: usize,
+    ) -> impl Future<Output = Result<Option<ClaimedConversation>, StoreError>> + Send {
+        (**self).claim_conversation(owner, now, lease, max_items)
+    }
+
+    fn release_conversation(
+        &self,
+        contact_id: i64,
+        owner: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).release_conversation(contact_id, owner)
+    }
+
+    fn finish_item(
+        &self,
+        item_id: i64,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).finish_item(item_id, now)
+    }
+}

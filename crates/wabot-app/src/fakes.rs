@@ -1,0 +1,102 @@
+//! In-memory fakes of the ports, for the adapters' tests (feature `test-util`).
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::StoreError;
+use crate::model::{ClaimedConversation, IngestReceipt, NewWebhookEvent};
+use crate::ports::Inbox;
+
+/// An inbox that keeps events in memory, deduplicates items by key like the real store, and can be
+/// told to fail (as a database that went away).
+#[derive(Debug, Default)]
+pub struct RecordingInbox {
+    events: Mutex<Vec<NewWebhookEvent>>,
+    keys: Mutex<HashSet<String>>,
+    failing: Mutex<bool>,
+}
+
+impl RecordingInbox {
+    /// An empty inbox.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every event stored so far.
+    pub fn events(&self) -> Vec<NewWebhookEvent> {
+        self.events
+            .lock()
+            .map(|events| events.clone())
+            .unwrap_or_default()
+    }
+
+    /// Makes every later ingest fail (or work again).
+    pub fn set_failing(&self, failing: bool) {
+        if let Ok(mut flag) = self.failing.lock() {
+            *flag = failing;
+        }
+    }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Unavailable("a lock was poisoned".into())
+}
+
+impl Inbox for RecordingInbox {
+    fn ingest(
+        &self,
+        event: NewWebhookEvent,
+    ) -> impl Future<Output = Result<IngestReceipt, StoreError>> + Send {
+        let result = (|| {
+            if *self.failing.lock().map_err(|_| poisoned())? {
+                return Err(StoreError::Unavailable("the database is down".into()));
+            }
+            let mut keys = self.keys.lock().map_err(|_| poisoned())?;
+            let new_items = event
+                .items
+                .iter()
+                .filter(|item| keys.insert(item.dedupe_key.clone()))
+                .count();
+            let mut events = self.events.lock().map_err(|_| poisoned())?;
+            let duplicates = event.items.len() - new_items;
+            events.push(event);
+            let event_id = i64::try_from(events.len()).unwrap_or(i64::MAX);
+            Ok(IngestReceipt {
+                event_id,
+                new_items,
+                duplicates,
+            })
+        })();
+        std::future::ready(result)
+    }
+
+    fn claim_conversation(
+        &self,
+        _owner: &str,
+        _now: DateTime<Utc>,
+        _lease: Duration,
+        _max_items: usize,
+    ) -> impl Future<Output = Result<Option<ClaimedConversation>, StoreError>> + Send {
+        std::future::ready(Ok(None))
+    }
+
+    fn release_conversation(
+        &self,
+        _contact_id: i64,
+        _owner: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        std::future::ready(Ok(()))
+    }
+
+    fn finish_item(
+        &self,
+        _item_id: i64,
+        _now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        std::future::ready(Ok(()))
+    }
+}

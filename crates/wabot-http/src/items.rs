@@ -1,0 +1,146 @@
+//! From a parsed webhook to the items the inbox stores: every message and status of every change of
+//! every entry. Messages become engine inputs; statuses become delivery statuses. Anything we cannot key
+//! (no id, no sender) is left out of the items but kept in the stored raw event.
+
+use chrono::{DateTime, Utc};
+use wabot_app::{
+    ContactIds, DeliveryStatus, InboundMessage as AppMessage, InboundPayload, NewInboundItem,
+    StatusUpdate,
+};
+use wabot_cloud_api::{
+    InboundMessage, InteractiveReply, MessageContent, MessagesValue, Status, StatusKind,
+    WebhookPayload,
+};
+use wabot_engine::{Input, MediaKind};
+
+fn at(timestamp: Option<i64>, fallback: DateTime<Utc>) -> DateTime<Utc> {
+    timestamp
+        .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
+        .unwrap_or(fallback)
+}
+
+/// What the engine sees of a message.
+pub fn input(message: &InboundMessage) -> Input {
+    let media = |kind, media: &wabot_cloud_api::Media| Input::Media {
+        kind,
+        media_id: media.id.clone(),
+        caption: media.caption.clone(),
+    };
+    match &message.content {
+        MessageContent::Text { body } => Input::text(body),
+        MessageContent::Interactive(InteractiveReply::ButtonReply { id, title })
+        | MessageContent::Interactive(InteractiveReply::ListReply { id, title, .. }) => {
+            Input::Choice {
+                id: id.clone(),
+                title: title.clone(),
+            }
+        }
+        MessageContent::Button { payload, text } => {
+            Input::text(text.clone().or_else(|| payload.clone()).unwrap_or_default())
+        }
+        MessageContent::Image(m) => media(MediaKind::Image, m),
+        MessageContent::Video(m) => media(MediaKind::Video, m),
+        MessageContent::Audio(m) => media(MediaKind::Audio, m),
+        MessageContent::Document(m) => media(MediaKind::Document, m),
+        MessageContent::Sticker(m) => media(MediaKind::Sticker, m),
+        _ => Input::Unsupported {
+            kind: message.kind.clone(),
+        },
+    }
+}
+
+fn profile_name(value: &MessagesValue, ids: &ContactIds) -> Option<String> {
+    value
+        .contacts
+        .iter()
+        .find(|contact| {
+            (ids.wa_id.is_some() && contact.wa_id == ids.wa_id)
+                || (ids.user_id.is_some() && contact.user_id == ids.user_id)
+        })
+        .and_then(|contact| contact.name.clone())
+}
+
+fn message_item(
+    value: &MessagesValue,
+    message: &InboundMessage,
+    received: DateTime<Utc>,
+) -> Option<NewInboundItem> {
+    if message.id.is_empty() || message.sender().is_none() {
+        return None;
+    }
+    // Reactions, edits, deletions and system notices are kept in the event but need no answer.
+    if matches!(
+        message.content,
+        MessageContent::Reaction { .. }
+            | MessageContent::Edit { .. }
+            | MessageContent::Revoke { .. }
+            | MessageContent::System { .. }
+    ) {
+        return None;
+    }
+    let contact = ContactIds {
+        wa_id: message.from.clone(),
+        user_id: message.from_user_id.clone(),
+    };
+    Some(NewInboundItem {
+        dedupe_key: message.id.clone(),
+        profile_name: profile_name(value, &contact),
+        contact,
+        occurred_at: at(message.timestamp, received),
+        payload: InboundPayload::Message(AppMessage {
+            message_id: message.id.clone(),
+            kind: message.kind.clone(),
+            input: input(message),
+        }),
+    })
+}
+
+fn status_item(status: &Status, received: DateTime<Utc>) -> Option<NewInboundItem> {
+    let delivery = match status.status {
+        StatusKind::Sent => DeliveryStatus::Sent,
+        StatusKind::Delivered => DeliveryStatus::Delivered,
+        StatusKind::Read | StatusKind::Played => DeliveryStatus::Read,
+        StatusKind::Failed => DeliveryStatus::Failed,
+        StatusKind::Deleted | StatusKind::Unknown(_) => return None,
+    };
+    let contact = ContactIds {
+        wa_id: status.recipient_id.clone(),
+        user_id: status.recipient_user_id.clone(),
+    };
+    if status.id.is_empty() || contact.key().is_none() {
+        return None;
+    }
+    let error = status.errors.first();
+    Some(NewInboundItem {
+        dedupe_key: format!("{}:{}", status.id, delivery.as_str()),
+        contact,
+        profile_name: None,
+        occurred_at: at(status.timestamp, received),
+        payload: InboundPayload::Status(StatusUpdate {
+            message_id: status.id.clone(),
+            status: delivery,
+            error_code: error.and_then(|e| e.code),
+            error_title: error.and_then(|e| e.title.clone().or_else(|| e.message.clone())),
+        }),
+    })
+}
+
+/// Every item in a payload, in order.
+pub fn items(payload: &WebhookPayload, received: DateTime<Utc>) -> Vec<NewInboundItem> {
+    let mut items = Vec::new();
+    for value in payload.messages_values() {
+        items.extend(
+            value
+                .messages
+                .iter()
+                .filter_map(|message| message_item(value, message, received)),
+        );
+        items.extend(
+            value
+                .statuses
+                .iter()
+                .filter_map(|status| status_item(status, received)),
+        );
+    }
+    items
+}

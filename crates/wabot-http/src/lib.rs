@@ -1,0 +1,57 @@
+#![doc = include_str!("../README.md")]
+
+mod error;
+mod health;
+mod items;
+mod state;
+mod webhook_receive;
+mod webhook_verify;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web;
+use tracing::Instrument;
+use wabot_app::Inbox;
+
+pub use error::ApiError;
+pub use items::{input, items};
+pub use state::WebhookState;
+
+/// Meta's largest webhook body (3 MB) plus a margin; larger bodies get 413.
+pub const DEFAULT_BODY_LIMIT: usize = 3 * 1024 * 1024 + 256 * 1024;
+
+/// Registers the webhook and health routes with their state.
+pub fn configure<I: Inbox + 'static>(
+    state: web::Data<WebhookState<I>>,
+    body_limit: usize,
+) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |config| {
+        config
+            .app_data(state)
+            .app_data(web::PayloadConfig::new(body_limit))
+            .route("/health", web::get().to(health::health))
+            .route("/webhook", web::get().to(webhook_verify::verify::<I>))
+            .route("/webhook", web::post().to(webhook_receive::receive::<I>));
+    }
+}
+
+static NEXT_REQUEST: AtomicU64 = AtomicU64::new(1);
+
+/// Middleware: every request runs in a span with a request id, its method and its path — never the
+/// query string, which for the verification request holds the verify token.
+pub async fn request_span(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = NEXT_REQUEST.fetch_add(1, Ordering::Relaxed);
+    let span =
+        tracing::info_span!("request", id, method = %request.method(), path = %request.path());
+    let response = next.call(request).instrument(span.clone()).await;
+    if let Ok(response) = &response {
+        span.in_scope(|| tracing::debug!(status = response.status().as_u16(), "answered"));
+    }
+    response
+}
