@@ -60,3 +60,10 @@ pub trait ReplyRenderer: Send + Sync {
     /// The drafts that show `reply` to `to`, in order.
     fn render(&self, reply: &Reply, to: &str) -> Vec<OutboundDraft>;
 }
+
+/// A shared messenger is a messenger.
+impl<T: Messenger + ?Sized> Messenger for std::sync::Arc<T> {
+    fn send(&self, body: &str) -> impl Future<Output = Result<String, SendFailure>> + Send {
+        (**self).send(body)
+    }
+}

@@ -51,6 +51,21 @@ impl DieselStore {
         Ok(Self { pools, ingest })
     }
 
+    /// Applies pending migrations (creating a SQLite file if needed) and returns their versions.
+    pub async fn migrate(url: &str) -> Result<Vec<String>, StoreError> {
+        let url = DatabaseUrl::parse(url)?;
+        tokio::task::spawn_blocking(move || {
+            Pools::create_folder(&url)?;
+            use r2d2::ManageConnection;
+            let mut connection = Manager::new(url.clone())
+                .connect()
+                .map_err(|error| StoreError::Unavailable(format!("{url}: {error}")))?;
+            migrations::run_pending(&mut connection)
+        })
+        .await
+        .map_err(|error| StoreError::Unavailable(error.to_string()))?
+    }
+
     /// The database this store uses (password masked when shown).
     pub fn url(&self) -> &DatabaseUrl {
         &self.pools.url
@@ -103,8 +118,9 @@ impl DieselStore {
 }
 
 impl Pools {
-    fn open(url: DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
-        if let DatabaseUrl::Sqlite { path } = &url
+    /// Creates the folder of a SQLite file if it does not exist.
+    fn create_folder(url: &DatabaseUrl) -> Result<(), StoreError> {
+        if let DatabaseUrl::Sqlite { path } = url
             && let Some(folder) = std::path::Path::new(path)
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
@@ -113,6 +129,11 @@ impl Pools {
                 StoreError::Config(format!("cannot create {}: {error}", folder.display()))
             })?;
         }
+        Ok(())
+    }
+
+    fn open(url: DatabaseUrl, pool_size: u32) -> Result<Self, StoreError> {
+        Self::create_folder(&url)?;
         let build = |size: u32| {
             r2d2::Pool::builder()
                 .max_size(size.max(1))

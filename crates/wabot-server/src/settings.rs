@@ -1,0 +1,185 @@
+//! The typed settings, layered: built-in defaults < `config/default.toml` < `config/local.toml` <
+//! environment variables `WABOT__SECTION__KEY`. Secrets are `SecretString`s: Debug prints them masked.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Development values that `config/default.toml` ships; refused with a real access token.
+pub const DEV_APP_SECRET: &str = "dev-app-secret";
+/// See [`DEV_APP_SECRET`].
+pub const DEV_VERIFY_TOKEN: &str = "dev-verify-token";
+
+const DEFAULTS: &str = r#"
+[server]
+bind = "127.0.0.1:8080"
+body_limit_bytes = 3407872
+[database]
+url = "sqlite://data/wabot.db"
+pool_size = 8
+[meta]
+api_base_url = "https://graph.facebook.com"
+api_version = "v23.0"
+phone_number_id = ""
+access_token = ""
+app_secret = ""
+previous_app_secret = ""
+verify_token = ""
+messages_per_second = 80
+timeout_seconds = 10
+[menu]
+path = "config/menu.toml"
+[workers]
+conversations = 4
+senders = 2
+poll_interval_ms = 500
+[log]
+format = "pretty"
+level = "info"
+"#;
+
+/// Everything the binary can be told.
+#[derive(Debug, Deserialize)]
+pub struct Settings {
+    /// The HTTP server.
+    pub server: Server,
+    /// The database.
+    pub database: Database,
+    /// Meta's Cloud API.
+    pub meta: Meta,
+    /// The menu file.
+    pub menu: MenuFile,
+    /// Worker counts and polling.
+    pub workers: Workers,
+    /// Logging.
+    pub log: Log,
+}
+
+/// `[server]`.
+#[derive(Debug, Deserialize)]
+pub struct Server {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// Largest webhook body accepted.
+    pub body_limit_bytes: usize,
+}
+
+/// `[database]`.
+#[derive(Debug, Deserialize)]
+pub struct Database {
+    /// `sqlite://PATH` or `postgres://…` (may hold a password: never logged as is).
+    pub url: SecretString,
+    /// Connections for reads (and PostgreSQL writes).
+    pub pool_size: u32,
+}
+
+/// `[meta]`.
+#[derive(Debug, Deserialize)]
+pub struct Meta {
+    /// The Graph API's base URL.
+    pub api_base_url: String,
+    /// The Graph API version.
+    pub api_version: String,
+    /// The phone number id replies are sent from.
+    pub phone_number_id: String,
+    /// A system-user token; empty means sandbox.
+    pub access_token: SecretString,
+    /// The app secret that signs webhooks.
+    pub app_secret: SecretString,
+    /// The previous app secret, during a rotation.
+    pub previous_app_secret: SecretString,
+    /// The token Meta's verification request carries.
+    pub verify_token: SecretString,
+    /// Sending pace for the whole process.
+    pub messages_per_second: u32,
+    /// Graph API call timeout.
+    pub timeout_seconds: u64,
+}
+
+/// `[menu]`.
+#[derive(Debug, Deserialize)]
+pub struct MenuFile {
+    /// Path of the menu file.
+    pub path: String,
+}
+
+/// `[workers]`.
+#[derive(Debug, Deserialize)]
+pub struct Workers {
+    /// Conversation workers.
+    pub conversations: usize,
+    /// Delivery workers.
+    pub senders: usize,
+    /// How often idle workers look for work without being woken.
+    pub poll_interval_ms: u64,
+}
+
+/// `[log]`.
+#[derive(Debug, Deserialize)]
+pub struct Log {
+    /// `pretty` or `json`.
+    pub format: String,
+    /// The default level filter (`RUST_LOG` overrides it).
+    pub level: String,
+}
+
+impl Settings {
+    /// Loads the layers; `dir` holds `default.toml` and the optional `local.toml`.
+    pub fn load(dir: &str) -> Result<Self, config::ConfigError> {
+        config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .add_source(config::File::with_name(&format!("{dir}/default.toml")).required(false))
+            .add_source(config::File::with_name(&format!("{dir}/local.toml")).required(false))
+            .add_source(
+                config::Environment::with_prefix("WABOT")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()
+    }
+
+    /// Whether replies are only recorded (no access token).
+    pub fn sandbox(&self) -> bool {
+        self.meta.access_token.expose_secret().trim().is_empty()
+    }
+
+    /// Every reason the settings cannot run as they are.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let app_secret = self.meta.app_secret.expose_secret();
+        let verify_token = self.meta.verify_token.expose_secret();
+        if app_secret.is_empty() {
+            problems.push("meta.app_secret is empty: webhooks could not be verified".to_owned());
+        }
+        if verify_token.is_empty() {
+            problems.push(
+                "meta.verify_token is empty: Meta's verification request would fail".to_owned(),
+            );
+        }
+        if !self.sandbox() {
+            if app_secret == DEV_APP_SECRET {
+                problems.push(
+                    "meta.app_secret is still the development value; set your app's secret"
+                        .to_owned(),
+                );
+            }
+            if verify_token == DEV_VERIFY_TOKEN {
+                problems.push(
+                    "meta.verify_token is still the development value; choose your own".to_owned(),
+                );
+            }
+            if self.meta.phone_number_id.trim().is_empty() {
+                problems
+                    .push("meta.phone_number_id is empty: replies could not be sent".to_owned());
+            }
+        }
+        if !matches!(self.log.format.as_str(), "pretty" | "json") {
+            problems.push(format!(
+                "log.format `{}` must be pretty or json",
+                self.log.format
+            ));
+        }
+        problems
+    }
+}
