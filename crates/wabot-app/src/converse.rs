@@ -21,6 +21,7 @@ pub struct Converse<S, R> {
     engine: Arc<Engine>,
     renderer: Arc<R>,
     owner: String,
+    lease: Duration,
 }
 
 impl<S, R> Converse<S, R>
@@ -28,21 +29,28 @@ where
     S: Inbox + Conversations,
     R: ReplyRenderer + 'static,
 {
-    /// A worker called `owner` (unique per process and worker).
+    /// A worker called `owner` (unique per process and worker), with the default lease.
     pub fn new(store: S, engine: Arc<Engine>, renderer: Arc<R>, owner: impl Into<String>) -> Self {
         Self {
             store,
             engine,
             renderer,
             owner: owner.into(),
+            lease: CONVERSATION_LEASE,
         }
+    }
+
+    /// Leases conversations for `lease` (how soon another worker may take over after a crash).
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
     }
 
     /// Handles one conversation's pending messages; returns how many steps were taken (0: nothing to do).
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let Some(claimed) = self
             .store
-            .claim_conversation(&self.owner, now, CONVERSATION_LEASE, 20)
+            .claim_conversation(&self.owner, now, self.lease, 20)
             .await?
         else {
             return Ok(0);

@@ -40,6 +40,7 @@ pub struct Deliver<S, M> {
     bucket: Arc<TokenBucket>,
     owner: String,
     batch: usize,
+    lease: Duration,
 }
 
 /// What to record for a failure, and whether the whole sender must pause.
@@ -97,7 +98,14 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
             bucket,
             owner: owner.into(),
             batch: batch.max(1),
+            lease: SEND_LEASE,
         }
+    }
+
+    /// Leases messages for `lease` (how soon another worker may resend after a crash).
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
     }
 
     /// One round: as many due messages as the bucket allows, each sent and its outcome recorded.
@@ -108,7 +116,7 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
         }
         let jobs = self
             .store
-            .claim_due(&self.owner, now, SEND_LEASE, allowed)
+            .claim_due(&self.owner, now, self.lease, allowed)
             .await?;
         self.bucket.give_back(allowed - jobs.len());
         let mut round = DeliveryRound::default();

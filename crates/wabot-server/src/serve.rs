@@ -71,6 +71,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         utc_now(),
     ));
     let renderer = Arc::new(CloudApiRenderer);
+    let lease = Duration::from_secs(settings.workers.lease_seconds.max(1));
     let instance = format!("{}-{}", std::process::id(), utc_now().timestamp_micros());
     for n in 0..settings.workers.conversations.max(1) {
         let worker = Converse::new(
@@ -78,7 +79,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             Arc::clone(&engine),
             Arc::clone(&renderer),
             format!("{instance}-c{n}"),
-        );
+        )
+        .with_lease(lease);
         tokio::spawn(workers::conversations(worker, signals.clone(), poll));
     }
     for n in 0..settings.workers.senders.max(1) {
@@ -88,7 +90,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             Arc::clone(&bucket),
             format!("{instance}-s{n}"),
             16,
-        );
+        )
+        .with_lease(lease);
         tokio::spawn(workers::deliveries(
             worker,
             Arc::clone(&bucket),

@@ -32,6 +32,7 @@ path = "config/menu.toml"
 conversations = 4
 senders = 2
 poll_interval_ms = 500
+lease_seconds = 30
 [log]
 format = "pretty"
 level = "info"
@@ -111,6 +112,9 @@ pub struct Workers {
     pub senders: usize,
     /// How often idle workers look for work without being woken.
     pub poll_interval_ms: u64,
+    /// How long a conversation or outbound message stays leased to a worker; after a crash, another
+    /// worker (or the restarted server) takes over when it runs out.
+    pub lease_seconds: u64,
 }
 
 /// `[log]`.
