@@ -1,0 +1,266 @@
+//! Starting the real `wabot` binary on a free port against a fake Graph API (wiremock), and sending it
+//! signed webhooks.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wabot_cloud_api::sign;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const SECRET: &str = "e2e-app-secret";
+pub const VERIFY: &str = "e2e-verify-token";
+pub const TOKEN: &str = "e2e-access-token";
+pub const PHONE: &str = "PN1";
+
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh folder for one test's database.
+pub fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "wabot_e2e_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A fake Graph API that accepts every message with a fresh id.
+pub async fn graph() -> MockServer {
+    let server = MockServer::start().await;
+    accept_all(&server).await;
+    server
+}
+
+/// Mounts the catch-all success answer (lowest priority).
+pub async fn accept_all(server: &MockServer) {
+    let counter = AtomicU64::new(1);
+    Mock::given(method("POST"))
+        .and(path(format!("/v23.0/{PHONE}/messages")))
+        .respond_with(move |_: &Request| {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            ResponseTemplate::new(200).set_body_json(json!({
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": "x", "wa_id": "x"}],
+                "messages": [{"id": format!("wamid.sent.{n}")}]
+            }))
+        })
+        .with_priority(10)
+        .mount(server)
+        .await;
+}
+
+/// The running binary; killed when dropped.
+pub struct Wabot {
+    child: Child,
+    pub base: String,
+    pub dir: PathBuf,
+    graph_url: String,
+}
+
+fn command(dir: &Path, graph_url: &str, port: u16, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wabot"));
+    command
+        .args(args)
+        .current_dir(repo())
+        .env("WABOT__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "WABOT__DATABASE__URL",
+            format!("sqlite://{}", dir.join("wabot.db").display()),
+        )
+        .env("WABOT__META__API_BASE_URL", graph_url)
+        .env("WABOT__META__ACCESS_TOKEN", TOKEN)
+        .env("WABOT__META__PHONE_NUMBER_ID", PHONE)
+        .env("WABOT__META__APP_SECRET", SECRET)
+        .env("WABOT__META__VERIFY_TOKEN", VERIFY)
+        .env("WABOT__WORKERS__POLL_INTERVAL_MS", "50")
+        .env("WABOT__WORKERS__LEASE_SECONDS", "2")
+        .env("WABOT__LOG__FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null());
+    command
+}
+
+impl Wabot {
+    /// Starts `wabot serve` with its database in `dir`, and waits until it answers.
+    pub fn start(dir: &Path, graph: &MockServer) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = std::fs::File::create(dir.join(format!("server-{port}.log"))).unwrap();
+        let child = command(dir, &graph.uri(), port, &["serve"])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start wabot");
+        let wabot = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            dir: dir.to_owned(),
+            graph_url: graph.uri(),
+        };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "wabot did not start; see {}",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        wabot
+    }
+
+    /// Runs another subcommand (e.g. `seed-demo`) with the same settings.
+    pub fn run(&self, args: &[&str]) -> String {
+        let output = command(&self.dir, &self.graph_url, 0, args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Everything it logged.
+    pub fn log(&self) -> String {
+        std::fs::read_dir(&self.dir)
+            .unwrap()
+            .flatten()
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with("server-"))
+            .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+            .collect()
+    }
+}
+
+impl Drop for Wabot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A webhook with one text (or interactive) message from `from`.
+pub fn message_webhook(from: &str, id: &str, content: Value) -> String {
+    let mut message = json!({"from": from, "id": id, "timestamp": "1795000000"});
+    for (key, value) in content.as_object().unwrap() {
+        message[key] = value.clone();
+    }
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550000000", "phone_number_id": PHONE},
+        "contacts": [{"profile": {"name": "E2E"}, "wa_id": from}],
+        "messages": [message]
+    }}]}]})
+    .to_string()
+}
+
+/// A text message's content.
+pub fn text(body: &str) -> Value {
+    json!({"type": "text", "text": {"body": body}})
+}
+
+/// A list reply's content.
+pub fn list_reply(id: &str, title: &str) -> Value {
+    json!({"type": "interactive", "interactive": {"type": "list_reply", "list_reply": {"id": id, "title": title}}})
+}
+
+/// POSTs `body` signed with `secret`; returns the status code.
+pub async fn post_signed(client: &reqwest::Client, base: &str, body: &str, secret: &str) -> u16 {
+    client
+        .post(format!("{base}/webhook"))
+        .header(
+            "X-Hub-Signature-256",
+            sign(secret.as_bytes(), body.as_bytes()),
+        )
+        .header("Content-Type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The JSON bodies the fake Graph API received, in order.
+pub async fn sent(graph: &MockServer) -> Vec<Value> {
+    graph
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.url.path().ends_with("/messages"))
+        .map(|request| serde_json::from_slice(&request.body).unwrap())
+        .collect()
+}
+
+/// Waits until the fake Graph API has received at least `count` messages; returns them.
+pub async fn wait_for(graph: &MockServer, count: usize) -> Vec<Value> {
+    let started = Instant::now();
+    loop {
+        let bodies = sent(graph).await;
+        if bodies.len() >= count {
+            return bodies;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "only {} of {count} messages arrived",
+            bodies.len()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The text a customer would see in a sent body (text body, interactive body and options).
+pub fn shown(body: &Value) -> String {
+    let mut out = body
+        .pointer("/text/body")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(interactive) = body.get("interactive") {
+        for pointer in ["/header/text", "/body/text"] {
+            if let Some(text) = interactive.pointer(pointer).and_then(Value::as_str) {
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+        for row in interactive
+            .pointer("/action/sections/0/rows")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.push_str(row["title"].as_str().unwrap_or_default());
+            out.push('\n');
+        }
+        for button in interactive
+            .pointer("/action/buttons")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            out.push_str(button["reply"]["title"].as_str().unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    out
+}
