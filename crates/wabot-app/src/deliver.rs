@@ -15,6 +15,9 @@ use crate::ports::Outbox;
 /// How long an outbound message stays leased to a sender that stopped answering.
 pub const SEND_LEASE: Duration = Duration::from_secs(60);
 
+/// How long a status webhook for a message we do not know yet is kept waiting for it.
+pub const STATUS_WAIT: Duration = Duration::from_secs(3600);
+
 /// What one delivery round did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeliveryRound {
@@ -141,6 +144,10 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
             self.store
                 .record_outcome(&job, &self.owner, now, outcome)
                 .await?;
+        }
+        if round.sent > 0 {
+            // Status webhooks can overtake the record of the send they describe; settle them now.
+            self.store.reapply_statuses(now, STATUS_WAIT).await?;
         }
         Ok(round)
     }

@@ -99,6 +99,14 @@ pub trait Outbox: Send + Sync {
         outcome: SendOutcome,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Applies status webhooks that arrived before the send they describe was recorded (they wait as
+    /// pending items); gives up on those older than `give_up_after`. Returns how many were settled.
+    fn reapply_statuses(
+        &self,
+        now: DateTime<Utc>,
+        give_up_after: Duration,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
+
     /// Moves a message's status forward only (sent < delivered < read; failed is terminal).
     fn apply_status(
         &self,

@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use wabot_app::{
-    DeliveryStatus, OutboundJob, Outbox, SendOutcome, StatusApplied, StatusUpdate, StoreError,
+    DeliveryStatus, InboundPayload, OutboundJob, Outbox, SendOutcome, StatusApplied, StatusUpdate,
+    StoreError,
 };
 
 use crate::connection::AnyConnection;
 use crate::inbox::lease_delta;
-use crate::schema::{messages, outbox};
+use crate::schema::{inbound_items, messages, outbox};
 use crate::store::DieselStore;
 use crate::tx::{TxError, naive, transaction};
 
@@ -145,7 +146,56 @@ fn record(
     Ok(())
 }
 
+/// Settles pending status items whose message is known now (or that are too old to wait for).
+fn reapply(
+    connection: &mut AnyConnection,
+    now: DateTime<Utc>,
+    give_up_after: Duration,
+) -> Result<usize, TxError> {
+    let oldest = naive(now - lease_delta(give_up_after));
+    let pending = inbound_items::table
+        .filter(inbound_items::state.eq("pending"))
+        .filter(inbound_items::kind.eq("status"))
+        .order(inbound_items::id)
+        .limit(500)
+        .select((
+            inbound_items::id,
+            inbound_items::occurred_at,
+            inbound_items::payload,
+        ))
+        .load::<(i64, chrono::NaiveDateTime, String)>(connection)?;
+    let mut settled = 0;
+    for (id, occurred_at, payload) in pending {
+        let known = match serde_json::from_str::<InboundPayload>(&payload) {
+            Ok(InboundPayload::Status(update)) => {
+                crate::status::apply(connection, &update, crate::tx::utc(occurred_at))?
+                    != StatusApplied::UnknownMessage
+            }
+            _ => true,
+        };
+        if known || occurred_at < oldest {
+            diesel::update(inbound_items::table.find(id))
+                .set((
+                    inbound_items::state.eq("done"),
+                    inbound_items::done_at.eq(naive(now)),
+                ))
+                .execute(connection)?;
+            settled += 1;
+        }
+    }
+    Ok(settled)
+}
+
 impl Outbox for DieselStore {
+    async fn reapply_statuses(
+        &self,
+        now: DateTime<Utc>,
+        give_up_after: Duration,
+    ) -> Result<usize, StoreError> {
+        self.write(move |connection| transaction(connection, |c| reapply(c, now, give_up_after)))
+            .await
+    }
+
     async fn claim_due(
         &self,
         owner: &str,

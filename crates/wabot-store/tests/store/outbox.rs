@@ -247,3 +247,75 @@ crate::both_backends!(statuses_only_move_forward, |url| async move {
         .unwrap();
     assert_eq!(receipt.new_items, 1);
 });
+
+crate::both_backends!(
+    a_status_that_overtook_its_send_is_applied_later,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let engine = engine();
+        say(&store, &engine, "111", "a1", "hi", noon()).await;
+        let job = store
+            .claim_due("s", noon(), LEASE, 10)
+            .await
+            .unwrap()
+            .remove(0);
+        // Meta's "delivered" arrives before we recorded the send.
+        let early = status_item(
+            phone("111"),
+            "wamid.LATE",
+            DeliveryStatus::Delivered,
+            noon() + TimeDelta::seconds(1),
+        );
+        store.ingest(event(vec![early], noon())).await.unwrap();
+        assert_eq!(
+            store
+                .reapply_statuses(noon(), std::time::Duration::from_secs(3600))
+                .await
+                .unwrap(),
+            0
+        );
+        store
+            .record_outcome(
+                &job,
+                "s",
+                noon(),
+                SendOutcome::Sent {
+                    wa_message_id: "wamid.LATE".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .reapply_statuses(noon(), std::time::Duration::from_secs(3600))
+                .await
+                .unwrap(),
+            1
+        );
+        let out = store
+            .history(
+                job.contact_id,
+                Page {
+                    limit: 10,
+                    after: None,
+                },
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.direction == "out")
+            .unwrap();
+        assert_eq!(out.status, "delivered");
+        // A status for a message that never shows up is given up after the wait.
+        let orphan = status_item(phone("111"), "wamid.NEVER", DeliveryStatus::Read, noon());
+        store.ingest(event(vec![orphan], noon())).await.unwrap();
+        let later = noon() + TimeDelta::hours(2);
+        assert_eq!(
+            store
+                .reapply_statuses(later, std::time::Duration::from_secs(3600))
+                .await
+                .unwrap(),
+            1
+        );
+    }
+);
