@@ -27,6 +27,8 @@ pub struct DeliveryRound {
     pub retried: usize,
     /// Given up (with their error recorded).
     pub failed: usize,
+    /// The token bucket was empty: the next token comes within `1 / rate` seconds.
+    pub starved: bool,
 }
 
 impl DeliveryRound {
@@ -115,7 +117,10 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<DeliveryRound, StoreError> {
         let allowed = self.bucket.take(self.batch, now);
         if allowed == 0 {
-            return Ok(DeliveryRound::default());
+            return Ok(DeliveryRound {
+                starved: true,
+                ..DeliveryRound::default()
+            });
         }
         let jobs = self
             .store

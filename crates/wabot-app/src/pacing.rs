@@ -7,11 +7,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::delivery::ErrorClass;
 
-/// A token bucket shared by every delivery worker of a process: `rate` sends per second, bursts of up
-/// to `rate` (one second's worth). A throttled answer from Meta pauses it.
+/// A token bucket shared by every delivery worker of a process: `rate` sends per second, and bursts
+/// of at most a twentieth of a second's worth (so no one-second window sees more than about 5 % over
+/// the rate). A throttled answer from Meta pauses it.
 #[derive(Debug)]
 pub struct TokenBucket {
     rate: f64,
+    capacity: f64,
     state: Mutex<BucketState>,
 }
 
@@ -26,13 +28,16 @@ impl TokenBucket {
     /// A full bucket for `rate` messages per second (at least one).
     pub fn new(rate: u32, now: DateTime<Utc>) -> Self {
         let rate = f64::from(rate.max(1));
+        let capacity = (rate / 20.0).ceil().max(1.0);
+        let state = BucketState {
+            tokens: capacity,
+            last: now,
+            paused_until: None,
+        };
         Self {
             rate,
-            state: Mutex::new(BucketState {
-                tokens: rate,
-                last: now,
-                paused_until: None,
-            }),
+            capacity,
+            state: Mutex::new(state),
         }
     }
 
@@ -49,17 +54,22 @@ impl TokenBucket {
             .unwrap_or(i64::MAX)
             .max(0) as f64
             / 1e6;
-        state.tokens = (state.tokens + elapsed * self.rate).min(self.rate);
+        state.tokens = (state.tokens + elapsed * self.rate).min(self.capacity);
         state.last = now;
         let granted = state.tokens.floor().min(wanted as f64).max(0.0);
         state.tokens -= granted;
         granted as usize
     }
 
+    /// The time one token takes to refill.
+    pub fn token_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(1.0 / self.rate)
+    }
+
     /// Gives back tokens that were taken but not used.
     pub fn give_back(&self, unused: usize) {
         if let Ok(mut state) = self.state.lock() {
-            state.tokens = (state.tokens + unused as f64).min(self.rate);
+            state.tokens = (state.tokens + unused as f64).min(self.capacity);
         }
     }
 
@@ -116,21 +126,31 @@ mod tests {
     #[test]
     fn the_bucket_allows_the_rate_and_refills_over_time() {
         let bucket = TokenBucket::new(80, t(0));
-        assert_eq!(bucket.take(100, t(0)), 80);
+        assert_eq!(
+            bucket.take(100, t(0)),
+            4,
+            "a burst is a twentieth of a second's worth"
+        );
         assert_eq!(bucket.take(10, t(0)), 0);
-        assert_eq!(bucket.take(10, t(100)), 8, "a tenth of a second refills 8");
-        bucket.give_back(3);
-        assert_eq!(bucket.take(10, t(100)), 3);
+        assert_eq!(bucket.take(10, t(25)), 2, "25 ms refill 2");
+        bucket.give_back(1);
+        assert_eq!(bucket.take(10, t(25)), 1);
         assert_eq!(
             bucket.take(1000, t(10_000)),
-            80,
-            "never more than one second's worth"
+            4,
+            "never more than the burst at once"
         );
+        // Over one second of asking every millisecond, about the rate gets through.
+        let mut granted = 0;
+        for ms in 10_001..=11_000 {
+            granted += bucket.take(10, t(ms));
+        }
+        assert!((78..=84).contains(&granted), "{granted}");
     }
 
     #[test]
     fn a_pause_stops_everything_until_it_ends() {
-        let bucket = TokenBucket::new(10, t(0));
+        let bucket = TokenBucket::new(100, t(0));
         bucket.pause_until(t(2_000));
         assert_eq!(bucket.take(5, t(1_000)), 0);
         assert_eq!(bucket.paused_until(t(1_000)), Some(t(2_000)));

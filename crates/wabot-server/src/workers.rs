@@ -61,10 +61,13 @@ pub async fn deliveries<M: Messenger>(
         let now = utc_now();
         match worker.run_once(now).await {
             Ok(round) if round.is_empty() => {
-                let wait = pause_left(&bucket, now)
-                    .and_then(|left| left.to_std().ok())
-                    .unwrap_or(poll)
-                    .min(poll);
+                // Paused by Meta: until the pause ends. Out of tokens: until the next one. Idle: until
+                // woken, or the poll interval.
+                let wait = match pause_left(&bucket, now).and_then(|left| left.to_std().ok()) {
+                    Some(pause) => pause.min(poll),
+                    None if round.starved => bucket.token_interval().max(Duration::from_millis(1)),
+                    None => poll,
+                };
                 tokio::select! {
                     () = &mut woken => {}
                     () = tokio::time::sleep(wait) => {}

@@ -1,0 +1,77 @@
+//! Driving signed webhooks at a fixed rate, and the latency figures.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+use wabot_cloud_api::sign;
+
+/// One sent webhook: the recipient it comes from, when it was sent, and how long the ack took.
+pub struct Sent {
+    pub from: String,
+    pub at: Instant,
+    pub ack: Option<Duration>,
+}
+
+fn webhook(from: &str, id: &str) -> String {
+    serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550000000", "phone_number_id": "PN1"},
+        "contacts": [{"profile": {"name": "Bench"}, "wa_id": from}],
+        "messages": [{"from": from, "id": id, "timestamp": "1795000000", "type": "text", "text": {"body": "hi"}}]
+    }}]}]})
+    .to_string()
+}
+
+/// Sends `rate` webhooks per second for `seconds`, each from a new customer, each on its own task.
+pub async fn drive(base: &str, secret: &str, rate: u32, seconds: u32, tag: &str) -> Vec<Sent> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .unwrap_or_default();
+    let results = Arc::new(Mutex::new(Vec::new()));
+    let total = rate * seconds;
+    let interval = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(total as usize);
+    for n in 0..total {
+        let due = start + interval * n;
+        tokio::time::sleep_until(due.into()).await;
+        let from = format!("1{tag}{n:07}");
+        let body = webhook(&from, &format!("wamid.{tag}.{n}"));
+        let signature = sign(secret.as_bytes(), body.as_bytes());
+        let (client, url, results) = (
+            client.clone(),
+            format!("{base}/webhook"),
+            Arc::clone(&results),
+        );
+        tasks.push(tokio::spawn(async move {
+            let at = Instant::now();
+            let response = client
+                .post(url)
+                .header("X-Hub-Signature-256", signature)
+                .header("Content-Type", "application/json")
+                .body(body)
+                .send()
+                .await;
+            let ack = response
+                .ok()
+                .filter(|r| r.status().as_u16() == 200)
+                .map(|_| at.elapsed());
+            results.lock().await.push(Sent { from, at, ack });
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    std::mem::take(&mut *results.lock().await)
+}
+
+/// The p-th percentile (nearest rank) of sorted durations, in milliseconds.
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank.min(sorted.len()) - 1].as_secs_f64() * 1000.0
+}

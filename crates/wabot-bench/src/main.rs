@@ -1,0 +1,215 @@
+//! `wabot-bench`: starts the release `wabot` binary against a fake Graph API of its own and drives
+//! signed webhooks at fixed rates, printing ack latency, reply latency and the sending pace.
+//!
+//! `cargo run --release -p wabot-bench` (it builds `wabot` first). Optional arguments:
+//! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario.
+#![allow(clippy::print_stdout)]
+
+mod drive;
+mod graph;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::drive::{Sent, drive, percentile};
+use crate::graph::Arrivals;
+
+const SECRET: &str = "bench-app-secret";
+
+/// The `wabot` binary beside this one (both in the release target folder), built if needed.
+fn wabot_binary() -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "-q",
+            "-p",
+            "wabot-server",
+            "--bin",
+            "wabot",
+        ])
+        .status()
+        .context("run cargo build")?;
+    if !status.success() {
+        bail!("building wabot failed");
+    }
+    let exe = std::env::current_exe()?;
+    let binary = exe.with_file_name("wabot");
+    if !binary.is_file() {
+        bail!("no wabot binary at {}", binary.display());
+    }
+    Ok(binary)
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn start(binary: &Path, graph: &str, mps: u32) -> anyhow::Result<Server> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let dir = std::env::temp_dir().join(format!("wabot_bench_{}_{port}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let child = Command::new(binary)
+        .arg("serve")
+        .current_dir(repo)
+        .env("WABOT__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "WABOT__DATABASE__URL",
+            format!("sqlite://{}", dir.join("bench.db").display()),
+        )
+        .env("WABOT__META__API_BASE_URL", graph)
+        .env("WABOT__META__ACCESS_TOKEN", "bench-token")
+        .env("WABOT__META__PHONE_NUMBER_ID", "PN1")
+        .env("WABOT__META__APP_SECRET", SECRET)
+        .env("WABOT__META__VERIFY_TOKEN", "bench-verify")
+        .env("WABOT__META__MESSAGES_PER_SECOND", mps.to_string())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if started.elapsed() > Duration::from_secs(20) {
+            bail!("wabot did not start");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        dir,
+    })
+}
+
+/// Waits until `count` replies arrived (or `limit` passed).
+async fn settle(arrivals: &Arrivals, count: usize, limit: Duration) {
+    let started = Instant::now();
+    while arrivals.total() < count && started.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn report_acks(sent: &[Sent]) {
+    let mut acks: Vec<Duration> = sent.iter().filter_map(|s| s.ack).collect();
+    acks.sort();
+    println!(
+        "  ack latency: {} of {} acknowledged; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        acks.len(),
+        sent.len(),
+        percentile(&acks, 50.0),
+        percentile(&acks, 90.0),
+        percentile(&acks, 99.0),
+        percentile(&acks, 100.0)
+    );
+}
+
+fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
+    let map = arrivals
+        .by_recipient
+        .lock()
+        .map(|m| m.clone())
+        .unwrap_or_default();
+    let mut latencies: Vec<Duration> = sent
+        .iter()
+        .filter_map(|s| {
+            map.get(&s.from)
+                .and_then(|times| times.first())
+                .map(|t| t.duration_since(s.at))
+        })
+        .collect();
+    latencies.sort();
+    println!(
+        "  reply latency (webhook sent -> reply received): {} of {} answered; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latencies.len(),
+        sent.len(),
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 90.0),
+        percentile(&latencies, 99.0),
+        percentile(&latencies, 100.0)
+    );
+}
+
+/// The most replies that arrived within any one-second window.
+fn busiest_second(mut times: Vec<Instant>) -> usize {
+    times.sort();
+    let mut best = 0;
+    let mut start = 0;
+    for end in 0..times.len() {
+        while times[end].duration_since(times[start]) >= Duration::from_secs(1) {
+            start += 1;
+        }
+        best = best.max(end - start + 1);
+    }
+    best
+}
+
+async fn scenario(
+    binary: &Path,
+    name: &str,
+    rate: u32,
+    seconds: u32,
+    mps: u32,
+) -> anyhow::Result<()> {
+    let arrivals = Arc::new(Arrivals::default());
+    let graph = graph::start(Arc::clone(&arrivals))?;
+    let server = start(binary, &graph, mps)?;
+    println!(
+        "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s"
+    );
+    let sent = drive(&server.base, SECRET, rate, seconds, name).await;
+    let expected = sent.iter().filter(|s| s.ack.is_some()).count();
+    let patience =
+        Duration::from_secs(u64::from(seconds) + 5 + (expected as u64) / u64::from(mps.max(1)));
+    settle(&arrivals, expected, patience).await;
+    report_acks(&sent);
+    report_replies(&sent, &arrivals);
+    println!(
+        "  pace: busiest one-second window {} replies (configured {mps}/s)",
+        busiest_second(arrivals.all())
+    );
+    drop(server);
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |index: usize, default: u32| {
+        args.get(index)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(default)
+    };
+    let binary = wabot_binary()?;
+    match args.first().map(String::as_str) {
+        Some("ack") => scenario(&binary, "ack", number(1, 1000), number(2, 10), 1000).await,
+        Some("reply") => scenario(&binary, "reply", number(1, 500), number(2, 10), 1000).await,
+        Some("pace") => {
+            scenario(&binary, "pace", number(1, 200), number(2, 2), number(3, 50)).await
+        }
+        Some(other) => bail!("unknown scenario `{other}`: use ack, reply or pace"),
+        None => {
+            scenario(&binary, "ack", 1000, 10, 1000).await?;
+            scenario(&binary, "reply", 500, 10, 1000).await?;
+            scenario(&binary, "pace", 200, 2, 50).await
+        }
+    }
+}
