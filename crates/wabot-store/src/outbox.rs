@@ -192,6 +192,21 @@ impl Outbox for DieselStore {
         now: DateTime<Utc>,
         give_up_after: Duration,
     ) -> Result<usize, StoreError> {
+        // Almost always nothing is waiting: look first on a reader, so the common case costs no write
+        // transaction (and no fsync).
+        let waiting = self
+            .read(|connection| {
+                inbound_items::table
+                    .filter(inbound_items::state.eq("pending"))
+                    .filter(inbound_items::kind.eq("status"))
+                    .count()
+                    .get_result::<i64>(connection)
+                    .map_err(crate::store::database)
+            })
+            .await?;
+        if waiting == 0 {
+            return Ok(0);
+        }
         self.write(move |connection| transaction(connection, |c| reapply(c, now, give_up_after)))
             .await
     }
