@@ -108,18 +108,23 @@ async fn settle(arrivals: &Arrivals, count: usize, limit: Duration) {
     }
 }
 
-fn report_acks(sent: &[Sent]) {
-    let mut acks: Vec<Duration> = sent.iter().filter_map(|s| s.ack).collect();
-    acks.sort();
+/// Prints `label`, how many of `total` were measured, and the percentiles of `durations`.
+fn report(label: &str, verb: &str, mut durations: Vec<Duration>, total: usize) {
+    durations.sort();
+    let p = |q| percentile(&durations, q);
     println!(
-        "  ack latency: {} of {} acknowledged; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        acks.len(),
-        sent.len(),
-        percentile(&acks, 50.0),
-        percentile(&acks, 90.0),
-        percentile(&acks, 99.0),
-        percentile(&acks, 100.0)
+        "  {label}: {} of {total} {verb}; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        durations.len(),
+        p(50.0),
+        p(90.0),
+        p(99.0),
+        p(100.0)
     );
+}
+
+fn report_acks(sent: &[Sent]) {
+    let acks = sent.iter().filter_map(|s| s.ack).collect();
+    report("ack latency", "acknowledged", acks, sent.len());
 }
 
 fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
@@ -128,23 +133,17 @@ fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
         .lock()
         .map(|m| m.clone())
         .unwrap_or_default();
-    let mut latencies: Vec<Duration> = sent
-        .iter()
-        .filter_map(|s| {
-            map.get(&s.from)
-                .and_then(|times| times.first())
-                .map(|t| t.duration_since(s.at))
-        })
-        .collect();
-    latencies.sort();
-    println!(
-        "  reply latency (webhook sent -> reply received): {} of {} answered; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        latencies.len(),
+    let first_reply = |s: &Sent| {
+        map.get(&s.from)
+            .and_then(|times| times.first())
+            .map(|t| t.duration_since(s.at))
+    };
+    let latencies = sent.iter().filter_map(first_reply).collect();
+    report(
+        "reply latency (webhook sent -> reply received)",
+        "answered",
+        latencies,
         sent.len(),
-        percentile(&latencies, 50.0),
-        percentile(&latencies, 90.0),
-        percentile(&latencies, 99.0),
-        percentile(&latencies, 100.0)
     );
 }
 
