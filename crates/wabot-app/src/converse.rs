@@ -12,6 +12,9 @@ use crate::error::StoreError;
 use crate::model::{InboundPayload, StepRecord};
 use crate::ports::{Conversations, Inbox};
 
+/// The most pending messages of one conversation taken per claim.
+const BATCH: usize = 20;
+
 /// How long a conversation stays leased to a worker that stopped answering.
 pub const CONVERSATION_LEASE: Duration = Duration::from_secs(30);
 
@@ -50,11 +53,12 @@ where
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let Some(claimed) = self
             .store
-            .claim_conversation(&self.owner, now, self.lease, 20)
+            .claim_conversation(&self.owner, now, self.lease, BATCH)
             .await?
         else {
             return Ok(0);
         };
+        let claimed_count = claimed.items.len();
         let mut steps = 0;
         let mut outcome = Ok(());
         for item in claimed.items {
@@ -100,11 +104,16 @@ where
                 }
             }
         }
-        // Release even after a failure, so the remaining items are retried at once, not after the lease.
-        let released = self
-            .store
-            .release_conversation(claimed.contact_id, &self.owner)
-            .await;
-        outcome.and(released).map(|()| steps)
+        // The step that handles a contact's last pending message gives the lease back itself. Release it
+        // here when that may not have happened: after a failure (so the remaining items are retried at
+        // once, not when the lease runs out), or when the batch was full (more may be pending).
+        if outcome.is_err() || claimed_count >= BATCH {
+            let released = self
+                .store
+                .release_conversation(claimed.contact_id, &self.owner)
+                .await;
+            return outcome.and(released).map(|()| steps);
+        }
+        outcome.map(|()| steps)
     }
 }

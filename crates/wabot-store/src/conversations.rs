@@ -1,6 +1,7 @@
 //! [`Conversations`] for [`DieselStore`]: one conversation step in one transaction — session load,
 //! the engine's business data on the same transaction, session save with a version check, replies into
-//! the outbox, events, and the item marked done. A crash anywhere leaves the item pending.
+//! the outbox, events, and the item marked done (and, after the contact's last pending message, the
+//! lease given back). A crash anywhere leaves the item pending.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -141,6 +142,34 @@ fn record(
     Ok(())
 }
 
+/// Gives the conversation's lease back in the step's own transaction when this was its last pending
+/// message (saving the worker a separate write); new messages are claimed afresh.
+fn release_if_idle(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    owner: &str,
+) -> Result<(), TxError> {
+    let pending = inbound_items::table
+        .filter(inbound_items::contact_id.eq(contact_id))
+        .filter(inbound_items::state.eq("pending"))
+        .filter(inbound_items::kind.eq("message"))
+        .count()
+        .get_result::<i64>(connection)?;
+    if pending == 0 {
+        diesel::update(
+            contacts::table
+                .find(contact_id)
+                .filter(contacts::lease_owner.eq(owner)),
+        )
+        .set((
+            contacts::lease_owner.eq(None::<String>),
+            contacts::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(connection)?;
+    }
+    Ok(())
+}
+
 impl Conversations for DieselStore {
     async fn step<F>(
         &self,
@@ -186,6 +215,7 @@ impl Conversations for DieselStore {
                         inbound_items::done_at.eq(naive(now)),
                     ))
                     .execute(connection)?;
+                release_if_idle(connection, contact_id, &owner)?;
                 Ok(result)
             })
         })

@@ -137,7 +137,9 @@ crate::both_backends!(
             .await
             .unwrap();
         assert_eq!(record.state.version, 1);
-        // Done items are not stepped twice.
+        // The last pending message's step gave the lease back; nothing is left to claim, and the done
+        // item cannot be stepped twice.
+        assert!(store.claim_conversation("w", noon(), LEASE, 10).await.unwrap().is_none());
         let again = store
             .step(
                 record_contact(&store).await,
@@ -153,7 +155,7 @@ crate::both_backends!(
                 },
             )
             .await;
-        assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
+        assert!(matches!(again, Err(StoreError::LeaseLost)), "{again:?}");
     }
 );
 
