@@ -139,7 +139,13 @@ crate::both_backends!(
         assert_eq!(record.state.version, 1);
         // The last pending message's step gave the lease back; nothing is left to claim, and the done
         // item cannot be stepped twice.
-        assert!(store.claim_conversation("w", noon(), LEASE, 10).await.unwrap().is_none());
+        assert!(
+            store
+                .claim_conversation("w", noon(), LEASE, 10)
+                .await
+                .unwrap()
+                .is_none()
+        );
         let again = store
             .step(
                 record_contact(&store).await,
