@@ -1,6 +1,7 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
 //! `seed-demo`.
 
+mod check;
 mod messenger;
 mod serve;
 mod settings;
@@ -10,10 +11,11 @@ mod workers;
 use secrecy::ExposeSecret;
 use wabot_store::DieselStore;
 
-const USAGE: &str = "usage: wabot [serve | migrate | seed-demo]\n\
-  serve      run the server (the default)\n\
-  migrate    apply pending database migrations and exit\n\
-  seed-demo  write the demo customer's data (idempotent) and exit\n\
+const USAGE: &str = "usage: wabot [serve | migrate | seed-demo | check-config]\n\
+  serve         run the server (the default)\n\
+  migrate       apply pending database migrations and exit\n\
+  seed-demo     write the demo customer's data (idempotent) and exit\n\
+  check-config  print the settings (secrets masked) and every problem; fails if there is one\n\
 Settings: config/default.toml < config/local.toml < WABOT__SECTION__KEY (see docs/setup.md).";
 
 #[allow(clippy::print_stdout)]
@@ -44,6 +46,13 @@ async fn run(command: &str) -> anyhow::Result<()> {
                 wabot_engine::DEMO_CUSTOMER
             );
             Ok(())
+        }
+        "check-config" => {
+            if check::check(&settings) {
+                Ok(())
+            } else {
+                anyhow::bail!("the configuration has problems")
+            }
         }
         other => anyhow::bail!("unknown command `{other}`\n{USAGE}"),
     }

@@ -1,0 +1,73 @@
+//! The one-shot subcommands: `check-config`, `migrate`, `seed-demo`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn wabot(args: &[&str], envs: &[(&str, &str)]) -> (bool, String) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let output = Command::new(env!("CARGO_BIN_EXE_wabot"))
+        .args(args)
+        .current_dir(repo)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn check_config_reports_every_problem_with_secrets_masked() {
+    let (ok, text) = wabot(&["check-config"], &[]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("sandbox") && text.contains("no problems found"),
+        "{text}"
+    );
+    let broken = [
+        ("WABOT__META__ACCESS_TOKEN", "EAAG-very-secret-token"),
+        (
+            "WABOT__MENU__PATH",
+            "crates/wabot-engine/tests/menus/unknown_reference.toml",
+        ),
+        ("WABOT__DATABASE__URL", "postgress://db/wabot"),
+    ];
+    let (ok, text) = wabot(&["check-config"], &broken);
+    assert!(!ok, "{text}");
+    for expected in [
+        "meta.app_secret is still the development value",
+        "meta.verify_token is still the development value",
+        "meta.phone_number_id is empty",
+        "unknown_reference.toml:6: option goes to unknown node `ordres`",
+        "unsupported database URL scheme `postgress`",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("EAAG-very-secret-token") && !text.contains("dev-app-secret"),
+        "{text}"
+    );
+}
+
+#[test]
+fn migrate_and_seed_demo_are_idempotent() {
+    let dir = crate::harness::scratch();
+    let url = format!("sqlite://{}", dir.join("cmd.db").display());
+    let env = [("WABOT__DATABASE__URL", url.as_str())];
+    let (ok, text) = wabot(&["migrate"], &env);
+    assert!(ok && text.contains("2 migration(s) applied"), "{text}");
+    let (ok, text) = wabot(&["migrate"], &env);
+    assert!(ok && text.contains("0 migration(s) applied"), "{text}");
+    let (ok, text) = wabot(&["seed-demo"], &env);
+    assert!(ok && text.contains("Written"), "{text}");
+    let (ok, text) = wabot(&["seed-demo"], &env);
+    assert!(ok && text.contains("AlreadyThere"), "{text}");
+    let (ok, text) = wabot(&["frobnicate"], &env);
+    assert!(
+        !ok && text.contains("unknown command `frobnicate`"),
+        "{text}"
+    );
+}
