@@ -100,3 +100,14 @@ impl Inbox for RecordingInbox {
         std::future::ready(Ok(()))
     }
 }
+
+impl crate::ports::Health for RecordingInbox {
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let failing = self.failing.lock().map(|flag| *flag).unwrap_or(true);
+        std::future::ready(if failing {
+            Err(StoreError::Unavailable("the database is down".into()))
+        } else {
+            Ok(())
+        })
+    }
+}

@@ -7,11 +7,13 @@ mod delivery;
 mod error;
 #[cfg(feature = "test-util")]
 mod fakes;
+mod heartbeat;
 mod model;
 mod pacing;
 mod ports;
 mod sandbox;
 
+pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use converse::{CONVERSATION_LEASE, Converse};
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
@@ -19,6 +21,7 @@ pub use delivery::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use error::StoreError;
 #[cfg(feature = "test-util")]
 pub use fakes::RecordingInbox;
+pub use heartbeat::Heartbeat;
 pub use model::{
     ClaimedConversation, ContactIds, ContactSummary, Count, DeliveryStatus, InboundMessage,
     InboundPayload, IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft,
@@ -26,5 +29,5 @@ pub use model::{
     StepRecord,
 };
 pub use pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
-pub use ports::{Contacts, Conversations, Inbox, Outbox, Statistics, StepData};
+pub use ports::{Contacts, Conversations, Health, Inbox, Outbox, Statistics, StepData};
 pub use sandbox::SandboxMessenger;

@@ -137,6 +137,12 @@ pub trait Contacts: Send + Sync {
     ) -> impl Future<Output = Result<Vec<MessageRecord>, StoreError>> + Send;
 }
 
+/// Whether the database answers (for readiness).
+pub trait Health: Send + Sync {
+    /// Answers `Ok` when a trivial query succeeds.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
 /// Counts for the admin side.
 pub trait Statistics: Send + Sync {
     /// What happened since `since` (contacts are counted in all).
@@ -177,5 +183,12 @@ impl<T: Inbox + ?Sized> Inbox for std::sync::Arc<T> {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         (**self).finish_item(item_id, now)
+    }
+}
+
+/// A shared health check is a health check.
+impl<T: Health + ?Sized> Health for std::sync::Arc<T> {
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).ping()
     }
 }

@@ -3,6 +3,7 @@
 mod error;
 mod health;
 mod items;
+mod ready;
 mod state;
 mod webhook_receive;
 mod webhook_verify;
@@ -18,13 +19,13 @@ use wabot_app::Inbox;
 
 pub use error::ApiError;
 pub use items::{input, items};
-pub use state::WebhookState;
+pub use state::{Readiness, WebhookState};
 
 /// Meta's largest webhook body (3 MB) plus a margin; larger bodies get 413.
 pub const DEFAULT_BODY_LIMIT: usize = 3 * 1024 * 1024 + 256 * 1024;
 
-/// Registers the webhook and health routes with their state.
-pub fn configure<I: Inbox + 'static>(
+/// Registers the webhook, health and readiness routes with their state.
+pub fn configure<I: Inbox + wabot_app::Health + 'static>(
     state: web::Data<WebhookState<I>>,
     body_limit: usize,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
@@ -33,6 +34,7 @@ pub fn configure<I: Inbox + 'static>(
             .app_data(state)
             .app_data(web::PayloadConfig::new(body_limit))
             .route("/health", web::get().to(health::health))
+            .route("/ready", web::get().to(ready::ready::<I>))
             .route("/webhook", web::get().to(webhook_verify::verify::<I>))
             .route("/webhook", web::post().to(webhook_receive::receive::<I>));
     }

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use chrono::TimeDelta;
+use wabot_app::Heartbeat;
 use wabot_cloud_api::SignatureVerifier;
 
 /// The webhook handlers' state.
@@ -15,4 +17,17 @@ pub struct WebhookState<I> {
     pub verify_token: String,
     /// Called after an event with new items was committed (the database stays the truth).
     pub wake: Arc<dyn Fn() + Send + Sync>,
+    /// What `/ready` checks besides the database.
+    pub readiness: Readiness,
+}
+
+/// The workers' heartbeats, and how long they may be silent before the process is not ready.
+#[derive(Clone, Debug)]
+pub struct Readiness {
+    /// Beaten by the conversation workers.
+    pub conversations: Arc<Heartbeat>,
+    /// Beaten by the delivery workers.
+    pub deliveries: Arc<Heartbeat>,
+    /// The longest silence of either kind that still counts as running.
+    pub max_silence: TimeDelta,
 }

@@ -11,12 +11,16 @@ use wabot_cloud_api::{
     CloudApiClient, CloudApiConfig, CloudApiRenderer, SecretString, SignatureVerifier,
 };
 use wabot_engine::{Engine, Menu};
-use wabot_http::{WebhookState, configure, request_span};
+use wabot_http::{Readiness, WebhookState, configure, request_span};
 use wabot_store::{DatabaseUrl, DieselStore};
 
 use crate::messenger::AnyMessenger;
 use crate::settings::Settings;
 use crate::workers::{self, Signals};
+
+fn chrono_seconds(seconds: u64) -> wabot_app::TimeDelta {
+    wabot_app::TimeDelta::seconds(i64::try_from(seconds).unwrap_or(i64::MAX))
+}
 
 /// Reads and compiles the menu file, or explains every problem in it.
 pub fn load_menu(path: &str) -> anyhow::Result<Menu> {
@@ -105,6 +109,12 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         verifier,
         verify_token: settings.meta.verify_token.expose_secret().to_owned(),
         wake: Arc::new(move || inbound.notify_waiters()),
+        readiness: Readiness {
+            conversations: Arc::clone(&signals.conversations_alive),
+            deliveries: Arc::clone(&signals.deliveries_alive),
+            // A worker may spend a whole Graph API timeout on one send, plus a few poll intervals.
+            max_silence: chrono_seconds(settings.meta.timeout_seconds + 20),
+        },
     });
     let body_limit = settings.server.body_limit_bytes;
     let server = HttpServer::new(move || {

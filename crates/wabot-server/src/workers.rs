@@ -5,17 +5,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Notify;
-use wabot_app::{Converse, Deliver, Messenger, TokenBucket, pause_left, utc_now};
+use wabot_app::{Converse, Deliver, Heartbeat, Messenger, TokenBucket, pause_left, utc_now};
 use wabot_cloud_api::CloudApiRenderer;
 use wabot_store::DieselStore;
 
-/// Signals that wake the workers.
+/// Signals that wake the workers, and the heartbeats they leave for readiness.
 #[derive(Clone, Default)]
 pub struct Signals {
     /// New inbound items were committed.
     pub inbound: Arc<Notify>,
     /// New outbound messages were queued.
     pub outbound: Arc<Notify>,
+    /// Beaten by conversation workers after every round.
+    pub conversations_alive: Arc<Heartbeat>,
+    /// Beaten by delivery workers after every round.
+    pub deliveries_alive: Arc<Heartbeat>,
 }
 
 /// Runs one conversation worker until the process ends.
@@ -25,6 +29,7 @@ pub async fn conversations(
     poll: Duration,
 ) {
     loop {
+        signals.conversations_alive.beat(utc_now());
         let woken = signals.inbound.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
@@ -55,6 +60,7 @@ pub async fn deliveries<M: Messenger>(
     poll: Duration,
 ) {
     loop {
+        signals.deliveries_alive.beat(utc_now());
         let woken = signals.outbound.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();

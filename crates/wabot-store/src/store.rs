@@ -187,6 +187,12 @@ impl Pools {
     }
 }
 
+impl wabot_app::Health for DieselStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        DieselStore::ping(self).await
+    }
+}
+
 fn unavailable(error: r2d2::Error) -> StoreError {
     StoreError::Unavailable(error.to_string())
 }

@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::http::StatusCode;
 use actix_web::{App, test, web};
-use wabot_app::{InboundPayload, RecordingInbox};
+use wabot_app::{Heartbeat, InboundPayload, RecordingInbox, utc_now};
 use wabot_cloud_api::{SignatureVerifier, sign};
 use wabot_engine::Input;
-use wabot_http::{DEFAULT_BODY_LIMIT, WebhookState, configure};
+use wabot_http::{DEFAULT_BODY_LIMIT, Readiness, WebhookState, configure};
 
 const SECRET: &[u8] = b"test-app-secret";
 const TOKEN: &str = "verify-me";
@@ -20,6 +20,7 @@ const TEXT_WEBHOOK: &str = r#"{"object":"whatsapp_business_account","entry":[{"i
 struct Harness {
     inbox: Arc<RecordingInbox>,
     wakes: Arc<AtomicUsize>,
+    readiness: Readiness,
 }
 
 macro_rules! app {
@@ -32,15 +33,22 @@ macro_rules! app {
             wake: Arc::new(move || {
                 wakes.fetch_add(1, Ordering::SeqCst);
             }),
+            readiness: $harness.readiness.clone(),
         });
         test::init_service(App::new().configure(configure(state, DEFAULT_BODY_LIMIT))).await
     }};
 }
 
 fn harness() -> Harness {
+    let readiness = Readiness {
+        conversations: Arc::new(Heartbeat::new()),
+        deliveries: Arc::new(Heartbeat::new()),
+        max_silence: chrono::TimeDelta::seconds(30),
+    };
     Harness {
         inbox: Arc::new(RecordingInbox::new()),
         wakes: Arc::new(AtomicUsize::new(0)),
+        readiness,
     }
 }
 
@@ -192,4 +200,33 @@ async fn health_is_ok() {
     let response =
         test::call_service(&app, test::TestRequest::get().uri("/health").to_request()).await;
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn ready_needs_the_database_and_both_kinds_of_worker() {
+    let harness = harness();
+    let app = app!(harness);
+    let ready = || test::TestRequest::get().uri("/ready").to_request();
+    let response = test::call_service(&app, ready()).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no worker has run yet"
+    );
+    let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    assert!(
+        body.contains("conversation workers are not running"),
+        "{body}"
+    );
+    harness.readiness.conversations.beat(utc_now());
+    harness.readiness.deliveries.beat(utc_now());
+    assert_eq!(
+        test::call_service(&app, ready()).await.status(),
+        StatusCode::OK
+    );
+    harness.inbox.set_failing(true);
+    let response = test::call_service(&app, ready()).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    assert!(body.contains("database"), "{body}");
 }

@@ -203,6 +203,17 @@ async fn duplicates_and_bad_signatures_get_no_second_reply() {
         (handshake.status().as_u16(), handshake.text().await.unwrap()),
         (200, "987".to_owned())
     );
+    let ready = client
+        .get(format!("{}/ready", wabot.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ready.status().as_u16(),
+        200,
+        "{}",
+        ready.text().await.unwrap()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
