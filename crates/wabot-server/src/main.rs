@@ -1,6 +1,7 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
 //! `seed-demo`.
 
+mod chat;
 mod check;
 mod messenger;
 mod serve;
@@ -11,11 +12,12 @@ mod workers;
 use secrecy::ExposeSecret;
 use wabot_store::DieselStore;
 
-const USAGE: &str = "usage: wabot [serve | migrate | seed-demo | check-config]\n\
+const USAGE: &str = "usage: wabot [serve | migrate | seed-demo | check-config | chat]\n\
   serve         run the server (the default)\n\
   migrate       apply pending database migrations and exit\n\
   seed-demo     write the demo customer's data (idempotent) and exit\n\
   check-config  print the settings (secrets masked) and every problem; fails if there is one\n\
+  chat [--from WA_ID]  talk to the bot on the terminal (no Meta account, no server)\n\
 Settings: config/default.toml < config/local.toml < WABOT__SECTION__KEY (see docs/setup.md).";
 
 #[allow(clippy::print_stdout)]
@@ -46,6 +48,16 @@ async fn run(command: &str) -> anyhow::Result<()> {
                 wabot_engine::DEMO_CUSTOMER
             );
             Ok(())
+        }
+        "chat" => {
+            let args: Vec<String> = std::env::args().collect();
+            let from = args
+                .iter()
+                .position(|arg| arg == "--from")
+                .and_then(|at| args.get(at + 1))
+                .cloned()
+                .unwrap_or_else(|| wabot_engine::DEMO_CUSTOMER.to_owned());
+            chat::chat(&settings, &from).await
         }
         "check-config" => {
             if check::check(&settings) {

@@ -71,3 +71,45 @@ fn migrate_and_seed_demo_are_idempotent() {
         "{text}"
     );
 }
+
+#[test]
+fn chat_walks_the_tree_from_a_piped_script() {
+    use std::io::Write;
+    let dir = crate::harness::scratch();
+    let url = format!("sqlite://{}", dir.join("chat.db").display());
+    let env = [
+        ("WABOT__DATABASE__URL", url.as_str()),
+        ("WABOT__LOG__LEVEL", "warn"),
+    ];
+    assert!(wabot(&["seed-demo"], &env).0);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wabot"))
+        .args(["chat", "--from", "15551234567"])
+        .current_dir(repo)
+        .envs(env)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let script = "hi\n1\n/tap m:orders:2\nord 1\n0\n2\n1\nskip\nThe chair arrived with a cracked seat.\n/image PHOTO-1\nyes\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "1. Order Status",
+        "[tap: m:main:1]",
+        "Please send your order number",
+        "Left the regional depot",
+        "Photo: attached",
+        "(Yes)   [tap: f:report_defect:3:yes]",
+        "registered as *DEF-002*",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}

@@ -1,0 +1,153 @@
+//! `wabot chat --from WA_ID`: a terminal conversation with the bot over the configured database and
+//! menu, with no Meta account and no server. Each line goes the same way a webhook's message does —
+//! ingest, conversation step, outbox, delivery — and the delivered messages are printed as a customer
+//! would see them (menus as numbered options, with the ids a tap would send). Works on piped input.
+
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+use serde_json::Value;
+use wabot_app::{
+    ContactIds, Converse, Deliver, InboundMessage, InboundPayload, Inbox, Messenger,
+    NewInboundItem, NewWebhookEvent, SendFailure, TokenBucket, utc_now,
+};
+use wabot_cloud_api::CloudApiRenderer;
+use wabot_engine::{Engine, Input, MediaKind};
+use wabot_store::DieselStore;
+
+use crate::serve::load_menu;
+use crate::settings::Settings;
+
+/// Prints each message instead of sending it.
+struct Terminal {
+    sent: std::sync::atomic::AtomicU64,
+}
+
+/// The text of a request body as a customer would read it, with the ids of tappable options.
+fn readable(body: &Value) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(text) = body.pointer("/text/body").and_then(Value::as_str) {
+        lines.push(text.to_owned());
+    }
+    if let Some(interactive) = body.get("interactive") {
+        if let Some(header) = interactive.pointer("/header/text").and_then(Value::as_str) {
+            lines.push(format!("*{header}*"));
+        }
+        if let Some(text) = interactive.pointer("/body/text").and_then(Value::as_str) {
+            lines.push(text.to_owned());
+        }
+        let rows = interactive
+            .pointer("/action/sections/0/rows")
+            .and_then(Value::as_array);
+        for (n, row) in rows.into_iter().flatten().enumerate() {
+            let description = row["description"]
+                .as_str()
+                .map(|d| format!(" — {d}"))
+                .unwrap_or_default();
+            let id = row["id"].as_str().unwrap_or_default();
+            let title = row["title"].as_str().unwrap_or_default();
+            lines.push(format!("{}. {title}{description}   [tap: {id}]", n + 1));
+        }
+        let buttons = interactive
+            .pointer("/action/buttons")
+            .and_then(Value::as_array);
+        for button in buttons.into_iter().flatten() {
+            let id = button["reply"]["id"].as_str().unwrap_or_default();
+            let title = button["reply"]["title"].as_str().unwrap_or_default();
+            lines.push(format!("({title})   [tap: {id}]"));
+        }
+        if let Some(footer) = interactive.pointer("/footer/text").and_then(Value::as_str) {
+            lines.push(format!("_{footer}_"));
+        }
+    }
+    lines.join("\n")
+}
+
+impl Messenger for Terminal {
+    async fn send(&self, body: &str) -> Result<String, SendFailure> {
+        let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let mut out = std::io::stdout().lock();
+        for line in readable(&json).lines() {
+            let _ = writeln!(out, "  bot │ {line}");
+        }
+        let _ = writeln!(out);
+        let n = self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(format!("chat.{}.{n}", std::process::id()))
+    }
+}
+
+fn input(line: &str) -> Input {
+    if let Some(id) = line.strip_prefix("/tap ") {
+        return Input::Choice {
+            id: id.trim().to_owned(),
+            title: String::new(),
+        };
+    }
+    if let Some(id) = line.strip_prefix("/image ") {
+        return Input::Media {
+            kind: MediaKind::Image,
+            media_id: id.trim().to_owned(),
+            caption: None,
+        };
+    }
+    Input::text(line)
+}
+
+/// Runs the chat until the input ends.
+pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    let url = settings.database.url.expose_secret().to_owned();
+    DieselStore::migrate(&url).await?;
+    let store = DieselStore::open(&url, 2).await?;
+    let engine = Arc::new(Engine::new(load_menu(&settings.menu.path)?));
+    let owner = format!("chat-{}", std::process::id());
+    let converse = Converse::new(
+        store.clone(),
+        engine,
+        Arc::new(CloudApiRenderer),
+        format!("{owner}-c"),
+    );
+    let bucket = Arc::new(TokenBucket::new(1000, utc_now()));
+    let deliver = Deliver::new(
+        store.clone(),
+        Terminal { sent: 0.into() },
+        bucket,
+        format!("{owner}-s"),
+        16,
+    );
+    let session = utc_now().timestamp_micros();
+    writeln!(
+        std::io::stdout(),
+        "Chatting as {from}. Type messages; `/tap ID` taps an option, `/image ID` sends a photo. Ctrl-D ends.\n"
+    )?;
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line?;
+        writeln!(std::io::stdout(), "  you │ {line}")?;
+        let now = utc_now();
+        let message_id = format!("chat.{session}.{n}");
+        let item = NewInboundItem {
+            dedupe_key: message_id.clone(),
+            contact: ContactIds {
+                wa_id: Some(from.to_owned()),
+                user_id: None,
+            },
+            profile_name: None,
+            occurred_at: now,
+            payload: InboundPayload::Message(InboundMessage {
+                message_id,
+                kind: "text".into(),
+                input: input(&line),
+            }),
+        };
+        store
+            .ingest(NewWebhookEvent {
+                received_at: now,
+                body: "{\"source\":\"wabot chat\"}".into(),
+                items: vec![item],
+            })
+            .await?;
+        while converse.run_once(utc_now()).await? > 0 {}
+        while !deliver.run_once(utc_now()).await?.is_empty() {}
+    }
+    Ok(())
+}
