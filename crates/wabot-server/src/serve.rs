@@ -122,6 +122,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             .wrap(middleware::from_fn(request_span))
             .configure(configure(state.clone(), body_limit))
     })
+    .shutdown_timeout(settings.server.shutdown_timeout_seconds)
     .bind(&settings.server.bind)
     .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     let address = server
@@ -141,6 +142,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             "Try it: see docs/setup.md for a signed test webhook, or `curl http://{address}/health`."
         );
     }
+    // On SIGTERM or SIGINT actix stops accepting, lets in-flight requests finish (up to the shutdown
+    // timeout) and returns. Workers then stop with the runtime: anything they had not committed is
+    // still pending in the database, and its lease runs out for the next start to take it over.
     server.run().await?;
     tracing::info!("wabot stopped");
     Ok(())

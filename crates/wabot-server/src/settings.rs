@@ -13,6 +13,7 @@ const DEFAULTS: &str = r#"
 [server]
 bind = "127.0.0.1:8080"
 body_limit_bytes = 3407872
+shutdown_timeout_seconds = 10
 [database]
 url = "sqlite://data/wabot.db"
 pool_size = 8
@@ -62,6 +63,8 @@ pub struct Server {
     pub bind: String,
     /// Largest webhook body accepted.
     pub body_limit_bytes: usize,
+    /// On SIGTERM/SIGINT, how long in-flight requests may take to finish before the process exits.
+    pub shutdown_timeout_seconds: u64,
 }
 
 /// `[database]`.

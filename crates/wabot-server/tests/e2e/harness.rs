@@ -140,6 +140,16 @@ impl Wabot {
         let _ = self.child.wait();
     }
 
+    /// Asks the process to stop (SIGTERM) and waits for it; returns how long it took.
+    pub fn terminate(mut self) -> Duration {
+        let started = Instant::now();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        started.elapsed()
+    }
+
     /// Everything it logged.
     pub fn log(&self) -> String {
         std::fs::read_dir(&self.dir)

@@ -314,3 +314,45 @@ async fn a_crash_loses_no_acknowledged_message() {
     assert!(duplicates <= 2, "{duplicates} duplicates");
     drop(restarted);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_under_load_loses_nothing() {
+    let graph = graph().await;
+    let dir = scratch();
+    let wabot = Wabot::start(&dir, &graph);
+    let client = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for n in 0..60 {
+        let (client, base) = (client.clone(), wabot.base.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = message_webhook(&format!("1666000{n:04}"), &format!("term{n}"), text("hi"));
+            post_signed(&client, &base, &body, SECRET).await
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 200);
+    }
+    wait_for(&graph, 10).await;
+    let took = wabot.terminate();
+    assert!(
+        took < Duration::from_secs(12),
+        "stopped within the shutdown timeout: {took:?}"
+    );
+    let restarted = Wabot::start(&dir, &graph);
+    let bodies = wait_for(&graph, 60).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let bodies = if bodies.len() >= 60 {
+        sent(&graph).await
+    } else {
+        bodies
+    };
+    let recipients: std::collections::HashSet<&str> =
+        bodies.iter().filter_map(|b| b["to"].as_str()).collect();
+    assert_eq!(
+        recipients.len(),
+        60,
+        "every acknowledged message was answered"
+    );
+    assert!(bodies.len() - 60 <= 2, "{} duplicates", bodies.len() - 60);
+    drop(restarted);
+}
