@@ -98,7 +98,9 @@ impl fmt::Debug for DatabaseUrl {
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 /// Opens connections for the pool, preparing each SQLite one: a busy timeout (set first, so the
-/// other settings wait for a lock too), write-ahead log, full fsync on commit (durable), foreign keys.
+/// other settings wait for a lock too), write-ahead log, `synchronous = NORMAL` (a commit survives a
+/// crash of the process; ingest raises it to `FULL` for its own commits, see `tx::Durability`), and
+/// foreign keys.
 #[derive(Clone, Debug)]
 pub struct Manager {
     url: DatabaseUrl,
@@ -123,7 +125,7 @@ impl r2d2::ManageConnection for Manager {
                 connection
                     .batch_execute(&format!(
                         "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                         PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
                     ))
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(connection))

@@ -12,7 +12,7 @@ use wabot_app::{
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, messages, webhook_events};
 use crate::status;
-use crate::tx::{TxError, naive, per_backend, transaction, utc};
+use crate::tx::{Durability, TxError, naive, per_backend, transaction_with, utc};
 
 /// Finds the contact with either id (filling in the other one if it was missing), or creates it, and
 /// records that it was seen. Returns its id.
@@ -210,7 +210,7 @@ pub(crate) fn ingest_batch(
     connection: &mut AnyConnection,
     events: &[NewWebhookEvent],
 ) -> Vec<Result<IngestReceipt, StoreError>> {
-    let outcome = transaction(connection, |connection| {
+    let outcome = transaction_with(connection, Durability::Disk, |connection| {
         Ok(events
             .iter()
             .map(|event| {

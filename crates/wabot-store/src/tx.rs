@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;
+use diesel::connection::SimpleConnection;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use wabot_app::StoreError;
 
@@ -27,11 +28,46 @@ impl From<StoreError> for TxError {
 
 /// Runs `work` in one transaction: all of it commits, or none of it. On SQLite the transaction is
 /// `BEGIN IMMEDIATE`: it takes the write lock up front (waiting up to the busy timeout), so a
-/// transaction that reads and then writes never fails halfway because another connection wrote.
+/// transaction that reads and then writes never fails halfway because another connection wrote; its
+/// commit survives a crash of the process ([`Durability::Process`]).
 pub(crate) fn transaction<T>(
     connection: &mut AnyConnection,
     work: impl FnOnce(&mut AnyConnection) -> Result<T, TxError>,
 ) -> Result<T, StoreError> {
+    transaction_with(connection, Durability::Process, work)
+}
+
+/// How far a SQLite commit must have reached before it returns (PostgreSQL always syncs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Written to the write-ahead log: survives a crash of the process (`synchronous = NORMAL`).
+    /// The next `Disk` commit or checkpoint takes it to the disk with it.
+    Process,
+    /// Synced to the disk: survives a power loss too (`synchronous = FULL`). Used for ingest, so an
+    /// acknowledged webhook is never lost.
+    Disk,
+}
+
+/// [`transaction`] with a chosen [`Durability`].
+pub(crate) fn transaction_with<T>(
+    connection: &mut AnyConnection,
+    durability: Durability,
+    work: impl FnOnce(&mut AnyConnection) -> Result<T, TxError>,
+) -> Result<T, StoreError> {
+    if durability == Durability::Disk
+        && let AnyConnection::Sqlite(sqlite) = connection
+    {
+        sqlite
+            .batch_execute("PRAGMA synchronous = FULL")
+            .map_err(database)?;
+        let result = transaction_with(connection, Durability::Process, work);
+        if let AnyConnection::Sqlite(sqlite) = connection {
+            sqlite
+                .batch_execute("PRAGMA synchronous = NORMAL")
+                .map_err(database)?;
+        }
+        return result;
+    }
     match connection {
         AnyConnection::Pg(_) => connection.transaction(work).map_err(|TxError(error)| error),
         AnyConnection::Sqlite(sqlite) => {
