@@ -8,6 +8,21 @@ use wabot_store::DieselStore;
 
 use crate::support::{LEASE, engine, event, noon, phone, say, status_item};
 
+/// The first outbound message in a contact's history.
+async fn first_outbound(store: &DieselStore, contact_id: i64) -> wabot_app::MessageRecord {
+    let history = store
+        .history(
+            contact_id,
+            Page {
+                limit: 10,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+    history.into_iter().find(|m| m.direction == "out").unwrap()
+}
+
 /// Two contacts with a menu reply each, and a second reply queued for the first contact.
 async fn queued(store: &DieselStore) {
     let engine = engine();
@@ -210,19 +225,7 @@ crate::both_backends!(statuses_only_move_forward, |url| async move {
         store.apply_status(&unknown, t(6)).await.unwrap(),
         StatusApplied::UnknownMessage
     );
-    let out = store
-        .history(
-            job.contact_id,
-            Page {
-                limit: 10,
-                after: None,
-            },
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|m| m.direction == "out")
-        .unwrap();
+    let out = first_outbound(&store, job.contact_id).await;
     assert_eq!(out.status, "failed");
     assert_eq!(
         (out.sent_at, out.read_at, out.failed_at),
@@ -292,19 +295,7 @@ crate::both_backends!(
                 .unwrap(),
             1
         );
-        let out = store
-            .history(
-                job.contact_id,
-                Page {
-                    limit: 10,
-                    after: None,
-                },
-            )
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|m| m.direction == "out")
-            .unwrap();
+        let out = first_outbound(&store, job.contact_id).await;
         assert_eq!(out.status, "delivered");
         // A status for a message that never shows up is given up after the wait.
         let orphan = status_item(phone("111"), "wamid.NEVER", DeliveryStatus::Read, noon());
