@@ -143,9 +143,16 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     // On SIGTERM or SIGINT actix stops accepting, lets in-flight requests finish (up to the shutdown
-    // timeout) and returns. Workers then stop with the runtime: anything they had not committed is
-    // still pending in the database, and its lease runs out for the next start to take it over.
+    // timeout) and returns. Then this instance's conversation leases are given back, and the workers stop with the
+    // runtime: anything they had not committed is still pending in the database, for the next start
+    // (or another instance) to take over at once.
     server.run().await?;
-    tracing::info!("wabot stopped");
+    match store
+        .release_conversation_leases(&format!("{instance}-"))
+        .await
+    {
+        Ok(released) => tracing::info!(released, "wabot stopped; leases released"),
+        Err(error) => tracing::warn!(%error, "wabot stopped; leases will run out by themselves"),
+    }
     Ok(())
 }

@@ -170,3 +170,27 @@ pub(crate) fn holds_lease(
         Err(StoreError::LeaseLost.into())
     }
 }
+
+impl DieselStore {
+    /// Gives back every conversation lease whose owner starts with `owner_prefix` (one process's
+    /// workers), so after a clean shutdown the conversations are taken over at once. A step still
+    /// running then fails its lease check and writes nothing. Outbound leases are left to run out: a
+    /// send may be on the wire, and giving its row away could send it twice. Returns how many were
+    /// released.
+    pub async fn release_conversation_leases(
+        &self,
+        owner_prefix: &str,
+    ) -> Result<usize, StoreError> {
+        let pattern = format!("{}%", owner_prefix.replace(['%', '_', '\\'], ""));
+        self.write(move |connection| {
+            diesel::update(contacts::table.filter(contacts::lease_owner.like(&pattern)))
+                .set((
+                    contacts::lease_owner.eq(None::<String>),
+                    contacts::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(connection)
+                .map_err(crate::store::database)
+        })
+        .await
+    }
+}
