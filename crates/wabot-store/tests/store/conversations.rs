@@ -8,7 +8,9 @@ use wabot_app::{Conversations, InboundPayload, Inbox, StepRecord, StoreError};
 use wabot_engine::{DEMO_CUSTOMER, Reply};
 use wabot_store::{DieselStore, Seeded};
 
-use crate::support::{LEASE, engine, event, message_item, noon, phone, say};
+use crate::support::{
+    LEASE, engine, event, message_claimed, message_item, noon, phone, say, unchanged,
+};
 
 fn text(replies: &[Reply]) -> String {
     replies
@@ -100,18 +102,7 @@ crate::both_backends!(
     a_failed_step_writes_nothing_and_the_item_stays_pending,
     |url| async move {
         let store = DieselStore::open(&url, 4).await.unwrap();
-        store
-            .ingest(event(
-                vec![message_item(phone("444"), "m1", "hi", noon())],
-                noon(),
-            ))
-            .await
-            .unwrap();
-        let claimed = store
-            .claim_conversation("w", noon(), LEASE, 10)
-            .await
-            .unwrap()
-            .unwrap();
+        let claimed = message_claimed(&store, "444", "m1", "hi", "w").await;
         let item = claimed.items[0].id;
         let failed = store
             .step(claimed.contact_id, "w", item, noon(), |_, _| {
@@ -152,13 +143,7 @@ crate::both_backends!(
                 "w",
                 item,
                 noon(),
-                |state, _| {
-                    Ok(StepRecord {
-                        state,
-                        replies: vec![],
-                        events: vec![],
-                    })
-                },
+                |state, _| unchanged(state),
             )
             .await;
         assert!(matches!(again, Err(StoreError::LeaseLost)), "{again:?}");
@@ -179,31 +164,14 @@ async fn record_contact(store: &DieselStore) -> i64 {
 
 crate::both_backends!(a_step_without_the_lease_is_refused, |url| async move {
     let store = DieselStore::open(&url, 4).await.unwrap();
-    store
-        .ingest(event(
-            vec![message_item(phone("555"), "m1", "hi", noon())],
-            noon(),
-        ))
-        .await
-        .unwrap();
-    let claimed = store
-        .claim_conversation("w1", noon(), LEASE, 10)
-        .await
-        .unwrap()
-        .unwrap();
+    let claimed = message_claimed(&store, "555", "m1", "hi", "w1").await;
     let result = store
         .step(
             claimed.contact_id,
             "w2",
             claimed.items[0].id,
             noon(),
-            |state, _| {
-                Ok(StepRecord {
-                    state,
-                    replies: vec![],
-                    events: vec![],
-                })
-            },
+            |state, _| unchanged(state),
         )
         .await;
     assert!(matches!(result, Err(StoreError::LeaseLost)), "{result:?}");
@@ -228,18 +196,7 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
     let store = DieselStore::open(&url, 4).await.unwrap();
     let engine = engine();
     say(&store, &engine, "666", "m1", "hi", noon()).await;
-    store
-        .ingest(event(
-            vec![message_item(phone("666"), "m2", "1", noon())],
-            noon(),
-        ))
-        .await
-        .unwrap();
-    let claimed = store
-        .claim_conversation("w", noon(), LEASE, 10)
-        .await
-        .unwrap()
-        .unwrap();
+    let claimed = message_claimed(&store, "666", "m2", "1", "w").await;
     let contact = claimed.contact_id;
     let other_outcome = Arc::new(Mutex::new(None));
     let (other_writer, seen) = (url.clone(), Arc::clone(&other_outcome));

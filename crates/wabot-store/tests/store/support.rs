@@ -162,3 +162,36 @@ pub async fn query<T: Send + 'static>(
         .await
         .unwrap()
 }
+
+/// Stores one text message from `wa_id` and claims its conversation as `owner`.
+pub async fn message_claimed(
+    store: &DieselStore,
+    wa_id: &str,
+    message_id: &str,
+    text: &str,
+    owner: &str,
+) -> wabot_app::ClaimedConversation {
+    store
+        .ingest(event(
+            vec![message_item(phone(wa_id), message_id, text, noon())],
+            noon(),
+        ))
+        .await
+        .unwrap();
+    store
+        .claim_conversation(owner, noon(), LEASE, 10)
+        .await
+        .unwrap()
+        .expect("a conversation to claim")
+}
+
+/// A step that keeps the state as it was and says nothing.
+pub fn unchanged(
+    state: wabot_engine::ConversationState,
+) -> Result<StepRecord, wabot_app::StoreError> {
+    Ok(StepRecord {
+        state,
+        replies: Vec::new(),
+        events: Vec::new(),
+    })
+}
