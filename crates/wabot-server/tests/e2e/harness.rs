@@ -239,6 +239,13 @@ pub async fn wait_for(graph: &MockServer, count: usize) -> Vec<Value> {
     }
 }
 
+/// Waits for `count` messages, then `settle` more for any that should not come; returns them all.
+pub async fn wait_and_settle(graph: &MockServer, count: usize, settle: Duration) -> Vec<Value> {
+    wait_for(graph, count).await;
+    tokio::time::sleep(settle).await;
+    sent(graph).await
+}
+
 /// The text a customer would see in a sent body (text body, interactive body and options).
 pub fn shown(body: &Value) -> String {
     let mut out = body

@@ -13,7 +13,7 @@ use wiremock::{Mock, ResponseTemplate};
 
 use harness::{
     PHONE, SECRET, TOKEN, VERIFY, Wabot, graph, list_reply, message_webhook, post_signed, scratch,
-    sent, shown, text, wait_for,
+    sent, shown, text, wait_and_settle, wait_for,
 };
 
 const DEMO: &str = "15551234567";
@@ -242,13 +242,7 @@ async fn a_failing_graph_api_is_retried_until_the_reply_arrives_exactly_once() {
     let client = reqwest::Client::new();
     let body = message_webhook("15550002222", "r1", text("hi"));
     assert_eq!(post_signed(&client, &wabot.base, &body, SECRET).await, 200);
-    let bodies = wait_for(&graph, 3).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let bodies = if bodies.len() == 3 {
-        sent(&graph).await
-    } else {
-        bodies
-    };
+    let bodies = wait_and_settle(&graph, 3, Duration::from_millis(500)).await;
     assert_eq!(
         bodies.len(),
         3,
@@ -286,13 +280,7 @@ async fn a_crash_loses_no_acknowledged_message() {
     wabot.kill();
     let before_restart = sent(&graph).await.len();
     let restarted = Wabot::start(&dir, &graph);
-    let bodies = wait_for(&graph, 100).await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let bodies = if bodies.len() >= 100 {
-        sent(&graph).await
-    } else {
-        bodies
-    };
+    let bodies = wait_and_settle(&graph, 100, Duration::from_secs(3)).await;
     let mut per_customer: HashMap<String, usize> = HashMap::new();
     for body in &bodies {
         *per_customer
@@ -339,13 +327,7 @@ async fn sigterm_under_load_loses_nothing() {
         "stopped within the shutdown timeout: {took:?}"
     );
     let restarted = Wabot::start(&dir, &graph);
-    let bodies = wait_for(&graph, 60).await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let bodies = if bodies.len() >= 60 {
-        sent(&graph).await
-    } else {
-        bodies
-    };
+    let bodies = wait_and_settle(&graph, 60, Duration::from_secs(3)).await;
     let recipients: std::collections::HashSet<&str> =
         bodies.iter().filter_map(|b| b["to"].as_str()).collect();
     assert_eq!(

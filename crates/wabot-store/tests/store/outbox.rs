@@ -182,41 +182,21 @@ crate::both_backends!(statuses_only_move_forward, |url| async move {
         error_title: None,
     };
     let t = |s| noon() + TimeDelta::seconds(s);
-    assert_eq!(
-        store
-            .apply_status(&update(DeliveryStatus::Read), t(3))
+    // In arrival order: read first; late "delivered" and "sent" change nothing; failed is terminal.
+    let arrivals = [
+        (DeliveryStatus::Read, 3, StatusApplied::Applied),
+        (DeliveryStatus::Delivered, 2, StatusApplied::Stale),
+        (DeliveryStatus::Sent, 1, StatusApplied::Stale),
+        (DeliveryStatus::Failed, 4, StatusApplied::Applied),
+        (DeliveryStatus::Read, 5, StatusApplied::Stale),
+    ];
+    for (status, second, expected) in arrivals {
+        let applied = store
+            .apply_status(&update(status), t(second))
             .await
-            .unwrap(),
-        StatusApplied::Applied
-    );
-    assert_eq!(
-        store
-            .apply_status(&update(DeliveryStatus::Delivered), t(2))
-            .await
-            .unwrap(),
-        StatusApplied::Stale
-    );
-    assert_eq!(
-        store
-            .apply_status(&update(DeliveryStatus::Sent), t(1))
-            .await
-            .unwrap(),
-        StatusApplied::Stale
-    );
-    assert_eq!(
-        store
-            .apply_status(&update(DeliveryStatus::Failed), t(4))
-            .await
-            .unwrap(),
-        StatusApplied::Applied
-    );
-    assert_eq!(
-        store
-            .apply_status(&update(DeliveryStatus::Read), t(5))
-            .await
-            .unwrap(),
-        StatusApplied::Stale
-    );
+            .unwrap();
+        assert_eq!(applied, expected, "{status:?} at {second} s");
+    }
     let unknown = StatusUpdate {
         message_id: "wamid.NOPE".into(),
         ..update(DeliveryStatus::Read)
