@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::delivery::{ErrorClass, Messenger, SendFailure};
 use crate::error::StoreError;
 use crate::model::{OutboundJob, SendOutcome};
+use crate::monitoring::{Attempt, DeliveryObserver, Unobserved};
 use crate::pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
 use crate::ports::Outbox;
 
@@ -46,6 +47,7 @@ pub struct Deliver<S, M> {
     owner: String,
     batch: usize,
     lease: Duration,
+    observer: Arc<dyn DeliveryObserver>,
 }
 
 /// What to record for a failure, and whether the whole sender must pause.
@@ -104,7 +106,14 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
             owner: owner.into(),
             batch: batch.max(1),
             lease: SEND_LEASE,
+            observer: Arc::new(Unobserved),
         }
+    }
+
+    /// Tells `observer` of every attempt and reply latency.
+    pub fn with_observer(mut self, observer: Arc<dyn DeliveryObserver>) -> Self {
+        self.observer = observer;
+        self
     }
 
     /// Leases messages for `lease` (how soon another worker may resend after a crash).
@@ -132,6 +141,12 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
             let outcome = match self.messenger.send(&job.body).await {
                 Ok(wa_message_id) => {
                     round.sent += 1;
+                    self.observer.attempted(Attempt::Sent);
+                    if let Some(origin) = job.origin_at {
+                        // Measured on the wall clock when Meta answered, not the round's `now`.
+                        let latency = (crate::utc_now() - origin).to_std().unwrap_or_default();
+                        self.observer.replied(latency);
+                    }
                     SendOutcome::Sent { wa_message_id }
                 }
                 Err(failure) => {
@@ -139,10 +154,15 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
                     if let Some(until) = pause {
                         self.bucket.pause_until(until);
                     }
-                    match outcome {
-                        SendOutcome::Failed { .. } => round.failed += 1,
+                    let attempt = match outcome {
+                        SendOutcome::Failed { .. } => Attempt::Failed(failure.class),
+                        _ => Attempt::Retried(failure.class),
+                    };
+                    match attempt {
+                        Attempt::Failed(_) => round.failed += 1,
                         _ => round.retried += 1,
                     }
+                    self.observer.attempted(attempt);
                     outcome
                 }
             };

@@ -9,6 +9,8 @@ mod error;
 mod fakes;
 mod heartbeat;
 mod model;
+mod monitoring;
+mod outreach;
 mod pacing;
 mod ports;
 mod sandbox;
@@ -28,6 +30,8 @@ pub use model::{
     OutboundJob, Page, PendingItem, ResponseTimes, SendOutcome, Stats, StatusApplied, StatusUpdate,
     StepRecord,
 };
+pub use monitoring::{Attempt, Backlog, DeliveryObserver, Unobserved};
+pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};
 pub use pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
-pub use ports::{Contacts, Conversations, Health, Inbox, Outbox, Statistics, StepData};
+pub use ports::{Contacts, Conversations, Health, Inbox, Outbox, Outreach, Statistics, StepData};
 pub use sandbox::SandboxMessenger;

@@ -200,6 +200,8 @@ pub struct OutboundJob {
     pub body: String,
     /// Attempts before this one.
     pub attempts: i32,
+    /// For a reply: when the message it answers reached our webhook (for the reply latency).
+    pub origin_at: Option<DateTime<Utc>>,
 }
 
 /// How a send attempt ended.
@@ -327,6 +329,10 @@ pub struct Stats {
     pub messages_by_status: Vec<Count>,
     /// Menu events by event and node.
     pub menu_events: Vec<Count>,
+    /// Conversations gone idle, by the node they were left at.
+    pub drop_off: Vec<Count>,
+    /// Outbound messages that failed, by Meta's error code (`none` when there was no code).
+    pub failures_by_code: Vec<Count>,
     /// Reply times.
     pub response_times: ResponseTimes,
 }

@@ -12,6 +12,8 @@ use crate::model::{
     ClaimedConversation, ContactSummary, IngestReceipt, MessageRecord, NewWebhookEvent,
     OutboundJob, Page, SendOutcome, Stats, StatusApplied, StatusUpdate, StepRecord,
 };
+use crate::monitoring::Backlog;
+use crate::outreach::{ManualMessage, Queued};
 
 /// Business data bound to the transaction a conversation step runs in.
 pub type StepData<'a> = dyn BusinessData<Error = StoreError> + 'a;
@@ -143,11 +145,33 @@ pub trait Health: Send + Sync {
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
-/// Counts for the admin side.
+/// Counts for the admin side and the metrics.
 pub trait Statistics: Send + Sync {
-    /// What happened since `since` (contacts are counted in all).
-    fn stats(&self, since: DateTime<Utc>)
-    -> impl Future<Output = Result<Stats, StoreError>> + Send;
+    /// What happened since `since` (contacts are counted in all); conversations whose last step was
+    /// before `idle_before` count as dropped off at the node they were at.
+    fn stats(
+        &self,
+        since: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Stats, StoreError>> + Send;
+
+    /// The work waiting now, and the conversations with a step since `active_since`.
+    fn backlog(
+        &self,
+        active_since: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Backlog, StoreError>> + Send;
+}
+
+/// Messages sent by hand, through the same outbox as replies.
+pub trait Outreach: Send + Sync {
+    /// Queues `message` to its recipient, in one transaction with the window check: free-form text to
+    /// a customer whose 24-hour window is closed (or who never wrote) is refused; a template to a new
+    /// number creates the contact.
+    fn queue_message(
+        &self,
+        message: ManualMessage,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Queued, StoreError>> + Send;
 }
 
 /// A shared inbox is an inbox.

@@ -3,15 +3,17 @@
 //! the outbox, events, and the item marked done (and, after the contact's last pending message, the
 //! lease given back). A crash anywhere leaves the item pending.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{Conversations, DeliveryStatus, StepData, StepRecord, StoreError};
+use wabot_app::{Conversations, DeliveryStatus, OutboundDraft, StepData, StepRecord, StoreError};
 use wabot_engine::{ConversationState, Event};
 
 use crate::business::TxBusinessData;
 use crate::connection::AnyConnection;
 use crate::inbox::holds_lease;
-use crate::schema::{contacts, inbound_items, menu_events, messages, outbox, sessions};
+use crate::schema::{
+    contacts, inbound_items, menu_events, messages, outbox, sessions, webhook_events,
+};
 use crate::store::DieselStore;
 use crate::tx::{TxError, naive, per_backend, transaction};
 
@@ -97,36 +99,59 @@ fn event_row(event: &Event) -> (&'static str, Option<&str>) {
     }
 }
 
+/// Queues one outbound message (a message row and its outbox row); returns the message's id.
+pub(crate) fn queue_outbound(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    draft: &OutboundDraft,
+    at: NaiveDateTime,
+    origin_at: Option<NaiveDateTime>,
+) -> Result<i64, TxError> {
+    let message = (
+        messages::contact_id.eq(contact_id),
+        messages::direction.eq("out"),
+        messages::kind.eq(&draft.kind),
+        messages::body.eq(&draft.body),
+        messages::status.eq(DeliveryStatus::Pending.as_str()),
+        messages::status_rank.eq(DeliveryStatus::Pending.rank()),
+        messages::created_at.eq(at),
+    );
+    let message_id = per_backend!(connection, |c| diesel::insert_into(messages::table)
+        .values(message)
+        .returning(messages::id)
+        .get_result::<i64>(c)?);
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::message_id.eq(message_id),
+            outbox::contact_id.eq(contact_id),
+            outbox::body.eq(&draft.body),
+            outbox::state.eq("pending"),
+            outbox::next_attempt_at.eq(at),
+            outbox::origin_at.eq(origin_at),
+        ))
+        .execute(connection)?;
+    Ok(message_id)
+}
+
 fn record(
     connection: &mut AnyConnection,
     contact_id: i64,
+    item_id: i64,
     record: &StepRecord,
     now: DateTime<Utc>,
 ) -> Result<(), TxError> {
     let at = naive(now);
-    for reply in &record.replies {
-        let message = (
-            messages::contact_id.eq(contact_id),
-            messages::direction.eq("out"),
-            messages::kind.eq(&reply.kind),
-            messages::body.eq(&reply.body),
-            messages::status.eq(DeliveryStatus::Pending.as_str()),
-            messages::status_rank.eq(DeliveryStatus::Pending.rank()),
-            messages::created_at.eq(at),
-        );
-        let message_id = per_backend!(connection, |c| diesel::insert_into(messages::table)
-            .values(message)
-            .returning(messages::id)
-            .get_result::<i64>(c)?);
-        diesel::insert_into(outbox::table)
-            .values((
-                outbox::message_id.eq(message_id),
-                outbox::contact_id.eq(contact_id),
-                outbox::body.eq(&reply.body),
-                outbox::state.eq("pending"),
-                outbox::next_attempt_at.eq(at),
-            ))
-            .execute(connection)?;
+    if !record.replies.is_empty() {
+        // When the message being answered reached the webhook: the start of its reply latency.
+        let origin_at = inbound_items::table
+            .inner_join(webhook_events::table)
+            .filter(inbound_items::id.eq(item_id))
+            .select(webhook_events::received_at)
+            .first::<NaiveDateTime>(connection)
+            .optional()?;
+        for reply in &record.replies {
+            queue_outbound(connection, contact_id, reply, at, origin_at)?;
+        }
     }
     for event in &record.events {
         let (name, node) = event_row(event);
@@ -163,7 +188,7 @@ fn release_if_idle(
         )
         .set((
             contacts::lease_owner.eq(None::<String>),
-            contacts::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
+            contacts::lease_expires_at.eq(None::<NaiveDateTime>),
         ))
         .execute(connection)?;
     }
@@ -208,7 +233,7 @@ impl Conversations for DieselStore {
                     },
                 )?;
                 save_session(connection, contact_id, &result.state, version, now)?;
-                record(connection, contact_id, &result, now)?;
+                record(connection, contact_id, item_id, &result, now)?;
                 diesel::update(inbound_items::table.find(item_id))
                     .set((
                         inbound_items::state.eq("done"),

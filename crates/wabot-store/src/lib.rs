@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod backlog;
 mod business;
 mod connection;
 mod contacts;
@@ -10,6 +11,7 @@ mod inbox;
 mod ingest;
 pub mod migrations;
 mod outbox;
+mod outreach;
 pub mod schema;
 mod stats;
 mod status;

@@ -19,7 +19,7 @@ use crate::tx::{TxError, naive, transaction};
 
 diesel::alias!(outbox as earlier: EarlierOutbox);
 
-type JobRow = (i64, i64, i64, String, i32);
+type JobRow = (i64, i64, i64, String, i32, Option<chrono::NaiveDateTime>);
 
 fn claim(
     connection: &mut AnyConnection,
@@ -49,6 +49,7 @@ fn claim(
             outbox::contact_id,
             outbox::body,
             outbox::attempts,
+            outbox::origin_at,
         ));
     let rows: Vec<JobRow> = match connection {
         AnyConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
@@ -56,7 +57,7 @@ fn claim(
     };
     let expires = naive(now + lease_delta(lease));
     let mut jobs = Vec::with_capacity(rows.len());
-    for (outbox_id, message_id, contact_id, body, attempts) in rows {
+    for (outbox_id, message_id, contact_id, body, attempts, origin_at) in rows {
         let leased = diesel::update(outbox::table.find(outbox_id).filter(lease_free))
             .set((
                 outbox::lease_owner.eq(owner),
@@ -70,6 +71,7 @@ fn claim(
                 contact_id,
                 body,
                 attempts,
+                origin_at: origin_at.map(crate::tx::utc),
             });
         }
     }

@@ -84,6 +84,7 @@ diesel::table! {
         lease_owner -> Nullable<Text>,
         lease_expires_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        origin_at -> Nullable<Timestamp>,
     }
 }
 

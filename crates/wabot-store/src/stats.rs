@@ -8,9 +8,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use wabot_app::{Count, ResponseTimes, Statistics, Stats, StoreError};
+use wabot_app::{Backlog, Count, ResponseTimes, Statistics, Stats, StoreError};
+use wabot_engine::ConversationState;
 
-use crate::schema::{contacts, menu_events, messages};
+use crate::connection::AnyConnection;
+use crate::schema::{contacts, menu_events, messages, sessions};
 use crate::store::{DieselStore, database};
 use crate::tx::naive;
 
@@ -47,9 +49,65 @@ fn reply_times(rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>)>) -
     ResponseTimes::from_millis(millis)
 }
 
+/// Conversations whose last step was in `[since, idle_before)`, by the node they were left at.
+fn drop_off(
+    connection: &mut AnyConnection,
+    since: NaiveDateTime,
+    idle_before: NaiveDateTime,
+) -> Result<Vec<Count>, StoreError> {
+    let states = sessions::table
+        .filter(sessions::updated_at.ge(since))
+        .filter(sessions::updated_at.lt(idle_before))
+        .select(sessions::state)
+        .load::<String>(connection)
+        .map_err(database)?;
+    let mut nodes: BTreeMap<String, i64> = BTreeMap::new();
+    for state in states {
+        let state: ConversationState =
+            serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        *nodes.entry(state.node.unwrap_or_default()).or_default() += 1;
+    }
+    Ok(nodes
+        .into_iter()
+        .map(|(node, n)| count(vec![node], n))
+        .collect())
+}
+
+/// Outbound messages of the window that failed, by error code.
+fn failures_by_code(
+    connection: &mut AnyConnection,
+    since: NaiveDateTime,
+) -> Result<Vec<Count>, StoreError> {
+    let rows = messages::table
+        .filter(messages::created_at.ge(since))
+        .filter(messages::direction.eq("out"))
+        .filter(messages::status.eq("failed"))
+        .group_by(messages::error_code)
+        .select((messages::error_code, count_star()))
+        .order(messages::error_code)
+        .load::<(Option<i64>, i64)>(connection)
+        .map_err(database)?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, n)| {
+            let code = code.map_or_else(|| "none".to_owned(), |code| code.to_string());
+            count(vec![code], n)
+        })
+        .collect())
+}
+
 impl Statistics for DieselStore {
-    async fn stats(&self, since: DateTime<Utc>) -> Result<Stats, StoreError> {
-        let since = naive(since);
+    async fn backlog(&self, active_since: DateTime<Utc>) -> Result<Backlog, StoreError> {
+        self.read(move |connection| crate::backlog::backlog(connection, naive(active_since)))
+            .await
+    }
+
+    async fn stats(
+        &self,
+        since: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> Result<Stats, StoreError> {
+        let (since, idle_before) = (naive(since), naive(idle_before));
         self.read(move |connection| {
             let contacts = contacts::table
                 .count()
@@ -92,6 +150,8 @@ impl Statistics for DieselStore {
                     .map(|(event, node, n)| count(vec![event, node.unwrap_or_default()], n))
                     .collect(),
                 response_times: reply_times(timeline),
+                drop_off: drop_off(connection, since, idle_before)?,
+                failures_by_code: failures_by_code(connection, since)?,
             })
         })
         .await

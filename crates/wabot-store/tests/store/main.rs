@@ -7,5 +7,6 @@ mod conversations;
 mod ingest;
 mod migrations;
 mod outbox;
+mod outreach;
 mod stats;
 mod support;

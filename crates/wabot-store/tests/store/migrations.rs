@@ -98,6 +98,7 @@ fn load_every_table(connection: &mut AnyConnection) {
             Option<String>,
             Option<chrono::NaiveDateTime>,
             Option<String>,
+            Option<chrono::NaiveDateTime>,
         )>(connection)
         .unwrap();
     schema::menu_events::table

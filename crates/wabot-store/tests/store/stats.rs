@@ -1,7 +1,7 @@
 //! Statistics: counts by day, direction and status, menu usage, and reply times.
 
 use chrono::TimeDelta;
-use wabot_app::{Count, Outbox, SendOutcome, Statistics};
+use wabot_app::{Count, Inbox, Outbox, SendOutcome, Statistics};
 use wabot_store::DieselStore;
 
 use crate::support::{LEASE, engine, noon, say};
@@ -21,9 +21,12 @@ crate::both_backends!(
         say(&store, &engine, "111", "a1", "hi", noon()).await;
         say(&store, &engine, "222", "b1", "hi", noon()).await;
         say(&store, &engine, "222", "b2", "nonsense", noon()).await;
-        // Send the first reply of each contact, 200 ms and 800 ms after the customer wrote.
+        // Send the first reply of each contact, 200 ms and 800 ms after the customer wrote; the second
+        // reply of 222 fails with 131026.
         let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
         assert_eq!(jobs.len(), 2);
+        // Each reply knows when the message it answers reached the webhook.
+        assert!(jobs.iter().all(|job| job.origin_at == Some(noon())));
         for (job, delay) in jobs.iter().zip([200, 800]) {
             let sent_at = noon() + TimeDelta::milliseconds(delay);
             let outcome = SendOutcome::Sent {
@@ -34,12 +37,42 @@ crate::both_backends!(
                 .await
                 .unwrap();
         }
-        let stats = store.stats(noon() - TimeDelta::days(1)).await.unwrap();
+        let second = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
+        let failed = SendOutcome::Failed {
+            code: Some(131026),
+            title: "Message undeliverable".into(),
+        };
+        store
+            .record_outcome(&second[0], "s", noon(), failed)
+            .await
+            .unwrap();
+        let day_before = noon() - TimeDelta::days(1);
+        let stats = store.stats(day_before, noon()).await.unwrap();
         assert_eq!(stats.contacts, 2);
         assert_eq!(labelled(&stats.messages_by_day, &["2026-11-24", "in"]), 3);
         assert_eq!(labelled(&stats.messages_by_day, &["2026-11-24", "out"]), 4);
         assert_eq!(labelled(&stats.messages_by_status, &["out", "sent"]), 2);
-        assert_eq!(labelled(&stats.messages_by_status, &["out", "pending"]), 2);
+        assert_eq!(labelled(&stats.messages_by_status, &["out", "pending"]), 1);
+        assert_eq!(
+            stats.failures_by_code,
+            vec![Count {
+                labels: vec!["131026".into()],
+                count: 1
+            }]
+        );
+        // Nobody is idle yet at noon; an hour later both conversations were left at the main menu.
+        assert!(stats.drop_off.is_empty());
+        let idle = store
+            .stats(day_before, noon() + TimeDelta::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            idle.drop_off,
+            vec![Count {
+                labels: vec!["main".into()],
+                count: 2
+            }]
+        );
         assert_eq!(labelled(&stats.menu_events, &["node_entered", "main"]), 2);
         assert_eq!(labelled(&stats.menu_events, &["not_understood", "main"]), 1);
         assert_eq!(stats.response_times.count, 2);
@@ -48,8 +81,42 @@ crate::both_backends!(
             (200, 800)
         );
         // Nothing since tomorrow but the contacts themselves.
-        let later = store.stats(noon() + TimeDelta::days(1)).await.unwrap();
+        let tomorrow = noon() + TimeDelta::days(1);
+        let later = store.stats(tomorrow, tomorrow).await.unwrap();
         assert!(later.messages_by_day.is_empty() && later.menu_events.is_empty());
         assert_eq!(later.contacts, 2);
     }
 );
+
+crate::both_backends!(backlog_counts_what_waits_and_its_age, |url| async move {
+    let store = DieselStore::open(&url, 4).await.unwrap();
+    let empty = store.backlog(noon()).await.unwrap();
+    assert_eq!(empty, wabot_app::Backlog::default());
+    let engine = engine();
+    say(&store, &engine, "111", "a1", "hi", noon()).await;
+    let later = noon() + TimeDelta::minutes(5);
+    store
+        .ingest(crate::support::event(
+            vec![crate::support::message_item(
+                crate::support::phone("222"),
+                "b1",
+                "hi",
+                later,
+            )],
+            later,
+        ))
+        .await
+        .unwrap();
+    let backlog = store.backlog(noon()).await.unwrap();
+    assert_eq!(
+        (backlog.inbox_pending, backlog.inbox_oldest),
+        (1, Some(later))
+    );
+    assert_eq!(
+        (backlog.outbox_pending, backlog.outbox_oldest),
+        (1, Some(noon()))
+    );
+    assert_eq!(backlog.sessions_active, 1);
+    let quiet = store.backlog(later).await.unwrap();
+    assert_eq!(quiet.sessions_active, 0);
+});

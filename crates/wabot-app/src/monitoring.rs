@@ -1,0 +1,72 @@
+//! What operators watch: a [`DeliveryObserver`] told of every send attempt and reply latency (the
+//! metrics adapter implements it), and the [`Backlog`] of work waiting in the database.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::delivery::ErrorClass;
+
+/// How one send attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// Accepted by Meta.
+    Sent,
+    /// Failed for now; scheduled again.
+    Retried(ErrorClass),
+    /// Given up.
+    Failed(ErrorClass),
+}
+
+impl Attempt {
+    /// The outcome's name: `sent`, `retried` or `failed`.
+    pub fn outcome(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Retried(_) => "retried",
+            Self::Failed(_) => "failed",
+        }
+    }
+
+    /// The error class's name, or `none` for a send that went through.
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::Sent => "none",
+            Self::Retried(class) | Self::Failed(class) => class.as_str(),
+        }
+    }
+}
+
+/// Told what the delivery workers do (for metrics); must not block.
+pub trait DeliveryObserver: Send + Sync {
+    /// A send attempt ended.
+    fn attempted(&self, attempt: Attempt);
+
+    /// A reply was accepted by Meta `latency` after the message it answers reached our webhook.
+    fn replied(&self, latency: Duration);
+}
+
+/// An observer that ignores everything (the default).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Unobserved;
+
+impl DeliveryObserver for Unobserved {
+    fn attempted(&self, _attempt: Attempt) {}
+
+    fn replied(&self, _latency: Duration) {}
+}
+
+/// Work waiting in the database, and how many conversations are going on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Backlog {
+    /// Inbound items not handled yet.
+    pub inbox_pending: i64,
+    /// When the oldest of them was received.
+    pub inbox_oldest: Option<DateTime<Utc>>,
+    /// Outbound messages not sent yet (including those waiting for a retry).
+    pub outbox_pending: i64,
+    /// When the oldest of them was queued.
+    pub outbox_oldest: Option<DateTime<Utc>>,
+    /// Conversations with a step since the `active_since` asked for.
+    pub sessions_active: i64,
+}

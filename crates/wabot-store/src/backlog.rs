@@ -1,0 +1,43 @@
+//! The [`Backlog`]: pending inbound items and outbound messages with the age of the oldest of each,
+//! and the conversations active lately. Read on every metrics scrape, so each is one indexed query.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::{count_star, min};
+use diesel::prelude::*;
+use wabot_app::{Backlog, StoreError};
+
+use crate::connection::AnyConnection;
+use crate::schema::{inbound_items, messages, outbox, sessions, webhook_events};
+use crate::store::database;
+use crate::tx::utc;
+
+/// Reads the backlog on one connection.
+pub(crate) fn backlog(
+    connection: &mut AnyConnection,
+    active_since: NaiveDateTime,
+) -> Result<Backlog, StoreError> {
+    let (inbox_pending, inbox_oldest) = inbound_items::table
+        .inner_join(webhook_events::table)
+        .filter(inbound_items::state.eq("pending"))
+        .select((count_star(), min(webhook_events::received_at)))
+        .first::<(i64, Option<NaiveDateTime>)>(connection)
+        .map_err(database)?;
+    let (outbox_pending, outbox_oldest) = outbox::table
+        .inner_join(messages::table)
+        .filter(outbox::state.eq("pending"))
+        .select((count_star(), min(messages::created_at)))
+        .first::<(i64, Option<NaiveDateTime>)>(connection)
+        .map_err(database)?;
+    let sessions_active = sessions::table
+        .filter(sessions::updated_at.ge(active_since))
+        .count()
+        .get_result::<i64>(connection)
+        .map_err(database)?;
+    Ok(Backlog {
+        inbox_pending,
+        inbox_oldest: inbox_oldest.map(utc),
+        outbox_pending,
+        outbox_oldest: outbox_oldest.map(utc),
+        sessions_active,
+    })
+}

@@ -1,0 +1,88 @@
+//! Messages sent by hand: the 24-hour window is checked in the queueing transaction; templates may
+//! reach new numbers.
+
+use chrono::TimeDelta;
+use wabot_app::{Contacts, ManualMessage, OutboundDraft, Outbox, Outreach, Page, Queued};
+use wabot_store::DieselStore;
+
+use crate::support::{LEASE, engine, noon, say};
+
+fn manual(to: &str, window_required: bool) -> ManualMessage {
+    ManualMessage {
+        to: to.to_owned(),
+        draft: OutboundDraft {
+            kind: if window_required { "text" } else { "template" }.to_owned(),
+            body: format!(r#"{{"to":"{to}"}}"#),
+        },
+        window_required,
+    }
+}
+
+crate::both_backends!(
+    text_needs_an_open_window_templates_do_not,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        say(&store, &engine(), "111", "a1", "hi", noon()).await;
+        let page = Page {
+            limit: 10,
+            after: None,
+        };
+
+        // Within the window: queued behind the bot's own reply, for the same sender.
+        let within = noon() + TimeDelta::hours(23);
+        let Queued::Accepted {
+            message_id,
+            contact_id,
+        } = store
+            .queue_message(manual("111", true), within)
+            .await
+            .unwrap()
+        else {
+            panic!("queued within the window")
+        };
+        let history = store.history(contact_id, page).await.unwrap();
+        let last = history.last().unwrap();
+        assert_eq!((last.id, last.status.as_str()), (message_id, "pending"));
+
+        // After 24 hours, or to someone who never wrote: refused, and nothing stored.
+        let after = noon() + TimeDelta::hours(24);
+        assert_eq!(
+            store
+                .queue_message(manual("111", true), after)
+                .await
+                .unwrap(),
+            Queued::OutsideWindow {
+                last_inbound_at: Some(noon())
+            }
+        );
+        assert_eq!(
+            store
+                .queue_message(manual("999", true), after)
+                .await
+                .unwrap(),
+            Queued::OutsideWindow {
+                last_inbound_at: None
+            }
+        );
+        assert_eq!(store.list_contacts(page).await.unwrap().len(), 1);
+
+        // A template goes anywhere, creating the contact it is sent to.
+        let Queued::Accepted { contact_id, .. } = store
+            .queue_message(manual("999", false), after)
+            .await
+            .unwrap()
+        else {
+            panic!("a template is always queued")
+        };
+        let contact = store.contact(contact_id).await.unwrap().unwrap();
+        assert_eq!(contact.ids.wa_id.as_deref(), Some("999"));
+        assert_eq!(contact.last_inbound_at, None);
+        let jobs = store.claim_due("s", after, LEASE, 10).await.unwrap();
+        // The bot's reply to 111 (whose manual message waits behind it) and the template to 999.
+        assert_eq!(jobs.len(), 2);
+        assert!(
+            jobs.iter()
+                .any(|job| job.contact_id == contact_id && job.origin_at.is_none())
+        );
+    }
+);
