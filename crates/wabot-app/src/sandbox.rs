@@ -7,15 +7,26 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::delivery::{Messenger, SendFailure};
 
 /// Accepts every message without sending it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SandboxMessenger {
     sent: AtomicU64,
+    /// Makes the ids unique across restarts (message ids are unique in the store).
+    started: i64,
+}
+
+impl Default for SandboxMessenger {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl SandboxMessenger {
     /// A sandbox that has sent nothing yet.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            sent: AtomicU64::new(0),
+            started: crate::utc_now().timestamp_micros(),
+        }
     }
 
     /// How many messages it has accepted.
@@ -27,6 +38,6 @@ impl SandboxMessenger {
 impl Messenger for SandboxMessenger {
     async fn send(&self, _body: &str) -> Result<String, SendFailure> {
         let n = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
-        Ok(format!("sandbox.{n}"))
+        Ok(format!("sandbox.{}.{n}", self.started))
     }
 }

@@ -1,8 +1,11 @@
 #![doc = include_str!("../README.md")]
 
+mod admin;
 mod error;
 mod health;
 mod items;
+mod metrics;
+mod metrics_route;
 mod ready;
 mod state;
 mod webhook_receive;
@@ -13,30 +16,42 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{middleware, web};
 use tracing::Instrument;
 use wabot_app::Inbox;
 
+pub use admin::{
+    AdminApi, AdminState, AdminToken, DEFAULT_LIMIT, MAX_LIMIT, RandomError, configure_admin,
+    openapi_document,
+};
 pub use error::ApiError;
 pub use items::{input, items};
+pub use metrics::Metrics;
 pub use state::{Readiness, WebhookState};
 
 /// Meta's largest webhook body (3 MB) plus a margin; larger bodies get 413.
 pub const DEFAULT_BODY_LIMIT: usize = 3 * 1024 * 1024 + 256 * 1024;
 
-/// Registers the webhook, health and readiness routes with their state.
+/// Registers the webhook, health and readiness routes with their state (the webhook POSTs counted
+/// and timed in the state's metrics).
 pub fn configure<I: Inbox + wabot_app::Health + 'static>(
     state: web::Data<WebhookState<I>>,
     body_limit: usize,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
+        let metrics = web::Data::from(std::sync::Arc::clone(&state.metrics));
         config
             .app_data(state)
+            .app_data(metrics)
             .app_data(web::PayloadConfig::new(body_limit))
             .route("/health", web::get().to(health::health))
             .route("/ready", web::get().to(ready::ready::<I>))
-            .route("/webhook", web::get().to(webhook_verify::verify::<I>))
-            .route("/webhook", web::post().to(webhook_receive::receive::<I>));
+            .service(
+                web::resource("/webhook")
+                    .wrap(middleware::from_fn(metrics_route::observe_webhook))
+                    .route(web::get().to(webhook_verify::verify::<I>))
+                    .route(web::post().to(webhook_receive::receive::<I>)),
+            );
     }
 }
 

@@ -7,6 +7,8 @@ use chrono::TimeDelta;
 use wabot_app::Heartbeat;
 use wabot_cloud_api::SignatureVerifier;
 
+use crate::metrics::Metrics;
+
 /// The webhook handlers' state.
 pub struct WebhookState<I> {
     /// Where events are stored.
@@ -19,6 +21,8 @@ pub struct WebhookState<I> {
     pub wake: Arc<dyn Fn() + Send + Sync>,
     /// What `/ready` checks besides the database.
     pub readiness: Readiness,
+    /// Where webhook outcomes, ack latencies and item counts are recorded.
+    pub metrics: Arc<Metrics>,
 }
 
 /// The workers' heartbeats, and how long they may be silent before the process is not ready.

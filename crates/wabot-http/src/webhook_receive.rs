@@ -42,6 +42,9 @@ pub async fn receive<I: Inbox + 'static>(
             tracing::error!(%error, "webhook event not stored; Meta will retry it");
             ApiError::Unavailable(error)
         })?;
+    state
+        .metrics
+        .webhook_items(receipt.new_items, receipt.duplicates);
     tracing::info!(
         event = receipt.event_id,
         new = receipt.new_items,

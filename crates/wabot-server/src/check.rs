@@ -68,6 +68,14 @@ pub fn check(settings: &Settings) -> bool {
     println!("meta.access_token      {}", masked(&meta.access_token));
     println!("meta.app_secret        {}", masked(&meta.app_secret));
     println!("meta.verify_token      {}", masked(&meta.verify_token));
+    println!(
+        "admin.api_token        {}",
+        if settings.admin.api_token.expose_secret().trim().is_empty() {
+            "(empty: the admin API is disabled)"
+        } else {
+            masked(&settings.admin.api_token)
+        }
+    );
     println!("menu.path              {}", settings.menu.path);
     let mut problems = settings.problems();
     problems.extend(database.err());

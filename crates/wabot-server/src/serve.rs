@@ -11,7 +11,10 @@ use wabot_cloud_api::{
     CloudApiClient, CloudApiConfig, CloudApiRenderer, SecretString, SignatureVerifier,
 };
 use wabot_engine::{Engine, Menu};
-use wabot_http::{Readiness, WebhookState, configure, request_span};
+use wabot_http::{
+    AdminState, AdminToken, Metrics, Readiness, WebhookState, configure, configure_admin,
+    request_span,
+};
 use wabot_store::{DatabaseUrl, DieselStore};
 
 use crate::messenger::AnyMessenger;
@@ -61,7 +64,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(database = %shown, applied = applied.len(), versions = ?applied, "migrations applied");
     let store = DieselStore::open(&url, settings.database.pool_size).await?;
     let menu = load_menu(&settings.menu.path)?;
+    let idle_after = menu.idle_timeout();
     let engine = Arc::new(Engine::new(menu));
+    let metrics = Arc::new(Metrics::new());
     let messenger = Arc::new(messenger(&settings)?);
     let secrets = [
         settings.meta.app_secret.expose_secret(),
@@ -95,7 +100,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             format!("{instance}-s{n}"),
             16,
         )
-        .with_lease(lease);
+        .with_lease(lease)
+        .with_observer(Arc::clone(&metrics) as Arc<dyn wabot_app::DeliveryObserver>);
         tokio::spawn(workers::deliveries(
             worker,
             Arc::clone(&bucket),
@@ -115,12 +121,29 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             // A worker may spend a whole Graph API timeout on one send, plus a few poll intervals.
             max_silence: chrono_seconds(settings.meta.timeout_seconds + 20),
         },
+        metrics: Arc::clone(&metrics),
     });
+    let admin_token = web::Data::new(AdminToken::new(settings.admin.api_token.expose_secret())?);
+    if !admin_token.enabled() {
+        tracing::info!("admin API disabled: admin.api_token is empty");
+    }
+    let outbound = Arc::clone(&signals.outbound);
+    let admin = web::Data::new(AdminState {
+        store: store.clone(),
+        wake_senders: Arc::new(move || outbound.notify_waiters()),
+        idle_after,
+    });
+    let metrics = web::Data::from(metrics);
     let body_limit = settings.server.body_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()
             .wrap(middleware::from_fn(request_span))
             .configure(configure(state.clone(), body_limit))
+            .configure(configure_admin(
+                admin.clone(),
+                admin_token.clone(),
+                metrics.clone(),
+            ))
     })
     .shutdown_timeout(settings.server.shutdown_timeout_seconds)
     .bind(&settings.server.bind)

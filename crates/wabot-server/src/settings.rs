@@ -27,6 +27,8 @@ previous_app_secret = ""
 verify_token = ""
 messages_per_second = 80
 timeout_seconds = 10
+[admin]
+api_token = ""
 [menu]
 path = "config/menu.toml"
 [workers]
@@ -48,6 +50,8 @@ pub struct Settings {
     pub database: Database,
     /// Meta's Cloud API.
     pub meta: Meta,
+    /// The admin API.
+    pub admin: Admin,
     /// The menu file.
     pub menu: MenuFile,
     /// Worker counts and polling.
@@ -55,6 +59,16 @@ pub struct Settings {
     /// Logging.
     pub log: Log,
 }
+
+/// `[admin]`.
+#[derive(Debug, Deserialize)]
+pub struct Admin {
+    /// The bearer token of the admin API; empty disables it.
+    pub api_token: SecretString,
+}
+
+/// The shortest admin token accepted for a live number.
+pub const MIN_ADMIN_TOKEN: usize = 16;
 
 /// `[server]`.
 #[derive(Debug, Deserialize)]
@@ -176,14 +190,21 @@ impl Settings {
                     "meta.verify_token is still the development value; choose your own".to_owned(),
                 );
             }
+            let admin_token = self.admin.api_token.expose_secret().trim();
+            if !admin_token.is_empty() && admin_token.chars().count() < MIN_ADMIN_TOKEN {
+                problems.push(format!(
+                    "admin.api_token is shorter than {MIN_ADMIN_TOKEN} characters; use a long random \
+                     value (e.g. `openssl rand -hex 32`)"
+                ));
+            }
             if self.meta.phone_number_id.trim().is_empty() {
                 problems
                     .push("meta.phone_number_id is empty: replies could not be sent".to_owned());
             }
         }
-        if !matches!(self.log.format.as_str(), "pretty" | "json") {
+        if !matches!(self.log.format.as_str(), "pretty" | "text" | "json") {
             problems.push(format!(
-                "log.format `{}` must be pretty or json",
+                "log.format `{}` must be pretty (or text) or json",
                 self.log.format
             ));
         }

@@ -11,6 +11,8 @@
 )]
 
 #[path = "../tests/store/backends.rs"]
+// The bench uses the shared databases only, not the private cluster some tests stop.
+#[allow(dead_code)]
 mod backends;
 
 use std::sync::Arc;

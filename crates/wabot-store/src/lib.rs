@@ -6,6 +6,7 @@ mod connection;
 mod contacts;
 mod conversations;
 mod demo;
+mod file_check;
 mod group_commit;
 mod inbox;
 mod ingest;

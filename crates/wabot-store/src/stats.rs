@@ -129,7 +129,9 @@ impl Statistics for DieselStore {
                 .map_err(database)?;
             let timeline = messages::table
                 .filter(messages::created_at.ge(since))
-                .order((messages::contact_id, messages::created_at, messages::id))
+                // Insertion order is causal order (a reply is stored after its question), whereas Meta's
+                // timestamps have whole seconds and may tie with or precede our own.
+                .order((messages::contact_id, messages::id))
                 .select((
                     messages::contact_id,
                     messages::direction,

@@ -4,10 +4,14 @@ use diesel::r2d2::PooledConnection;
 use wabot_app::StoreError;
 
 use crate::connection::{AnyConnection, DatabaseUrl, Manager};
+use crate::file_check::DatabaseFile;
 use crate::group_commit::IngestQueue;
 use crate::migrations;
 
 type Pool = r2d2::Pool<Manager>;
+
+/// The longest a readiness ping waits for a connection.
+const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Storage over SQLite or PostgreSQL. Cheap to clone (the pools are shared).
 ///
@@ -29,6 +33,8 @@ pub(crate) struct Pools {
     url: DatabaseUrl,
     writer: Pool,
     reader: Pool,
+    /// The SQLite file, checked by `ping`.
+    file: Option<DatabaseFile>,
 }
 
 /// Maps a diesel error to the port error.
@@ -109,11 +115,18 @@ impl DieselStore {
 
     /// Checks that the database answers (for readiness probes).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.read(|connection| {
+        if let Some(file) = &self.pools.file {
+            file.check()?;
+        }
+        // A probe must answer quickly: wait for a connection at most PING_TIMEOUT, not the pool's 10 s.
+        let pool = self.pools.reader.clone();
+        tokio::task::spawn_blocking(move || {
             use diesel::r2d2::R2D2Connection;
+            let mut connection = pool.get_timeout(PING_TIMEOUT).map_err(unavailable)?;
             connection.ping().map_err(database)
         })
         .await
+        .map_err(|error| StoreError::Unavailable(format!("a database task failed: {error}")))?
     }
 }
 
@@ -148,10 +161,15 @@ impl Pools {
         } else {
             writer.clone()
         };
+        let file = match &url {
+            DatabaseUrl::Sqlite { path } => Some(DatabaseFile::remember(path)?),
+            _ => None,
+        };
         Ok(Self {
             url,
             writer,
             reader,
+            file,
         })
     }
 

@@ -58,7 +58,7 @@ fn migrate_and_seed_demo_are_idempotent() {
     let url = format!("sqlite://{}", dir.join("cmd.db").display());
     let env = [("WABOT__DATABASE__URL", url.as_str())];
     let (ok, text) = wabot(&["migrate"], &env);
-    assert!(ok && text.contains("2 migration(s) applied"), "{text}");
+    assert!(ok && text.contains("3 migration(s) applied"), "{text}");
     let (ok, text) = wabot(&["migrate"], &env);
     assert!(ok && text.contains("0 migration(s) applied"), "{text}");
     let (ok, text) = wabot(&["seed-demo"], &env);

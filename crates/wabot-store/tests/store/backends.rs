@@ -67,14 +67,31 @@ pub fn postgres_url() -> String {
     cluster.url(&name)
 }
 
-struct Cluster {
+pub struct Cluster {
     port: u16,
+    pg_ctl: PathBuf,
+    data: PathBuf,
+    root: bool,
 }
 
 impl Cluster {
-    fn url(&self, database: &str) -> String {
+    pub fn url(&self, database: &str) -> String {
         format!("postgres://wabot@127.0.0.1:{}/{database}", self.port)
     }
+
+    /// Stops the server now (fast shutdown: connections are cut).
+    pub fn stop(&self) {
+        let mut stop = as_server_user(&self.pg_ctl, self.root);
+        stop.arg("-D")
+            .arg(&self.data)
+            .args(["-w", "-m", "fast", "stop"]);
+        run(stop, "pg_ctl stop");
+    }
+}
+
+/// A cluster of the test's own, for a test that stops it (its database is `postgres`).
+pub fn private_cluster() -> Cluster {
+    start_cluster()
 }
 
 fn cluster() -> &'static Cluster {
@@ -186,7 +203,12 @@ fn start_cluster() -> Cluster {
         dir = dir.display(),
     );
     watch_exit(&stop);
-    Cluster { port }
+    Cluster {
+        port,
+        pg_ctl: bin.join("pg_ctl"),
+        data,
+        root,
+    }
 }
 
 /// Declares a store test that runs once on SQLite and once on PostgreSQL:

@@ -4,6 +4,7 @@
 mod backends;
 mod concurrency;
 mod conversations;
+mod health;
 mod ingest;
 mod migrations;
 mod outbox;

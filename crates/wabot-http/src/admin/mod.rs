@@ -1,0 +1,67 @@
+//! The admin API under `/api`: bearer-authenticated JSON routes over the store's ports, and their
+//! OpenAPI document.
+
+mod auth;
+mod contact_messages;
+mod contact_show;
+mod contacts_list;
+mod openapi;
+mod paging;
+mod send_message;
+mod state;
+mod stats;
+mod views;
+
+use actix_web::{middleware, web};
+use wabot_app::{Contacts, Conversations, Outreach, Statistics};
+
+pub use auth::{AdminToken, RandomError};
+pub use openapi::{AdminApi, openapi_document};
+pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use state::AdminState;
+
+/// Registers the `/api` scope (every route behind the admin token) and `GET /metrics` (open, like
+/// `/health`: it shows counts and ages, never a phone number or message).
+pub fn configure_admin<S>(
+    state: web::Data<AdminState<S>>,
+    token: web::Data<AdminToken>,
+    metrics: web::Data<crate::metrics::Metrics>,
+) -> impl FnOnce(&mut web::ServiceConfig)
+where
+    S: Contacts + Conversations + Statistics + Outreach + 'static,
+{
+    move |config| {
+        config.service(
+            web::resource("/metrics")
+                .app_data(state.clone())
+                .app_data(metrics)
+                .route(web::get().to(crate::metrics_route::metrics::<S>)),
+        );
+        config.service(
+            web::scope("/api")
+                .app_data(state)
+                .app_data(token)
+                .wrap(middleware::from_fn(auth::require_admin))
+                .route("/messages", web::post().to(send_message::send_message::<S>))
+                .route(
+                    "/contacts",
+                    web::get().to(contacts_list::list_contacts::<S>),
+                )
+                .route(
+                    "/contacts/{id}",
+                    web::get().to(contact_show::show_contact::<S>),
+                )
+                .route(
+                    "/contacts/{id}/messages",
+                    web::get().to(contact_messages::contact_messages::<S>),
+                )
+                .route("/stats", web::get().to(stats::stats::<S>))
+                .route("/openapi.json", web::get().to(openapi::openapi_json))
+                .default_service(web::to(|| async {
+                    Err::<actix_web::HttpResponse, _>(crate::error::ApiError::NotFound(
+                        "this admin route".to_owned(),
+                    ))
+                })),
+        );
+    }
+}

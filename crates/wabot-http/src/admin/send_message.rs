@@ -1,0 +1,203 @@
+//! `POST /api/messages`: queue a text or template message through the outbox (same pacing, retries
+//! and status tracking as replies). Free text needs the customer's 24-hour window to be open.
+
+use actix_web::{HttpResponse, web};
+use serde_json::Value;
+use wabot_app::{ManualMessage, OutboundDraft, Outreach, Queued, utc_now};
+use wabot_cloud_api::{BuildError, OutboundMessage, Template, TemplateComponent};
+
+use crate::admin::state::AdminState;
+use crate::admin::views::{Accepted, ErrorBody};
+use crate::error::ApiError;
+
+/// A message to send: `to` and exactly one of `text` or `template`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)] // Documents the body; the handler reads it field by field to name bad fields.
+pub struct SendMessage {
+    /// The recipient's phone number in international format (`+` optional, spaces and dashes ignored).
+    #[schema(example = "15551234567")]
+    to: String,
+    /// Free text (1–4096 characters); only within 24 hours of the customer's last message.
+    #[schema(example = "Your order ORD-001 has shipped.")]
+    text: Option<String>,
+    /// An approved template, allowed at any time.
+    template: Option<TemplateRequest>,
+}
+
+/// An approved message template and its parameters.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)] // See SendMessage.
+pub struct TemplateRequest {
+    /// The template's name.
+    #[schema(example = "order_update")]
+    name: String,
+    /// Its language code.
+    #[schema(example = "en_US")]
+    language: String,
+    /// The Cloud API components (`header`, `body`, `button`) with their parameters.
+    #[schema(value_type = Vec<Object>)]
+    components: Option<Vec<Value>>,
+}
+
+/// The body's field names for a builder's JSON path.
+fn field_of(error: &BuildError) -> String {
+    let path = match error {
+        BuildError::Empty { field }
+        | BuildError::TooLong { field, .. }
+        | BuildError::Count { field, .. }
+        | BuildError::Duplicate { field, .. }
+        | BuildError::Invalid { field, .. } => field.as_str(),
+    };
+    match path {
+        "text.body" => "text".to_owned(),
+        "template.language.code" => "template.language".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn built(result: Result<OutboundMessage, BuildError>) -> Result<OutboundMessage, ApiError> {
+    result.map_err(|error| ApiError::invalid(field_of(&error), error.to_string()))
+}
+
+fn string<'a>(value: &'a Value, field: &str) -> Result<Option<&'a str>, ApiError> {
+    match value.get(field.rsplit('.').next().unwrap_or(field)) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text)),
+        Some(_) => Err(ApiError::invalid(field, "must be a string")),
+    }
+}
+
+/// The recipient as a WhatsApp id: digits only, 6–15 of them (E.164).
+fn recipient(body: &Value) -> Result<String, ApiError> {
+    let to = string(body, "to")?.ok_or_else(|| ApiError::invalid("to", "is required"))?;
+    let digits: String = to
+        .trim()
+        .trim_start_matches('+')
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .collect();
+    if (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(ApiError::invalid(
+            "to",
+            "must be a phone number in international format, e.g. +15551234567",
+        ))
+    }
+}
+
+fn template(to: &str, value: &Value) -> Result<OutboundMessage, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::invalid("template", "must be an object"));
+    }
+    let name = string(value, "template.name")?
+        .ok_or_else(|| ApiError::invalid("template.name", "is required"))?;
+    let language = string(value, "template.language")?
+        .ok_or_else(|| ApiError::invalid("template.language", "is required, e.g. en_US"))?;
+    let mut template = Template::new(name, language);
+    match value.get("components") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(components)) => {
+            for (index, component) in components.iter().enumerate() {
+                let component = serde_json::from_value::<TemplateComponent>(component.clone())
+                    .map_err(|error| {
+                        ApiError::invalid(
+                            format!("template.components[{index}]"),
+                            error.to_string(),
+                        )
+                    })?;
+                template = template.with(component);
+            }
+        }
+        Some(_) => return Err(ApiError::invalid("template.components", "must be an array")),
+    }
+    built(OutboundMessage::template(to, template))
+}
+
+/// Reads and checks the request into a message for the outbox.
+fn manual_message(body: &[u8]) -> Result<ManualMessage, ApiError> {
+    let body: Value =
+        serde_json::from_slice(body).map_err(|error| ApiError::InvalidBody(error.to_string()))?;
+    if !body.is_object() {
+        return Err(ApiError::InvalidBody("expected an object".into()));
+    }
+    let to = recipient(&body)?;
+    let text = string(&body, "text")?;
+    let (message, kind) = match (text, body.get("template").filter(|t| !t.is_null())) {
+        (Some(text), None) => (built(OutboundMessage::text(&to, text))?, "text"),
+        (None, Some(value)) => (template(&to, value)?, "template"),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "text",
+                "give either text or template, not both",
+            ));
+        }
+        (None, None) => return Err(ApiError::invalid("text", "give text or template")),
+    };
+    let body = serde_json::to_string(&message)
+        .map_err(|error| ApiError::InvalidBody(error.to_string()))?;
+    Ok(ManualMessage {
+        to,
+        draft: OutboundDraft {
+            kind: kind.to_owned(),
+            body,
+        },
+        window_required: kind == "text",
+    })
+}
+
+/// Queues a message to a customer.
+#[utoipa::path(
+    post,
+    path = "/api/messages",
+    tag = "messages",
+    request_body = SendMessage,
+    responses(
+        (status = 202, description = "Queued in the outbox", body = Accepted),
+        (status = 400, description = "The body is not a JSON object", body = ErrorBody),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 409, description = "Free text outside the 24-hour window: send a template", body = ErrorBody),
+        (status = 422, description = "A field is missing or invalid", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn send_message<S: Outreach + 'static>(
+    state: web::Data<AdminState<S>>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let message = manual_message(&body)?;
+    let queued = state
+        .store
+        .queue_message(message, utc_now())
+        .await
+        .map_err(ApiError::Unavailable)?;
+    match queued {
+        Queued::Accepted {
+            message_id,
+            contact_id,
+        } => {
+            tracing::info!(
+                message = message_id,
+                contact = contact_id,
+                "message queued by hand"
+            );
+            (state.wake_senders)();
+            Ok(HttpResponse::Accepted().json(Accepted {
+                id: message_id,
+                contact_id,
+                status: "pending",
+            }))
+        }
+        Queued::OutsideWindow { last_inbound_at } => {
+            let when = last_inbound_at.map_or_else(
+                || "has never written to this number".to_owned(),
+                |at| format!("last wrote at {}", at.to_rfc3339()),
+            );
+            Err(ApiError::Conflict(format!(
+                "the customer {when}: free text is only allowed within 24 hours of the customer's \
+                 last message; send an approved template instead"
+            )))
+        }
+    }
+}

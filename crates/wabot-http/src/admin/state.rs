@@ -1,0 +1,17 @@
+//! What the admin handlers share: the store (behind its ports), a way to wake the senders, and how
+//! long a conversation may be quiet before it counts as left.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+
+/// The admin handlers' state.
+pub struct AdminState<S> {
+    /// The store, used through the contacts, conversations, statistics and outreach ports.
+    pub store: S,
+    /// Called after a message was queued (the senders poll as well).
+    pub wake_senders: Arc<dyn Fn() + Send + Sync>,
+    /// A conversation quiet for longer is no longer active; in the stats it counts as dropped off at
+    /// the node it was left at.
+    pub idle_after: TimeDelta,
+}

@@ -1,0 +1,108 @@
+//! The OpenAPI document against the handlers: it is what `/api/openapi.json` serves, it matches the
+//! checked-in `docs/openapi.json` (run with `WABOT_UPDATE_OPENAPI=1` to rewrite it after a change),
+//! it lists exactly the admin routes, and every operation in it answers with a status it documents.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use actix_web::test;
+use serde_json::Value;
+
+use crate::support::{ADMIN_TOKEN, bot, json, signed, text_webhook};
+
+fn checked_in() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json")
+}
+
+#[actix_web::test]
+async fn the_document_is_served_and_checked_in() {
+    let generated = wabot_http::openapi_document();
+    if std::env::var_os("WABOT_UPDATE_OPENAPI").is_some() {
+        std::fs::write(checked_in(), format!("{generated}\n")).unwrap();
+    }
+    let file = std::fs::read_to_string(checked_in()).unwrap();
+    assert_eq!(
+        file.trim_end(),
+        generated,
+        "docs/openapi.json is stale: run WABOT_UPDATE_OPENAPI=1 cargo test -p wabot-http"
+    );
+    let bot = bot().await;
+    let app = admin_app!(bot, ADMIN_TOKEN);
+    let response = test::call_service(
+        &app,
+        crate::support::admin_get("/api/openapi.json").to_request(),
+    )
+    .await;
+    assert_eq!(
+        json(response).await,
+        serde_json::from_str::<Value>(&generated).unwrap()
+    );
+}
+
+#[actix_web::test]
+async fn every_documented_operation_answers_as_documented() {
+    let document: Value = serde_json::from_str(&wabot_http::openapi_document()).unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    let documented: BTreeSet<(String, String)> = paths
+        .iter()
+        .flat_map(|(path, operations)| {
+            operations
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let served: BTreeSet<(String, String)> = [
+        ("POST", "/api/messages"),
+        ("GET", "/api/contacts"),
+        ("GET", "/api/contacts/{id}"),
+        ("GET", "/api/contacts/{id}/messages"),
+        ("GET", "/api/stats"),
+        ("GET", "/api/openapi.json"),
+    ]
+    .into_iter()
+    .map(|(method, path)| (method.to_owned(), path.to_owned()))
+    .collect();
+    assert_eq!(documented, served);
+
+    let bot = bot().await;
+    let app = admin_app!(bot, ADMIN_TOKEN);
+    test::call_service(
+        &app,
+        signed(&text_webhook("15551234567", "wamid.1", "hi")).to_request(),
+    )
+    .await;
+    for (method, path) in &documented {
+        let operation = &paths[path][method.to_lowercase()];
+        assert!(
+            operation["security"].to_string().contains("bearer"),
+            "{method} {path} must declare the bearer token"
+        );
+        let uri = path.replace("{id}", "1");
+        let mut request = test::TestRequest::default()
+            .method(method.parse().unwrap())
+            .uri(&uri)
+            .insert_header(("Authorization", format!("Bearer {ADMIN_TOKEN}")));
+        if method == "POST" {
+            request = request.set_json(serde_json::json!({"to": "15551234567", "text": "hello"}));
+        }
+        let response = test::call_service(&app, request.to_request()).await;
+        let status = response.status().as_u16().to_string();
+        assert!(
+            operation["responses"].get(&status).is_some(),
+            "{method} {uri} answered {status}, which its operation does not document"
+        );
+        assert!(response.status().is_success(), "{method} {uri}: {status}");
+        let unauthenticated = test::TestRequest::default()
+            .method(method.parse().unwrap())
+            .uri(&uri)
+            .to_request();
+        let status = test::call_service(&app, unauthenticated).await.status();
+        assert!(
+            operation["responses"]
+                .get(status.as_u16().to_string())
+                .is_some()
+        );
+    }
+}
