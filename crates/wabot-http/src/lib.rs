@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod admin;
+mod contact_tag;
 mod error;
 mod health;
 mod items;
@@ -24,6 +25,7 @@ pub use admin::{
     AdminApi, AdminState, AdminToken, DEFAULT_LIMIT, MAX_LIMIT, RandomError, configure_admin,
     openapi_document,
 };
+pub use contact_tag::ContactTag;
 pub use error::ApiError;
 pub use items::{input, items};
 pub use metrics::Metrics;

@@ -7,6 +7,7 @@ use chrono::TimeDelta;
 use wabot_app::Heartbeat;
 use wabot_cloud_api::SignatureVerifier;
 
+use crate::contact_tag::ContactTag;
 use crate::metrics::Metrics;
 
 /// The webhook handlers' state.
@@ -23,6 +24,8 @@ pub struct WebhookState<I> {
     pub readiness: Readiness,
     /// Where webhook outcomes, ack latencies and item counts are recorded.
     pub metrics: Arc<Metrics>,
+    /// How logs name the senders (never by phone number).
+    pub tags: Arc<ContactTag>,
 }
 
 /// The workers' heartbeats, and how long they may be silent before the process is not ready.

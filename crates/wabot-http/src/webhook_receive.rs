@@ -3,9 +3,10 @@
 //! no item, so nothing is answered twice.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use wabot_app::{Inbox, NewWebhookEvent};
+use wabot_app::{InboundPayload, Inbox, NewWebhookEvent};
 use wabot_cloud_api::{SIGNATURE_HEADER, WebhookPayload};
 
+use crate::contact_tag::ContactTag;
 use crate::error::ApiError;
 use crate::items::items;
 use crate::state::WebhookState;
@@ -30,6 +31,11 @@ pub async fn receive<I: Inbox + 'static>(
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::InvalidBody("not UTF-8".into()))?;
     let received_at = wabot_app::utc_now();
     let items = items(&payload, received_at);
+    let payload_items: Vec<String> = items
+        .iter()
+        .filter(|item| matches!(item.payload, InboundPayload::Message(_)))
+        .filter_map(|item| item.contact.key().map(str::to_owned))
+        .collect();
     let receipt = state
         .inbox
         .ingest(NewWebhookEvent {
@@ -45,14 +51,23 @@ pub async fn receive<I: Inbox + 'static>(
     state
         .metrics
         .webhook_items(receipt.new_items, receipt.duplicates);
+    let senders = senders(&state.tags, &payload_items);
     tracing::info!(
         event = receipt.event_id,
         new = receipt.new_items,
         duplicates = receipt.duplicates,
+        from = %senders,
         "webhook stored"
     );
     if receipt.new_items > 0 {
         (state.wake)();
     }
     Ok(HttpResponse::Ok().finish())
+}
+
+/// The log tags of the customers who wrote, comma-separated, each once.
+fn senders(tags: &ContactTag, keys: &[String]) -> String {
+    let mut tagged: Vec<String> = keys.iter().map(|key| tags.of(key)).collect();
+    tagged.dedup();
+    tagged.join(",")
 }

@@ -12,8 +12,8 @@ use wabot_cloud_api::{
 };
 use wabot_engine::{Engine, Menu};
 use wabot_http::{
-    AdminState, AdminToken, Metrics, Readiness, WebhookState, configure, configure_admin,
-    request_span,
+    AdminState, AdminToken, ContactTag, Metrics, Readiness, WebhookState, configure,
+    configure_admin, request_span,
 };
 use wabot_store::{DatabaseUrl, DieselStore};
 
@@ -73,6 +73,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         settings.meta.previous_app_secret.expose_secret(),
     ];
     let verifier = SignatureVerifier::new(&secrets)?;
+    let tags = Arc::new(ContactTag::new(secrets[0].as_bytes()));
     let signals = Signals::default();
     let poll = Duration::from_millis(settings.workers.poll_interval_ms.max(10));
     let bucket = Arc::new(TokenBucket::new(
@@ -122,6 +123,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
             max_silence: chrono_seconds(settings.meta.timeout_seconds + 20),
         },
         metrics: Arc::clone(&metrics),
+        tags: Arc::clone(&tags),
     });
     let admin_token = web::Data::new(AdminToken::new(settings.admin.api_token.expose_secret())?);
     if !admin_token.enabled() {
@@ -132,6 +134,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         store: store.clone(),
         wake_senders: Arc::new(move || outbound.notify_waiters()),
         idle_after,
+        tags,
     });
     let metrics = web::Data::from(metrics);
     let body_limit = settings.server.body_limit_bytes;

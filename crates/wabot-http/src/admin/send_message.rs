@@ -167,6 +167,7 @@ pub async fn send_message<S: Outreach + 'static>(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let message = manual_message(&body)?;
+    let to = state.tags.of(&message.to);
     let queued = state
         .store
         .queue_message(message, utc_now())
@@ -190,6 +191,7 @@ pub async fn send_message<S: Outreach + 'static>(
             }))
         }
         Queued::OutsideWindow { last_inbound_at } => {
+            tracing::info!(%to, "free text refused: outside the 24-hour window");
             let when = last_inbound_at.map_or_else(
                 || "has never written to this number".to_owned(),
                 |at| format!("last wrote at {}", at.to_rfc3339()),

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 
+use crate::contact_tag::ContactTag;
+
 /// The admin handlers' state.
 pub struct AdminState<S> {
     /// The store, used through the contacts, conversations, statistics and outreach ports.
@@ -14,4 +16,6 @@ pub struct AdminState<S> {
     /// A conversation quiet for longer is no longer active; in the stats it counts as dropped off at
     /// the node it was left at.
     pub idle_after: TimeDelta,
+    /// How logs name recipients (never by phone number).
+    pub tags: Arc<ContactTag>,
 }

@@ -73,6 +73,7 @@ macro_rules! admin_app {
             wake: Arc::new(|| {}),
             readiness: bot.readiness.clone(),
             metrics: Arc::clone(&bot.metrics),
+            tags: Arc::new(wabot_http::ContactTag::new(crate::support::SECRET)),
         });
         let admin = actix_web::web::Data::new(wabot_http::AdminState {
             store: bot.store.clone(),
@@ -80,6 +81,7 @@ macro_rules! admin_app {
                 wakes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             }),
             idle_after: chrono::TimeDelta::minutes(30),
+            tags: Arc::new(wabot_http::ContactTag::new(crate::support::SECRET)),
         });
         let token = actix_web::web::Data::new(wabot_http::AdminToken::new($token).unwrap());
         let metrics = actix_web::web::Data::from(Arc::clone(&bot.metrics));

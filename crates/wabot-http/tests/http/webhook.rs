@@ -34,6 +34,7 @@ macro_rules! app {
             }),
             readiness: $harness.readiness.clone(),
             metrics: Arc::new(Metrics::new()),
+            tags: Arc::new(wabot_http::ContactTag::new(SECRET)),
         });
         test::init_service(App::new().configure(configure(state, DEFAULT_BODY_LIMIT))).await
     }};

@@ -15,6 +15,7 @@ pub const SECRET: &str = "e2e-app-secret";
 pub const VERIFY: &str = "e2e-verify-token";
 pub const TOKEN: &str = "e2e-access-token";
 pub const PHONE: &str = "PN1";
+pub const ADMIN: &str = "e2e-admin-token-0123456789";
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
@@ -81,6 +82,7 @@ fn command(dir: &Path, graph_url: &str, port: u16, args: &[&str]) -> Command {
         .env("WABOT__META__PHONE_NUMBER_ID", PHONE)
         .env("WABOT__META__APP_SECRET", SECRET)
         .env("WABOT__META__VERIFY_TOKEN", VERIFY)
+        .env("WABOT__ADMIN__API_TOKEN", ADMIN)
         .env("WABOT__WORKERS__POLL_INTERVAL_MS", "50")
         .env("WABOT__WORKERS__LEASE_SECONDS", "2")
         .env("WABOT__LOG__FORMAT", "json")
@@ -92,6 +94,11 @@ fn command(dir: &Path, graph_url: &str, port: u16, args: &[&str]) -> Command {
 impl Wabot {
     /// Starts `wabot serve` with its database in `dir`, and waits until it answers.
     pub fn start(dir: &Path, graph: &MockServer) -> Self {
+        Self::start_with(dir, graph, &[])
+    }
+
+    /// Starts `wabot serve` with more (or overriding) environment variables.
+    pub fn start_with(dir: &Path, graph: &MockServer, env: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -99,6 +106,7 @@ impl Wabot {
             .port();
         let log = std::fs::File::create(dir.join(format!("server-{port}.log"))).unwrap();
         let child = command(dir, &graph.uri(), port, &["serve"])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -3,6 +3,7 @@
 
 mod commands;
 mod harness;
+mod operations;
 
 use std::collections::HashMap;
 use std::time::Duration;
