@@ -200,6 +200,19 @@ fn store_event(
             receipt.duplicates += 1;
         }
     }
+    // What the event brought: an event with nothing new needs no processing and is done at once.
+    let outcome = match (receipt.new_items, receipt.duplicates) {
+        (0, 0) => "no_items",
+        (0, _) => "duplicate",
+        _ => "new_items",
+    };
+    let processed_at = (receipt.new_items == 0).then(|| naive(event.received_at));
+    diesel::update(webhook_events::table.find(event_id))
+        .set((
+            webhook_events::outcome.eq(outcome),
+            webhook_events::processed_at.eq(processed_at),
+        ))
+        .execute(connection)?;
     Ok(receipt)
 }
 

@@ -41,14 +41,24 @@ crate::both_backends!(
             .unwrap();
         assert_eq!(history.len(), 2, "one inbound message row per message id");
         // Every delivery of the event itself is kept (5 raw events), each with its items counted once.
-        let events: i64 = crate::support::query(&url, |c| {
-            wabot_store::schema::webhook_events::table
-                .count()
-                .get_result(c)
+        // Each records what it brought: the first new items (to be processed), the re-deliveries
+        // nothing new (processed at once).
+        let events: Vec<(Option<String>, bool)> = crate::support::query(&url, |c| {
+            use wabot_store::schema::webhook_events::dsl::*;
+            webhook_events
+                .order(id)
+                .select((outcome, processed_at.is_not_null()))
+                .load(c)
                 .unwrap()
         })
         .await;
-        assert_eq!(events, 5);
+        assert_eq!(events.len(), 5);
+        assert_eq!(events[0], (Some("new_items".into()), false));
+        assert!(
+            events[1..]
+                .iter()
+                .all(|e| *e == (Some("duplicate".into()), true))
+        );
     }
 );
 
