@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use futures_util::future::join_all;
 
 use crate::delivery::{ErrorClass, Messenger, SendFailure};
 use crate::error::StoreError;
@@ -136,45 +137,66 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
             .claim_due(&self.owner, now, self.lease, allowed)
             .await?;
         self.bucket.give_back(allowed - jobs.len());
+        // The round's messages go to different recipients: send them concurrently (a Graph API call
+        // takes 100–300 ms in production, so one at a time would cap a worker at a few per second),
+        // and record each outcome as soon as its own send ends.
+        let attempts = join_all(jobs.iter().map(|job| self.deliver_one(job, now))).await;
         let mut round = DeliveryRound::default();
-        for job in jobs {
-            let outcome = match self.messenger.send(&job.body).await {
-                Ok(wa_message_id) => {
-                    round.sent += 1;
-                    self.observer.attempted(Attempt::Sent);
-                    if let Some(origin) = job.origin_at {
-                        // Measured on the wall clock when Meta answered, not the round's `now`.
-                        let latency = (crate::utc_now() - origin).to_std().unwrap_or_default();
-                        self.observer.replied(latency);
-                    }
-                    SendOutcome::Sent { wa_message_id }
+        let mut first_error = None;
+        for attempt in attempts {
+            match attempt {
+                Ok(Attempt::Sent) => round.sent += 1,
+                Ok(Attempt::Retried(_)) => round.retried += 1,
+                Ok(Attempt::Failed(_)) => round.failed += 1,
+                Err(error) => {
+                    first_error.get_or_insert(error);
                 }
-                Err(failure) => {
-                    let (outcome, pause) = outcome_of(&job, &failure, now);
-                    if let Some(until) = pause {
-                        self.bucket.pause_until(until);
-                    }
-                    let attempt = match outcome {
-                        SendOutcome::Failed { .. } => Attempt::Failed(failure.class),
-                        _ => Attempt::Retried(failure.class),
-                    };
-                    match attempt {
-                        Attempt::Failed(_) => round.failed += 1,
-                        _ => round.retried += 1,
-                    }
-                    self.observer.attempted(attempt);
-                    outcome
-                }
-            };
-            self.store
-                .record_outcome(&job, &self.owner, now, outcome)
-                .await?;
+            }
+        }
+        if let Some(error) = first_error {
+            return Err(error);
         }
         if round.sent > 0 {
             // Status webhooks can overtake the record of the send they describe; settle them now.
             self.store.reapply_statuses(now, STATUS_WAIT).await?;
         }
         Ok(round)
+    }
+}
+
+impl<S: Outbox, M: Messenger> Deliver<S, M> {
+    /// Sends one job and records its outcome.
+    async fn deliver_one(
+        &self,
+        job: &OutboundJob,
+        now: DateTime<Utc>,
+    ) -> Result<Attempt, StoreError> {
+        let (outcome, attempt) = match self.messenger.send(&job.body).await {
+            Ok(wa_message_id) => {
+                if let Some(origin) = job.origin_at {
+                    // Measured on the wall clock when Meta answered, not the round's `now`.
+                    let latency = (crate::utc_now() - origin).to_std().unwrap_or_default();
+                    self.observer.replied(latency);
+                }
+                (SendOutcome::Sent { wa_message_id }, Attempt::Sent)
+            }
+            Err(failure) => {
+                let (outcome, pause) = outcome_of(job, &failure, now);
+                if let Some(until) = pause {
+                    self.bucket.pause_until(until);
+                }
+                let attempt = match outcome {
+                    SendOutcome::Failed { .. } => Attempt::Failed(failure.class),
+                    _ => Attempt::Retried(failure.class),
+                };
+                (outcome, attempt)
+            }
+        };
+        self.observer.attempted(attempt);
+        self.store
+            .record_outcome(job, &self.owner, now, outcome)
+            .await?;
+        Ok(attempt)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The fake Graph API: accepts every message with a fresh id and records when it arrived, per recipient.
+//! The fake Graph API: accepts every message with a fresh id (optionally after a delay, as the real one
+//! takes) and records when it arrived, per recipient.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,7 +33,18 @@ impl Arrivals {
     }
 }
 
+/// How long the fake Graph API takes to answer: `WABOT_BENCH_GRAPH_DELAY_MS` (default 0; the real
+/// one takes 100–300 ms).
+fn delay() -> std::time::Duration {
+    let millis = std::env::var("WABOT_BENCH_GRAPH_DELAY_MS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0);
+    std::time::Duration::from_millis(millis)
+}
+
 async fn accept(arrivals: web::Data<Arrivals>, body: web::Bytes) -> HttpResponse {
+    tokio::time::sleep(delay()).await;
     let now = Instant::now();
     let to = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
