@@ -59,6 +59,16 @@ pub async fn accept_all(server: &MockServer) {
         .await;
 }
 
+/// Everything the servers started in `dir` logged (also after they stopped).
+pub fn logs_in(dir: &Path) -> String {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("server-"))
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+        .collect()
+}
+
 /// The running binary; killed when dropped.
 pub struct Wabot {
     child: Child,
@@ -160,12 +170,7 @@ impl Wabot {
 
     /// Everything it logged.
     pub fn log(&self) -> String {
-        std::fs::read_dir(&self.dir)
-            .unwrap()
-            .flatten()
-            .filter(|entry| entry.file_name().to_string_lossy().starts_with("server-"))
-            .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
-            .collect()
+        logs_in(&self.dir)
     }
 }
 

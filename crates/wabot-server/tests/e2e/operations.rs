@@ -4,12 +4,11 @@
 use std::process::Command;
 use std::time::Duration;
 
+use crate::DEMO;
 use crate::harness::{
-    ADMIN, SECRET, TOKEN, VERIFY, Wabot, graph, message_webhook, post_signed, scratch, text,
-    wait_for,
+    ADMIN, SECRET, TOKEN, VERIFY, Wabot, graph, logs_in, message_webhook, post_signed, scratch,
+    text, wait_for,
 };
-
-const DEMO: &str = "15551234567";
 
 /// The documented log tag of a customer, computed here from its definition: HMAC-SHA256 keyed by
 /// HMAC-SHA256(app secret, "wabot contact log tag"), first 6 bytes in hex.
@@ -54,12 +53,7 @@ async fn logs_in_either_format_show_no_secret_and_only_tagged_phone_numbers() {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let elapsed = wabot.terminate();
         assert!(elapsed < Duration::from_secs(15));
-        let log = std::fs::read_dir(&dir)
-            .unwrap()
-            .flatten()
-            .filter(|e| e.file_name().to_string_lossy().starts_with("server-"))
-            .map(|e| std::fs::read_to_string(e.path()).unwrap())
-            .collect::<String>();
+        let log = logs_in(&dir);
         assert!(
             log.contains("webhook stored"),
             "{format}: nothing logged?\n{log}"
