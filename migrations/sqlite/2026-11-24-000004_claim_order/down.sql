@@ -1,0 +1,1 @@
+DROP INDEX inbound_items_claim_order;
