@@ -26,7 +26,7 @@ impl DieselStore {
     /// (processing), the open ticket DEF-001, and schedule entries today and two days later.
     pub async fn seed_demo(&self, now: DateTime<Utc>) -> Result<Seeded, StoreError> {
         let demo = InMemoryBusinessData::demo(now.date_naive());
-        self.write(move |connection| {
+        self.write_durable(move |connection| {
             transaction_with(connection, Durability::Disk, |connection| {
                 let present = orders::table
                     .filter(orders::customer.eq(DEMO_CUSTOMER))

@@ -216,28 +216,13 @@ fn store_event(
     Ok(receipt)
 }
 
-/// Stores several events in one transaction (group commit: one durable commit for all of them).
-/// Each event gets its own savepoint, so one that fails leaves the others stored; if the commit itself
-/// fails, every event reports that failure.
-pub(crate) fn ingest_batch(
+/// Stores one event and its items in one transaction, synced to disk before it returns (inside the
+/// writer's batch on SQLite: a savepoint of a batch that is synced, see `group_commit`).
+pub(crate) fn ingest(
     connection: &mut AnyConnection,
-    events: &[NewWebhookEvent],
-) -> Vec<Result<IngestReceipt, StoreError>> {
-    let outcome = transaction_with(connection, Durability::Disk, |connection| {
-        Ok(events
-            .iter()
-            .map(|event| {
-                connection
-                    .transaction(|savepoint| store_event(savepoint, event))
-                    .map_err(|TxError(error)| error)
-            })
-            .collect::<Vec<_>>())
-    });
-    match outcome {
-        Ok(results) => results,
-        Err(error) => events
-            .iter()
-            .map(|_| Err(StoreError::Database(error.to_string())))
-            .collect(),
-    }
+    event: &NewWebhookEvent,
+) -> Result<IngestReceipt, StoreError> {
+    transaction_with(connection, Durability::Disk, |connection| {
+        store_event(connection, event)
+    })
 }

@@ -5,8 +5,9 @@ use wabot_app::StoreError;
 
 use crate::connection::{AnyConnection, DatabaseUrl, Manager};
 use crate::file_check::DatabaseFile;
-use crate::group_commit::IngestQueue;
+use crate::group_commit::WriteQueue;
 use crate::migrations;
+use crate::tx::Durability;
 
 type Pool = r2d2::Pool<Manager>;
 
@@ -15,16 +16,14 @@ const PING_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Storage over SQLite or PostgreSQL. Cheap to clone (the pools are shared).
 ///
-/// Writes go through a `writer` pool: on SQLite it holds exactly one connection, because SQLite has
-/// one writer at a time anyway, and a single in-process writer never meets `SQLITE_BUSY` between its
-/// own connections (a transaction that reads and then writes is safe). Reads use a separate pool.
-/// On PostgreSQL both are the same pool.
+/// On SQLite, writes go through one connection, because SQLite has one writer at a time anyway
+/// and a single in-process writer never meets `SQLITE_BUSY` between its own connections; they are
+/// queued to the writer thread, which commits whatever has gathered together (group commit, see
+/// `group_commit`). Reads use a separate pool. On PostgreSQL reads and writes share one pool and
+/// run side by side (PostgreSQL groups concurrent commits itself).
 #[derive(Clone, Debug)]
 pub struct DieselStore {
     pools: Pools,
-    /// Group commit for SQLite's single writer; PostgreSQL ingests run side by side on the pool
-    /// (PostgreSQL groups concurrent commits itself).
-    ingest: Option<IngestQueue>,
 }
 
 /// The connection pools, and running work on them off the async threads.
@@ -33,6 +32,8 @@ pub(crate) struct Pools {
     url: DatabaseUrl,
     writer: Pool,
     reader: Pool,
+    /// SQLite's writer thread.
+    queue: Option<WriteQueue>,
     /// The SQLite file, checked by `ping`.
     file: Option<DatabaseFile>,
 }
@@ -50,11 +51,7 @@ impl DieselStore {
         let pools = tokio::task::spawn_blocking(move || Pools::open(url, pool_size))
             .await
             .map_err(|error| StoreError::Unavailable(error.to_string()))??;
-        let ingest = pools
-            .url
-            .is_sqlite()
-            .then(|| IngestQueue::start(pools.clone()));
-        Ok(Self { pools, ingest })
+        Ok(Self { pools })
     }
 
     /// Applies pending migrations (creating a SQLite file if needed) and returns their versions.
@@ -77,31 +74,35 @@ impl DieselStore {
         &self.pools.url
     }
 
-    /// Stores a webhook event through the group-commit queue.
+    /// Stores a webhook event, synced to disk before it returns.
     pub(crate) async fn ingest_event(
         &self,
         event: wabot_app::NewWebhookEvent,
     ) -> Result<wabot_app::IngestReceipt, StoreError> {
-        match &self.ingest {
-            Some(queue) => queue.ingest(event).await,
-            None => {
-                self.write(move |connection| {
-                    crate::ingest::ingest_batch(connection, std::slice::from_ref(&event))
-                        .pop()
-                        .unwrap_or_else(|| Err(StoreError::Database("no ingest result".into())))
-                })
-                .await
-            }
-        }
+        self.pools
+            .write_with(Durability::Disk, move |connection| {
+                crate::ingest::ingest(connection, &event)
+            })
+            .await
     }
 
-    /// Runs `work` with the writer connection on a blocking thread.
+    /// Runs `work` as one write (one transaction, or a savepoint of the writer's batch on SQLite)
+    /// that survives a crash of the process once it returns.
     pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        self.pools.write(work).await
+        self.pools.write_with(Durability::Process, work).await
+    }
+
+    /// [`DieselStore::write`], synced to disk before it returns.
+    pub(crate) async fn write_durable<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.pools.write_with(Durability::Disk, work).await
     }
 
     /// Runs `work` with a reader connection on a blocking thread.
@@ -161,25 +162,38 @@ impl Pools {
         } else {
             writer.clone()
         };
-        let file = match &url {
-            DatabaseUrl::Sqlite { path } => Some(DatabaseFile::remember(path)?),
-            _ => None,
+        let (file, queue) = match &url {
+            DatabaseUrl::Sqlite { path } => (
+                Some(DatabaseFile::remember(path)?),
+                Some(WriteQueue::start(writer.clone())?),
+            ),
+            _ => (None, None),
         };
         Ok(Self {
             url,
             writer,
             reader,
+            queue,
             file,
         })
     }
 
-    /// Runs `work` with the writer connection on a blocking thread.
-    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    /// Runs `work` as one write: queued to the writer thread on SQLite (which runs it in a
+    /// savepoint of its next batch and syncs that batch as `durability` asks), on a pooled
+    /// connection of its own on PostgreSQL (where `work` opens its own transaction if it needs one).
+    pub(crate) async fn write_with<T, F>(
+        &self,
+        durability: Durability,
+        work: F,
+    ) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
     {
-        Self::blocking(self.writer.clone(), work).await
+        match &self.queue {
+            Some(queue) => queue.write(durability, work).await,
+            None => Self::blocking(self.writer.clone(), work).await,
+        }
     }
 
     /// Runs `work` with a reader connection on a blocking thread.

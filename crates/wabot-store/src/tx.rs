@@ -54,7 +54,12 @@ pub(crate) fn transaction_with<T>(
     durability: Durability,
     work: impl FnOnce(&mut AnyConnection) -> Result<T, TxError>,
 ) -> Result<T, StoreError> {
+    let nested = match connection {
+        AnyConnection::Sqlite(sqlite) => in_transaction(sqlite),
+        AnyConnection::Pg(_) => false,
+    };
     if durability == Durability::Disk
+        && !nested
         && let AnyConnection::Sqlite(sqlite) = connection
     {
         sqlite
@@ -70,6 +75,11 @@ pub(crate) fn transaction_with<T>(
     }
     match connection {
         AnyConnection::Pg(_) => connection.transaction(work).map_err(|TxError(error)| error),
+        // Already inside a transaction (a job of the writer's batch, see `group_commit`): a
+        // savepoint, whose durability is the batch's.
+        AnyConnection::Sqlite(_) if nested => {
+            connection.transaction(work).map_err(|TxError(error)| error)
+        }
         AnyConnection::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
                 .map_err(database)?;
@@ -94,6 +104,15 @@ pub(crate) fn transaction_with<T>(
             }
         }
     }
+}
+
+/// Whether a transaction is open on the connection (a broken transaction manager counts as open,
+/// so nothing begins on it).
+fn in_transaction(sqlite: &mut diesel::SqliteConnection) -> bool {
+    !matches!(
+        AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth(),
+        Ok(None)
+    )
 }
 
 /// UTC as stored (timestamps without zone, always UTC).
