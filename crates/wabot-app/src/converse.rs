@@ -1,119 +1,68 @@
-//! The converse use case: claim one conversation, take a step through the engine for each of its
-//! pending messages in order (each step one transaction with its replies), then release it.
+//! The converse use case: take the turn of the conversation that has waited longest and step each
+//! of its pending messages through the engine, in order, in one transaction with their replies.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use wabot_engine::Engine;
 
 use crate::delivery::ReplyRenderer;
 use crate::error::StoreError;
-use crate::model::{InboundPayload, StepRecord};
-use crate::ports::{Conversations, Inbox};
+use crate::model::StepRecord;
+use crate::ports::Conversations;
 
-/// The most pending messages of one conversation taken per claim.
+/// The most pending messages of one conversation handled in one turn.
 const BATCH: usize = 20;
 
-/// How long a conversation stays leased to a worker that stopped answering.
-pub const CONVERSATION_LEASE: Duration = Duration::from_secs(30);
-
-/// Steps conversations for one worker.
+/// Steps conversations for one worker. Workers need no names or leases: a turn is one transaction,
+/// and the store never gives the same conversation to two turns at once.
 pub struct Converse<S, R> {
     store: S,
     engine: Arc<Engine>,
     renderer: Arc<R>,
-    owner: String,
-    lease: Duration,
 }
 
 impl<S, R> Converse<S, R>
 where
-    S: Inbox + Conversations,
+    S: Conversations,
     R: ReplyRenderer + 'static,
 {
-    /// A worker called `owner` (unique per process and worker), with the default lease.
-    pub fn new(store: S, engine: Arc<Engine>, renderer: Arc<R>, owner: impl Into<String>) -> Self {
+    /// A worker stepping conversations of `store` through `engine`.
+    pub fn new(store: S, engine: Arc<Engine>, renderer: Arc<R>) -> Self {
         Self {
             store,
             engine,
             renderer,
-            owner: owner.into(),
-            lease: CONVERSATION_LEASE,
         }
     }
 
-    /// Leases conversations for `lease` (how soon another worker may take over after a crash).
-    pub fn with_lease(mut self, lease: Duration) -> Self {
-        self.lease = lease;
-        self
-    }
-
-    /// Handles one conversation's pending messages; returns how many steps were taken (0: nothing to do).
+    /// Takes one conversation's turn; returns how many messages were handled (0: nothing to do).
+    /// When a step fails, the messages before it stay handled and the error is returned: that
+    /// message and the ones after it stay pending for a later turn.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let Some(claimed) = self
+        let (engine, renderer) = (Arc::clone(&self.engine), Arc::clone(&self.renderer));
+        let turn = self
             .store
-            .claim_conversation(&self.owner, now, self.lease, BATCH)
-            .await?
-        else {
-            return Ok(0);
-        };
-        let claimed_count = claimed.items.len();
-        let mut steps = 0;
-        let mut outcome = Ok(());
-        for item in claimed.items {
-            let InboundPayload::Message(message) = item.payload else {
-                if let Err(error) = self.store.finish_item(item.id, now).await {
-                    outcome = Err(error);
-                    break;
-                }
-                continue;
-            };
-            let (engine, renderer, to) = (
-                Arc::clone(&self.engine),
-                Arc::clone(&self.renderer),
-                claimed.customer.clone(),
-            );
-            let step = self
-                .store
-                .step(
-                    claimed.contact_id,
-                    &self.owner,
-                    item.id,
-                    now,
-                    move |state, data| {
-                        let step = engine.step(now, &state, &message.input, data)?;
-                        let replies = step
-                            .replies
-                            .iter()
-                            .flat_map(|reply| renderer.render(reply, &to))
-                            .collect();
-                        Ok(StepRecord {
-                            state: step.state,
-                            replies,
-                            events: step.events,
-                        })
-                    },
-                )
-                .await;
-            match step {
-                Ok(_) => steps += 1,
-                Err(error) => {
-                    outcome = Err(error);
-                    break;
-                }
-            }
+            .step_next(now, BATCH, move |customer, message, state, data| {
+                let step = engine.step(now, &state, &message.input, data)?;
+                let replies = step
+                    .replies
+                    .iter()
+                    .flat_map(|reply| renderer.render(reply, customer))
+                    .collect();
+                Ok(StepRecord {
+                    state: step.state,
+                    replies,
+                    events: step.events,
+                })
+            })
+            .await?;
+        match turn {
+            None => Ok(0),
+            Some(turn) => match turn.failed {
+                Some(error) => Err(error),
+                None => Ok(turn.steps),
+            },
         }
-        // The step that handles a contact's last pending message gives the lease back itself. Release it
-        // here when that may not have happened: after a failure (so the remaining items are retried at
-        // once, not when the lease runs out), or when the batch was full (more may be pending).
-        if outcome.is_err() || claimed_count >= BATCH {
-            let released = self
-                .store
-                .release_conversation(claimed.contact_id, &self.owner)
-                .await;
-            return outcome.and(released).map(|()| steps);
-        }
-        outcome.map(|()| steps)
     }
 }

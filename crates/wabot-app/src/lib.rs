@@ -17,7 +17,7 @@ mod sandbox;
 
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
-pub use converse::{CONVERSATION_LEASE, Converse};
+pub use converse::Converse;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use delivery::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use error::StoreError;
@@ -28,7 +28,7 @@ pub use model::{
     ClaimedConversation, ContactIds, ContactSummary, Count, DeliveryStatus, InboundMessage,
     InboundPayload, IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft,
     OutboundJob, Page, PendingItem, ResponseTimes, SendOutcome, Stats, StatusApplied, StatusUpdate,
-    StepRecord,
+    StepRecord, Turn,
 };
 pub use monitoring::{Attempt, Backlog, DeliveryObserver, Unobserved};
 pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};

@@ -1,6 +1,7 @@
 //! The records that cross the ports: webhook events and their items, conversation steps, outbound
 //! jobs and their outcomes, delivery statuses, and what the admin side reads.
 
+use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use wabot_engine::{ConversationState, Event, Input};
@@ -165,6 +166,17 @@ pub struct ClaimedConversation {
     pub customer: String,
     /// Pending items, oldest first.
     pub items: Vec<PendingItem>,
+}
+
+/// What one turn of a conversation worker did (see [`crate::Conversations::step_next`]).
+#[derive(Debug)]
+pub struct Turn {
+    /// The contact whose messages were handled.
+    pub contact_id: i64,
+    /// Messages handled and committed, oldest first.
+    pub steps: usize,
+    /// Why the turn stopped early: this message and the ones after it stay pending.
+    pub failed: Option<StoreError>,
 }
 
 /// A reply to queue: its WhatsApp type and the Cloud API request body as JSON.

@@ -9,8 +9,9 @@ use wabot_engine::{BusinessData, ConversationState};
 
 use crate::error::StoreError;
 use crate::model::{
-    ClaimedConversation, ContactSummary, IngestReceipt, MessageRecord, NewWebhookEvent,
-    OutboundJob, Page, SendOutcome, Stats, StatusApplied, StatusUpdate, StepRecord,
+    ClaimedConversation, ContactSummary, InboundMessage, IngestReceipt, MessageRecord,
+    NewWebhookEvent, OutboundJob, Page, SendOutcome, Stats, StatusApplied, StatusUpdate,
+    StepRecord, Turn,
 };
 use crate::monitoring::Backlog;
 use crate::outreach::{ManualMessage, Queued};
@@ -70,6 +71,30 @@ pub trait Conversations: Send + Sync {
     ) -> impl Future<Output = Result<StepRecord, StoreError>> + Send
     where
         F: FnOnce(ConversationState, &mut StepData<'_>) -> Result<StepRecord, StoreError>
+            + Send
+            + 'static;
+
+    /// Takes the turn of the conversation that has waited longest (its oldest pending message is
+    /// the oldest of all; conversations leased by [`Inbox::claim_conversation`] or, on PostgreSQL,
+    /// being stepped by another instance are skipped) and steps up to `max_items` of its pending
+    /// messages in order, all in one transaction: no lease is needed, and a crash leaves every
+    /// message of the turn pending. Each message is stepped as [`Conversations::step`] does, with
+    /// `step` called with the customer's key and the message; one whose step fails is rolled back
+    /// and ends the turn ([`Turn::failed`]), the messages before it staying done. `None` when
+    /// nothing is pending.
+    fn step_next<F>(
+        &self,
+        now: DateTime<Utc>,
+        max_items: usize,
+        step: F,
+    ) -> impl Future<Output = Result<Option<Turn>, StoreError>> + Send
+    where
+        F: Fn(
+                &str,
+                &InboundMessage,
+                ConversationState,
+                &mut StepData<'_>,
+            ) -> Result<StepRecord, StoreError>
             + Send
             + 'static;
 

@@ -101,12 +101,7 @@ pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
     let store = DieselStore::open(&url, 2).await?;
     let engine = Arc::new(Engine::new(load_menu(&settings.menu.path)?));
     let owner = format!("chat-{}", std::process::id());
-    let converse = Converse::new(
-        store.clone(),
-        engine,
-        Arc::new(CloudApiRenderer),
-        format!("{owner}-c"),
-    );
+    let converse = Converse::new(store.clone(), engine, Arc::new(CloudApiRenderer));
     let bucket = Arc::new(TokenBucket::new(1000, utc_now()));
     let deliver = Deliver::new(
         store.clone(),

@@ -83,14 +83,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let renderer = Arc::new(CloudApiRenderer);
     let lease = Duration::from_secs(settings.workers.lease_seconds.max(1));
     let instance = format!("{}-{}", std::process::id(), utc_now().timestamp_micros());
-    for n in 0..settings.workers.conversations.max(1) {
-        let worker = Converse::new(
-            store.clone(),
-            Arc::clone(&engine),
-            Arc::clone(&renderer),
-            format!("{instance}-c{n}"),
-        )
-        .with_lease(lease);
+    for _ in 0..settings.workers.conversations.max(1) {
+        let worker = Converse::new(store.clone(), Arc::clone(&engine), Arc::clone(&renderer));
         tokio::spawn(workers::conversations(worker, signals.clone(), poll));
     }
     for n in 0..settings.workers.senders.max(1) {
@@ -169,16 +163,9 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     // On SIGTERM or SIGINT actix stops accepting, lets in-flight requests finish (up to the shutdown
-    // timeout) and returns. Then this instance's conversation leases are given back, and the workers stop with the
-    // runtime: anything they had not committed is still pending in the database, for the next start
-    // (or another instance) to take over at once.
+    // timeout) and returns. The workers stop with the runtime: a conversation turn they had not
+    // committed is still pending in the database, for the next start (or another instance) at once.
     server.run().await?;
-    match store
-        .release_conversation_leases(&format!("{instance}-"))
-        .await
-    {
-        Ok(released) => tracing::info!(released, "wabot stopped; leases released"),
-        Err(error) => tracing::warn!(%error, "wabot stopped; leases will run out by themselves"),
-    }
+    tracing::info!("wabot stopped");
     Ok(())
 }

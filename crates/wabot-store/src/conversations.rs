@@ -5,7 +5,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{Conversations, DeliveryStatus, OutboundDraft, StepData, StepRecord, StoreError};
+use wabot_app::{
+    Conversations, DeliveryStatus, InboundMessage, OutboundDraft, StepData, StepRecord, StoreError,
+    Turn,
+};
 use wabot_engine::{ConversationState, Event};
 
 use crate::business::TxBusinessData;
@@ -195,6 +198,59 @@ fn release_if_idle(
     Ok(())
 }
 
+/// One step for pending item `item_id` of the contact, inside the caller's transaction: loads the
+/// session, calls `step` with business data on the same transaction, saves the session (refused if
+/// its version moved on), queues the replies, records the events and marks the item done.
+pub(crate) fn step_item<F>(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    item_id: i64,
+    now: DateTime<Utc>,
+    step: F,
+) -> Result<StepRecord, TxError>
+where
+    F: FnOnce(ConversationState, &mut StepData<'_>) -> Result<StepRecord, StoreError>,
+{
+    let pending = inbound_items::table
+        .find(item_id)
+        .filter(inbound_items::contact_id.eq(contact_id))
+        .filter(inbound_items::state.eq("pending"))
+        .count()
+        .get_result::<i64>(connection)?;
+    if pending != 1 {
+        return Err(StoreError::NotFound(format!(
+            "pending item {item_id} of contact {contact_id}"
+        ))
+        .into());
+    }
+    let (state, version) = load_session(connection, contact_id)?;
+    let result = step(
+        state,
+        &mut TxBusinessData {
+            connection: &mut *connection,
+        },
+    )?;
+    save_session(connection, contact_id, &result.state, version, now)?;
+    record(connection, contact_id, item_id, &result, now)?;
+    finish(connection, item_id, now)?;
+    Ok(result)
+}
+
+/// Marks an item done.
+pub(crate) fn finish(
+    connection: &mut AnyConnection,
+    item_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), TxError> {
+    diesel::update(inbound_items::table.find(item_id))
+        .set((
+            inbound_items::state.eq("done"),
+            inbound_items::done_at.eq(naive(now)),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
 impl Conversations for DieselStore {
     async fn step<F>(
         &self,
@@ -213,38 +269,31 @@ impl Conversations for DieselStore {
         self.write(move |connection| {
             transaction(connection, |connection| {
                 holds_lease(connection, contact_id, &owner, now)?;
-                let pending = inbound_items::table
-                    .find(item_id)
-                    .filter(inbound_items::contact_id.eq(contact_id))
-                    .filter(inbound_items::state.eq("pending"))
-                    .count()
-                    .get_result::<i64>(connection)?;
-                if pending != 1 {
-                    return Err(StoreError::NotFound(format!(
-                        "pending item {item_id} of contact {contact_id}"
-                    ))
-                    .into());
-                }
-                let (state, version) = load_session(connection, contact_id)?;
-                let result = step(
-                    state,
-                    &mut TxBusinessData {
-                        connection: &mut *connection,
-                    },
-                )?;
-                save_session(connection, contact_id, &result.state, version, now)?;
-                record(connection, contact_id, item_id, &result, now)?;
-                diesel::update(inbound_items::table.find(item_id))
-                    .set((
-                        inbound_items::state.eq("done"),
-                        inbound_items::done_at.eq(naive(now)),
-                    ))
-                    .execute(connection)?;
+                let result = step_item(connection, contact_id, item_id, now, step)?;
                 release_if_idle(connection, contact_id, &owner)?;
                 Ok(result)
             })
         })
         .await
+    }
+
+    async fn step_next<F>(
+        &self,
+        now: DateTime<Utc>,
+        max_items: usize,
+        step: F,
+    ) -> Result<Option<Turn>, StoreError>
+    where
+        F: Fn(
+                &str,
+                &InboundMessage,
+                ConversationState,
+                &mut StepData<'_>,
+            ) -> Result<StepRecord, StoreError>
+            + Send
+            + 'static,
+    {
+        self.take_turn(now, max_items, step).await
     }
 
     async fn session(&self, contact_id: i64) -> Result<Option<ConversationState>, StoreError> {

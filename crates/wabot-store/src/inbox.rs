@@ -23,13 +23,13 @@ pub(crate) fn lease_delta(lease: Duration) -> TimeDelta {
     TimeDelta::from_std(lease).unwrap_or(TimeDelta::MAX)
 }
 
-fn claim(
+/// The contact whose oldest pending message is the oldest of all, among those not leased to a worker
+/// (on PostgreSQL, also skipping rows another transaction has locked; the rows found stay locked
+/// until the transaction ends).
+pub(crate) fn next_candidate(
     connection: &mut AnyConnection,
-    owner: &str,
     now: DateTime<Utc>,
-    lease: Duration,
-    max_items: usize,
-) -> Result<Option<ClaimedConversation>, TxError> {
+) -> Result<Option<i64>, TxError> {
     let now_naive = naive(now);
     let lease_free = contacts::lease_expires_at
         .is_null()
@@ -41,32 +41,34 @@ fn claim(
         .filter(lease_free)
         .order((inbound_items::occurred_at, inbound_items::id))
         .select(contacts::id);
-    let contact_id = match connection {
+    Ok(match connection {
         AnyConnection::Pg(c) => candidate
             .for_update()
             .skip_locked()
             .first::<i64>(c)
             .optional()?,
         AnyConnection::Sqlite(c) => candidate.first::<i64>(c).optional()?,
-    };
-    let Some(contact_id) = contact_id else {
-        return Ok(None);
-    };
-    let expires = naive(now + lease_delta(lease));
-    let leased = diesel::update(contacts::table.find(contact_id).filter(lease_free))
-        .set((
-            contacts::lease_owner.eq(owner),
-            contacts::lease_expires_at.eq(expires),
-        ))
-        .execute(connection)?;
-    if leased == 0 {
-        return Ok(None);
-    }
+    })
+}
+
+/// The contact's key: its WhatsApp id, or its user id when it has none.
+pub(crate) fn contact_key(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+) -> Result<String, TxError> {
     let (wa_id, user_id) = contacts::table
         .find(contact_id)
         .select((contacts::wa_id, contacts::user_id))
         .first::<(Option<String>, Option<String>)>(connection)?;
-    let customer = wa_id.or(user_id).unwrap_or_default();
+    Ok(wa_id.or(user_id).unwrap_or_default())
+}
+
+/// Up to `max_items` of the contact's pending messages, oldest first.
+pub(crate) fn pending_items(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    max_items: usize,
+) -> Result<Vec<PendingItem>, TxError> {
     let rows = inbound_items::table
         .filter(inbound_items::contact_id.eq(contact_id))
         .filter(inbound_items::state.eq("pending"))
@@ -89,10 +91,36 @@ fn claim(
             payload,
         });
     }
+    Ok(items)
+}
+
+fn claim(
+    connection: &mut AnyConnection,
+    owner: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    max_items: usize,
+) -> Result<Option<ClaimedConversation>, TxError> {
+    let Some(contact_id) = next_candidate(connection, now)? else {
+        return Ok(None);
+    };
+    let lease_free = contacts::lease_expires_at
+        .is_null()
+        .or(contacts::lease_expires_at.lt(naive(now)));
+    let expires = naive(now + lease_delta(lease));
+    let leased = diesel::update(contacts::table.find(contact_id).filter(lease_free))
+        .set((
+            contacts::lease_owner.eq(owner),
+            contacts::lease_expires_at.eq(expires),
+        ))
+        .execute(connection)?;
+    if leased == 0 {
+        return Ok(None);
+    }
     Ok(Some(ClaimedConversation {
         contact_id,
-        customer,
-        items,
+        customer: contact_key(connection, contact_id)?,
+        items: pending_items(connection, contact_id, max_items)?,
     }))
 }
 
@@ -138,14 +166,7 @@ impl Inbox for DieselStore {
 
     async fn finish_item(&self, item_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.write(move |connection| {
-            diesel::update(inbound_items::table.find(item_id))
-                .set((
-                    inbound_items::state.eq("done"),
-                    inbound_items::done_at.eq(naive(now)),
-                ))
-                .execute(connection)
-                .map(drop)
-                .map_err(crate::store::database)
+            crate::conversations::finish(connection, item_id, now).map_err(|TxError(error)| error)
         })
         .await
     }
@@ -168,29 +189,5 @@ pub(crate) fn holds_lease(
         Ok(())
     } else {
         Err(StoreError::LeaseLost.into())
-    }
-}
-
-impl DieselStore {
-    /// Gives back every conversation lease whose owner starts with `owner_prefix` (one process's
-    /// workers), so after a clean shutdown the conversations are taken over at once. A step still
-    /// running then fails its lease check and writes nothing. Outbound leases are left to run out: a
-    /// send may be on the wire, and giving its row away could send it twice. Returns how many were
-    /// released.
-    pub async fn release_conversation_leases(
-        &self,
-        owner_prefix: &str,
-    ) -> Result<usize, StoreError> {
-        let pattern = format!("{}%", owner_prefix.replace(['%', '_', '\\'], ""));
-        self.write(move |connection| {
-            diesel::update(contacts::table.filter(contacts::lease_owner.like(&pattern)))
-                .set((
-                    contacts::lease_owner.eq(None::<String>),
-                    contacts::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
-                ))
-                .execute(connection)
-                .map_err(crate::store::database)
-        })
-        .await
     }
 }

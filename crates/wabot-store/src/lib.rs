@@ -17,6 +17,7 @@ pub mod schema;
 mod stats;
 mod status;
 mod store;
+mod turn;
 mod tx;
 
 pub use connection::{AnyConnection, DatabaseUrl, Manager};

@@ -147,7 +147,7 @@ pub fn admin_post(uri: &str, body: &serde_json::Value) -> test::TestRequest {
 /// Steps every pending conversation through the default menu.
 pub async fn converse(bot: &Bot) {
     let engine = Arc::new(Engine::new(Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap()));
-    let worker = Converse::new(bot.store.clone(), engine, Arc::new(CloudApiRenderer), "c");
+    let worker = Converse::new(bot.store.clone(), engine, Arc::new(CloudApiRenderer));
     while worker.run_once(utc_now()).await.unwrap() > 0 {}
 }
 

@@ -8,9 +8,7 @@ use wabot_app::{Conversations, InboundPayload, Inbox, StepRecord, StoreError};
 use wabot_engine::{DEMO_CUSTOMER, Reply};
 use wabot_store::{DieselStore, Seeded};
 
-use crate::support::{
-    LEASE, engine, event, message_claimed, message_item, noon, phone, say, unchanged,
-};
+use crate::support::{LEASE, engine, message_claimed, noon, say, unchanged};
 
 fn text(replies: &[Reply]) -> String {
     replies
@@ -253,46 +251,3 @@ async fn stored_version(url: &str, contact: i64) -> i64 {
     })
     .await
 }
-
-crate::both_backends!(
-    a_clean_shutdown_gives_its_conversations_back_at_once,
-    |url| async move {
-        let store = DieselStore::open(&url, 4).await.unwrap();
-        let items = vec![
-            message_item(phone("701"), "x1", "hi", noon()),
-            message_item(phone("702"), "x2", "hi", noon()),
-        ];
-        store.ingest(event(items, noon())).await.unwrap();
-        assert!(
-            store
-                .claim_conversation("inst1-c0", noon(), LEASE, 10)
-                .await
-                .unwrap()
-                .is_some()
-        );
-        assert!(
-            store
-                .claim_conversation("inst2-c0", noon(), LEASE, 10)
-                .await
-                .unwrap()
-                .is_some()
-        );
-        assert_eq!(
-            store.release_conversation_leases("inst1-").await.unwrap(),
-            1
-        );
-        // inst1's conversation is free again at once; inst2's stays leased.
-        let taken = store
-            .claim_conversation("inst3-c0", noon(), LEASE, 10)
-            .await
-            .unwrap();
-        assert!(taken.is_some());
-        assert!(
-            store
-                .claim_conversation("inst3-c1", noon(), LEASE, 10)
-                .await
-                .unwrap()
-                .is_none()
-        );
-    }
-);

@@ -11,3 +11,4 @@ mod outbox;
 mod outreach;
 mod stats;
 mod support;
+mod turns;

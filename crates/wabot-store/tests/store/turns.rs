@@ -1,0 +1,177 @@
+//! Conversation turns (`Conversations::step_next`): a contact's pending messages stepped in order in
+//! one transaction, leased conversations skipped, a failing step ending the turn with the messages
+//! before it kept, and parallel instances never stepping one conversation twice.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use wabot_app::{Conversations, Inbox, StepData, StepRecord, StoreError, Turn};
+use wabot_engine::{ConversationState, Engine};
+use wabot_store::DieselStore;
+
+use crate::support::{LEASE, drafts, engine, event, message_item, noon, phone, query};
+
+/// One turn through the default menu.
+async fn turn(store: &DieselStore, engine: &Arc<Engine>, at: DateTime<Utc>) -> Option<Turn> {
+    let engine = Arc::clone(engine);
+    store
+        .step_next(at, 20, move |_customer, message, state, data| {
+            let step = engine.step(at, &state, &message.input, data)?;
+            Ok(StepRecord {
+                state: step.state,
+                replies: drafts(&step.replies),
+                events: step.events,
+            })
+        })
+        .await
+        .unwrap()
+}
+
+async fn say_all(store: &DieselStore, wa_id: &str, texts: &[&str]) {
+    let items = texts
+        .iter()
+        .enumerate()
+        .map(|(n, text)| message_item(phone(wa_id), &format!("{wa_id}.{n}"), text, noon()))
+        .collect();
+    store.ingest(event(items, noon())).await.unwrap();
+}
+
+async fn pending_count(url: &str) -> i64 {
+    query(url, |c| {
+        use diesel::prelude::*;
+        use wabot_store::schema::inbound_items;
+        inbound_items::table
+            .filter(inbound_items::state.eq("pending"))
+            .count()
+            .get_result::<i64>(c)
+            .unwrap()
+    })
+    .await
+}
+
+async fn outbox_count(url: &str) -> i64 {
+    query(url, |c| {
+        use diesel::prelude::*;
+        use wabot_store::schema::outbox;
+        outbox::table.count().get_result::<i64>(c).unwrap()
+    })
+    .await
+}
+
+crate::both_backends!(a_turn_steps_a_conversation_in_order, |url| async move {
+    let store = DieselStore::open(&url, 2).await.unwrap();
+    let engine = engine();
+    assert!(
+        turn(&store, &engine, noon()).await.is_none(),
+        "nothing pending"
+    );
+    say_all(&store, "501", &["hi", "1", "2"]).await;
+    let done = turn(&store, &engine, noon()).await.unwrap();
+    assert_eq!(done.steps, 3);
+    assert!(done.failed.is_none());
+    let state = store.session(done.contact_id).await.unwrap().unwrap();
+    // hi -> main, 1 -> Order Status, 2 -> Track order (asks for the order number).
+    assert_eq!(state.node.as_deref(), Some("track_order"), "{state:?}");
+    assert_eq!(state.version, 3);
+    assert_eq!(pending_count(&url).await, 0);
+    assert_eq!(outbox_count(&url).await, 3, "one reply per step");
+    assert!(turn(&store, &engine, noon()).await.is_none());
+});
+
+crate::both_backends!(a_turn_skips_a_leased_conversation, |url| async move {
+    let store = DieselStore::open(&url, 2).await.unwrap();
+    let engine = engine();
+    say_all(&store, "511", &["hi"]).await;
+    say_all(&store, "512", &["hi"]).await;
+    let leased = store
+        .claim_conversation("other", noon(), LEASE, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    let done = turn(&store, &engine, noon()).await.unwrap();
+    assert_ne!(done.contact_id, leased.contact_id);
+    assert!(turn(&store, &engine, noon()).await.is_none(), "{leased:?}");
+    // Once the lease has run out, the conversation is taken.
+    let later = noon() + chrono::TimeDelta::seconds(3600);
+    let done = turn(&store, &engine, later).await.unwrap();
+    assert_eq!(done.contact_id, leased.contact_id);
+});
+
+crate::both_backends!(
+    a_failing_step_ends_the_turn_and_keeps_what_came_before,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        say_all(&store, "521", &["hi", "boom", "1"]).await;
+        let step = |_: &str,
+                    message: &wabot_app::InboundMessage,
+                    mut state: ConversationState,
+                    _: &mut StepData<'_>| {
+            if format!("{:?}", message.input).contains("boom") {
+                return Err(StoreError::Database("the business system is down".into()));
+            }
+            state.version += 1;
+            Ok(StepRecord {
+                state,
+                replies: vec![],
+                events: vec![],
+            })
+        };
+        let done = store.step_next(noon(), 20, step).await.unwrap().unwrap();
+        assert_eq!(done.steps, 1);
+        assert!(
+            matches!(done.failed, Some(StoreError::Database(_))),
+            "{done:?}"
+        );
+        assert_eq!(
+            pending_count(&url).await,
+            2,
+            "boom and the message after it"
+        );
+        let state = store.session(done.contact_id).await.unwrap().unwrap();
+        assert_eq!(state.version, 1, "the first step was kept");
+    }
+);
+
+crate::both_backends!(
+    parallel_turns_never_step_a_conversation_twice,
+    |url| async move {
+        let seed = DieselStore::open(&url, 2).await.unwrap();
+        for n in 0..30 {
+            say_all(&seed, &format!("53{n:02}"), &["hi", "1", "2"]).await;
+        }
+        let engine = engine();
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let store = DieselStore::open(&url, 2).await.unwrap();
+            let engine = Arc::clone(&engine);
+            tasks.push(tokio::spawn(async move {
+                let mut steps = 0;
+                while let Some(done) = turn(&store, &engine, noon()).await {
+                    assert!(done.failed.is_none(), "{done:?}");
+                    steps += done.steps;
+                }
+                steps
+            }));
+        }
+        let mut steps = 0;
+        for task in tasks {
+            steps += task.await.unwrap();
+        }
+        assert_eq!(steps, 90, "every message stepped exactly once");
+        assert_eq!(pending_count(&url).await, 0);
+        assert_eq!(outbox_count(&url).await, 90);
+        let at_track_order = query(&url, |c| {
+            use diesel::prelude::*;
+            use wabot_store::schema::sessions;
+            sessions::table
+                .select(sessions::state)
+                .load::<String>(c)
+                .unwrap()
+                .iter()
+                .filter(|state| state.contains("\"track_order\""))
+                .count()
+        })
+        .await;
+        assert_eq!(at_track_order, 30, "each conversation's messages in order");
+    }
+);
