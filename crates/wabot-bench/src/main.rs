@@ -2,9 +2,11 @@
 //! signed webhooks at fixed rates, printing ack latency, reply latency and the sending pace.
 //!
 //! `cargo run --release -p wabot-bench` (it builds `wabot` first). Optional arguments:
-//! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario.
+//! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario;
+//! `disk SECONDS` measures the disk's own sync latency (the floor of every ack).
 #![allow(clippy::print_stdout)]
 
+mod disk;
 mod drive;
 mod graph;
 
@@ -197,6 +199,9 @@ async fn main() -> anyhow::Result<()> {
             .and_then(|a| a.parse().ok())
             .unwrap_or(default)
     };
+    if args.first().map(String::as_str) == Some("disk") {
+        return disk::probe(number(1, 20));
+    }
     let binary = wabot_binary()?;
     match args.first().map(String::as_str) {
         Some("ack") => scenario(&binary, "ack", number(1, 1000), number(2, 10), 1000).await,
@@ -204,7 +209,7 @@ async fn main() -> anyhow::Result<()> {
         Some("pace") => {
             scenario(&binary, "pace", number(1, 200), number(2, 2), number(3, 50)).await
         }
-        Some(other) => bail!("unknown scenario `{other}`: use ack, reply or pace"),
+        Some(other) => bail!("unknown scenario `{other}`: use ack, reply, pace or disk"),
         None => {
             scenario(&binary, "ack", 1000, 10, 1000).await?;
             scenario(&binary, "reply", 500, 10, 1000).await?;
