@@ -99,8 +99,10 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 /// Opens connections for the pool, preparing each SQLite one: a busy timeout (set first, so the
 /// other settings wait for a lock too), write-ahead log, `synchronous = NORMAL` (a commit survives a
-/// crash of the process; ingest raises it to `FULL` for its own commits, see `tx::Durability`), and
-/// foreign keys.
+/// crash of the process; ingest raises it to `FULL` for its own commits, see `tx::Durability`),
+/// foreign keys, and temporary files in memory: the savepoints of group commit (one a write, see
+/// `group_commit`) keep the pages they change in a statement journal, which SQLite otherwise spills
+/// to a temporary file — measured at 1,000 webhooks/s, ten times the bytes written to the log itself.
 #[derive(Clone, Debug)]
 pub struct Manager {
     url: DatabaseUrl,
@@ -125,7 +127,8 @@ impl r2d2::ManageConnection for Manager {
                 connection
                     .batch_execute(&format!(
                         "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                         PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                         PRAGMA temp_store = MEMORY;"
                     ))
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(connection))
