@@ -190,3 +190,41 @@ async fn an_unknown_scheme_is_refused_and_creates_no_file() {
     );
     assert!(!std::path::Path::new("postgress:").exists());
 }
+
+fn sqlite_pragma(url: &str, pragma: &str) -> i64 {
+    use diesel::connection::SimpleConnection;
+    let path = url.trim_start_matches("sqlite://");
+    let mut connection = diesel::SqliteConnection::establish(path).unwrap();
+    connection
+        .batch_execute("PRAGMA busy_timeout = 1000")
+        .unwrap();
+    diesel::sql_query(format!("SELECT {pragma} AS value FROM pragma_{pragma}"))
+        .get_result::<PragmaValue>(&mut connection)
+        .unwrap()
+        .value
+}
+
+#[derive(QueryableByName)]
+struct PragmaValue {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    value: i64,
+}
+
+#[tokio::test]
+async fn a_new_sqlite_file_gets_small_pages_and_an_old_one_keeps_its_own() {
+    let new = crate::backends::sqlite_url();
+    let _store = DieselStore::open(&new, 2).await.unwrap();
+    assert_eq!(sqlite_pragma(&new, "page_size"), 1024);
+
+    let old = crate::backends::sqlite_url();
+    {
+        use diesel::connection::SimpleConnection;
+        let mut connection =
+            diesel::SqliteConnection::establish(old.trim_start_matches("sqlite://")).unwrap();
+        connection
+            .batch_execute("PRAGMA page_size = 4096; CREATE TABLE before_wabot (x INTEGER);")
+            .unwrap();
+    }
+    let _store = DieselStore::open(&old, 2).await.unwrap();
+    assert_eq!(sqlite_pragma(&old, "page_size"), 4096);
+}
