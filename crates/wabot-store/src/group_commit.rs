@@ -1,16 +1,16 @@
 //! Group commit on SQLite's single writer: every write — an ingest, a conversation turn, a delivery
 //! claim, a send outcome — is a queued job, and one thread (`wabot-writer`) runs whatever has
-//! gathered in a single transaction, each job in its own savepoint. A burst of work costs one commit (one
-//! write of each changed page, at most one sync to disk) instead of one per job, and no job waits for
-//! a pooled connection.
+//! gathered in a single transaction, each job in its own savepoint. A burst of work costs one commit
+//! (one write of each changed page, at most one sync to disk) instead of one per job, and no job
+//! waits for a pooled connection.
 //!
 //! Ingests go first: they are batched apart from the other jobs, and when both kinds wait, batches
 //! of each alternate (so a webhook waits for at most one small batch of other work, and that work
-//! never starves). Each caller still gets its own answer, and only after the commit that holds its
-//! work: a job that fails rolls back to its savepoint and leaves the others to commit; if the commit
-//! itself fails, every job of the batch reports that failure and none of their work is kept. The batch is synced
-//! to disk when any of its jobs asks for it ([`Durability::Disk`], ingest), so an acknowledged
-//! webhook is never lost.
+//! never starves). Each caller gets its own answer, and only after the commit that holds its work: a
+//! job that fails rolls back to its savepoint and leaves the others to commit; if the commit itself
+//! fails, every job of the batch reports that failure and none of their work is kept. A batch is
+//! synced to disk when any of its jobs asks for it ([`Durability::Disk`], ingest), so an
+//! acknowledged webhook is never lost.
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
