@@ -33,5 +33,7 @@ pub use model::{
 pub use monitoring::{Attempt, Backlog, DeliveryObserver, Unobserved};
 pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};
 pub use pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
-pub use ports::{Contacts, Conversations, Health, Inbox, Outbox, Outreach, Statistics, StepData};
+pub use ports::{
+    Contacts, Conversations, Health, Inbox, Outbox, Outreach, Statistics, StepData, TurnStep,
+};
 pub use sandbox::SandboxMessenger;

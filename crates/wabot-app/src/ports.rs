@@ -19,6 +19,33 @@ use crate::outreach::{ManualMessage, Queued};
 /// Business data bound to the transaction a conversation step runs in.
 pub type StepData<'a> = dyn BusinessData<Error = StoreError> + 'a;
 
+/// One step of a conversation's turn ([`Conversations::step_next`]): from the customer's key, the
+/// message, the saved state and business data bound to the turn's transaction, to the new state and
+/// what it queues. Any such closure is one.
+pub trait TurnStep:
+    Fn(
+        &str,
+        &InboundMessage,
+        ConversationState,
+        &mut StepData<'_>,
+    ) -> Result<StepRecord, StoreError>
+    + Send
+    + 'static
+{
+}
+
+impl<F> TurnStep for F where
+    F: Fn(
+            &str,
+            &InboundMessage,
+            ConversationState,
+            &mut StepData<'_>,
+        ) -> Result<StepRecord, StoreError>
+        + Send
+        + 'static
+{
+}
+
 /// Where webhook events arrive and conversations are handed to workers.
 pub trait Inbox: Send + Sync {
     /// Stores the raw event and its items in one transaction. Items already stored (the same message
@@ -82,21 +109,12 @@ pub trait Conversations: Send + Sync {
     /// `step` called with the customer's key and the message; one whose step fails is rolled back
     /// and ends the turn ([`Turn::failed`]), the messages before it staying done. `None` when
     /// nothing is pending.
-    fn step_next<F>(
+    fn step_next<F: TurnStep>(
         &self,
         now: DateTime<Utc>,
         max_items: usize,
         step: F,
-    ) -> impl Future<Output = Result<Option<Turn>, StoreError>> + Send
-    where
-        F: Fn(
-                &str,
-                &InboundMessage,
-                ConversationState,
-                &mut StepData<'_>,
-            ) -> Result<StepRecord, StoreError>
-            + Send
-            + 'static;
+    ) -> impl Future<Output = Result<Option<Turn>, StoreError>> + Send;
 
     /// The saved state of a contact's conversation, if it has one.
     fn session(

@@ -6,8 +6,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use wabot_app::{
-    Conversations, DeliveryStatus, InboundMessage, OutboundDraft, StepData, StepRecord, StoreError,
-    Turn,
+    Conversations, DeliveryStatus, OutboundDraft, StepData, StepRecord, StoreError, Turn, TurnStep,
 };
 use wabot_engine::{ConversationState, Event};
 
@@ -277,22 +276,12 @@ impl Conversations for DieselStore {
         .await
     }
 
-    async fn step_next<F>(
+    async fn step_next<F: TurnStep>(
         &self,
         now: DateTime<Utc>,
         max_items: usize,
         step: F,
-    ) -> Result<Option<Turn>, StoreError>
-    where
-        F: Fn(
-                &str,
-                &InboundMessage,
-                ConversationState,
-                &mut StepData<'_>,
-            ) -> Result<StepRecord, StoreError>
-            + Send
-            + 'static,
-    {
+    ) -> Result<Option<Turn>, StoreError> {
         self.take_turn(now, max_items, step).await
     }
 

@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
-use wabot_app::{InboundMessage, InboundPayload, StepData, StepRecord, StoreError, Turn};
-use wabot_engine::ConversationState;
+use wabot_app::{InboundPayload, StoreError, Turn, TurnStep};
 
 use crate::connection::AnyConnection;
 use crate::conversations::{finish, step_item};
@@ -14,20 +13,12 @@ use crate::store::DieselStore;
 use crate::tx::{TxError, transaction};
 
 /// One turn inside the caller's transaction; each message in a savepoint of its own.
-fn take_turn<F>(
+fn take_turn<F: TurnStep>(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,
     max_items: usize,
     step: &F,
-) -> Result<Option<Turn>, TxError>
-where
-    F: Fn(
-        &str,
-        &InboundMessage,
-        ConversationState,
-        &mut StepData<'_>,
-    ) -> Result<StepRecord, StoreError>,
-{
+) -> Result<Option<Turn>, TxError> {
     let Some(contact_id) = next_candidate(connection, now)? else {
         return Ok(None);
     };
@@ -61,22 +52,12 @@ where
 
 impl DieselStore {
     /// Takes one turn in one write (see `Conversations::step_next`).
-    pub(crate) async fn take_turn<F>(
+    pub(crate) async fn take_turn<F: TurnStep>(
         &self,
         now: DateTime<Utc>,
         max_items: usize,
         step: F,
-    ) -> Result<Option<Turn>, StoreError>
-    where
-        F: Fn(
-                &str,
-                &InboundMessage,
-                ConversationState,
-                &mut StepData<'_>,
-            ) -> Result<StepRecord, StoreError>
-            + Send
-            + 'static,
-    {
+    ) -> Result<Option<Turn>, StoreError> {
         self.write(move |connection| {
             transaction(connection, |connection| {
                 take_turn(connection, now, max_items, &step)
