@@ -257,6 +257,95 @@ mod tests {
         assert!(queues.next_batch().is_empty());
     }
 
+    /// A writer on a new SQLite file, and the file's folder.
+    fn writer() -> (WriteQueue, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "wabot_writer_{}_{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = crate::connection::DatabaseUrl::Sqlite {
+            path: dir.join("w.db").display().to_string(),
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(1)
+            .build(Manager::new(url))
+            .unwrap();
+        (WriteQueue::start(pool).unwrap(), dir)
+    }
+
+    async fn count(queue: &WriteQueue) -> i64 {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        queue
+            .write(Durability::Process, |c| {
+                Ok(diesel::sql_query("SELECT count(*) AS n FROM t")
+                    .get_result::<Count>(c)
+                    .unwrap()
+                    .n)
+            })
+            .await
+            .unwrap()
+    }
+
+    fn insert(c: &mut AnyConnection) -> Result<(), StoreError> {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("INSERT INTO t VALUES (1)")
+            .execute(c)
+            .map(drop)
+            .map_err(crate::store::database)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_or_panicking_write_loses_only_itself_and_the_writer_goes_on() {
+        use diesel::RunQueryDsl;
+        let (queue, dir) = writer();
+        queue
+            .write(Durability::Disk, |c| {
+                diesel::sql_query("CREATE TABLE t (x INTEGER)")
+                    .execute(c)
+                    .map(drop)
+                    .map_err(crate::store::database)
+            })
+            .await
+            .unwrap();
+        // Several jobs at once share batches; the failing one is rolled back alone.
+        let (ok, failing, also_ok) = tokio::join!(
+            queue.write(Durability::Process, insert),
+            queue.write(Durability::Process, |c| {
+                insert(c)?;
+                Err::<(), _>(StoreError::Database("refused".into()))
+            }),
+            queue.write(Durability::Disk, insert),
+        );
+        assert!(ok.is_ok() && also_ok.is_ok());
+        assert!(matches!(failing, Err(StoreError::Database(_))));
+        assert_eq!(count(&queue).await, 2);
+        let panicked = queue
+            .write(Durability::Process, |c| -> Result<(), StoreError> {
+                insert(c)?;
+                panic!("a bug in a write");
+            })
+            .await;
+        assert!(
+            matches!(panicked, Err(StoreError::Unavailable(_))),
+            "{panicked:?}"
+        );
+        queue.write(Durability::Process, insert).await.unwrap();
+        assert_eq!(
+            count(&queue).await,
+            3,
+            "the panicking write left nothing behind"
+        );
+        drop(queue);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[test]
     fn an_urgent_batch_is_bounded() {
         let mut queues = Queues::default();
