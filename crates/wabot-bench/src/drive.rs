@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use wabot_cloud_api::sign;
 
-/// One sent webhook: the recipient it comes from, when it was sent, and how long the ack took.
+/// One sent webhook: the recipient it comes from, when it was sent, and how long the ack took (or
+/// why there was none: the status, or the client's error).
 pub struct Sent {
     pub from: String,
     pub at: Instant,
-    pub ack: Option<Duration>,
+    pub ack: Result<Duration, String>,
 }
 
 fn webhook(from: &str, id: &str) -> String {
@@ -58,10 +59,13 @@ pub async fn drive(base: &str, secret: &str, rate: u32, seconds: u32, tag: &str)
                 .body(body)
                 .send()
                 .await;
-            let ack = response
-                .ok()
-                .filter(|r| r.status().as_u16() == 200)
-                .map(|_| at.elapsed());
+            let ack = match response {
+                Ok(r) if r.status().as_u16() == 200 => Ok(at.elapsed()),
+                Ok(r) => Err(format!("status {}", r.status().as_u16())),
+                Err(error) if error.is_connect() => Err("could not connect".to_owned()),
+                Err(error) if error.is_timeout() => Err("timed out".to_owned()),
+                Err(_) => Err("request failed".to_owned()),
+            };
             results.lock().await.push(Sent { from, at, ack });
         }));
     }

@@ -125,8 +125,15 @@ fn report(label: &str, verb: &str, mut durations: Vec<Duration>, total: usize) {
 }
 
 fn report_acks(sent: &[Sent]) {
-    let acks = sent.iter().filter_map(|s| s.ack).collect();
+    let acks = sent.iter().filter_map(|s| s.ack.as_ref().ok().copied()).collect();
     report("ack latency", "acknowledged", acks, sent.len());
+    let mut failures = std::collections::BTreeMap::new();
+    for failure in sent.iter().filter_map(|s| s.ack.as_ref().err()) {
+        *failures.entry(failure.as_str()).or_insert(0) += 1;
+    }
+    for (failure, count) in failures {
+        println!("  not acknowledged: {count} × {failure}");
+    }
 }
 
 fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
@@ -177,7 +184,7 @@ async fn scenario(
         "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s"
     );
     let sent = drive(&server.base, SECRET, rate, seconds, name).await;
-    let expected = sent.iter().filter(|s| s.ack.is_some()).count();
+    let expected = sent.iter().filter(|s| s.ack.is_ok()).count();
     let patience =
         Duration::from_secs(u64::from(seconds) + 5 + (expected as u64) / u64::from(mps.max(1)));
     settle(&arrivals, expected, patience).await;
