@@ -125,7 +125,10 @@ fn report(label: &str, verb: &str, mut durations: Vec<Duration>, total: usize) {
 }
 
 fn report_acks(sent: &[Sent]) {
-    let acks = sent.iter().filter_map(|s| s.ack.as_ref().ok().copied()).collect();
+    let acks = sent
+        .iter()
+        .filter_map(|s| s.ack.as_ref().ok().copied())
+        .collect();
     report("ack latency", "acknowledged", acks, sent.len());
     let mut failures = std::collections::BTreeMap::new();
     for failure in sent.iter().filter_map(|s| s.ack.as_ref().err()) {

@@ -129,8 +129,9 @@ pub struct Workers {
     pub senders: usize,
     /// How often idle workers look for work without being woken.
     pub poll_interval_ms: u64,
-    /// How long a conversation or outbound message stays leased to a worker; after a crash, another
-    /// worker (or the restarted server) takes over when it runs out.
+    /// How long an outbound message stays leased to a sender; after a crash, another sender (or the
+    /// restarted server) takes over when it runs out. (Conversation turns need no lease: each is one
+    /// transaction.)
     pub lease_seconds: u64,
 }
 
