@@ -197,9 +197,29 @@ fn release_if_idle(
     Ok(())
 }
 
-/// One step for pending item `item_id` of the contact, inside the caller's transaction: loads the
-/// session, calls `step` with business data on the same transaction, saves the session (refused if
-/// its version moved on), queues the replies, records the events and marks the item done.
+/// Checks that item `item_id` is a pending item of the contact.
+fn is_pending(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    item_id: i64,
+) -> Result<(), TxError> {
+    let pending = inbound_items::table
+        .find(item_id)
+        .filter(inbound_items::contact_id.eq(contact_id))
+        .filter(inbound_items::state.eq("pending"))
+        .count()
+        .get_result::<i64>(connection)?;
+    if pending == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("pending item {item_id} of contact {contact_id}")).into())
+    }
+}
+
+/// One step for pending item `item_id` of the contact, inside the caller's transaction (which has
+/// checked that the item is pending): loads the session, calls `step` with business data on the same
+/// transaction, saves the session (refused if its version moved on), queues the replies, records the
+/// events and marks the item done.
 pub(crate) fn step_item<F>(
     connection: &mut AnyConnection,
     contact_id: i64,
@@ -210,18 +230,6 @@ pub(crate) fn step_item<F>(
 where
     F: FnOnce(ConversationState, &mut StepData<'_>) -> Result<StepRecord, StoreError>,
 {
-    let pending = inbound_items::table
-        .find(item_id)
-        .filter(inbound_items::contact_id.eq(contact_id))
-        .filter(inbound_items::state.eq("pending"))
-        .count()
-        .get_result::<i64>(connection)?;
-    if pending != 1 {
-        return Err(StoreError::NotFound(format!(
-            "pending item {item_id} of contact {contact_id}"
-        ))
-        .into());
-    }
     let (state, version) = load_session(connection, contact_id)?;
     let result = step(
         state,
@@ -268,6 +276,7 @@ impl Conversations for DieselStore {
         self.write(move |connection| {
             transaction(connection, |connection| {
                 holds_lease(connection, contact_id, &owner, now)?;
+                is_pending(connection, contact_id, item_id)?;
                 let result = step_item(connection, contact_id, item_id, now, step)?;
                 release_if_idle(connection, contact_id, &owner)?;
                 Ok(result)

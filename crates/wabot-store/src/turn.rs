@@ -28,6 +28,7 @@ fn take_turn<F: TurnStep>(
         steps: 0,
         failed: None,
     };
+    // The items were read as pending in this transaction, so `step_item` needs no second look.
     for item in pending_items(connection, contact_id, max_items)? {
         let handled = connection.transaction(|connection| match &item.payload {
             InboundPayload::Message(message) => {
