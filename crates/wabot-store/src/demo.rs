@@ -10,7 +10,7 @@ use crate::business::day;
 use crate::ingest::resolve_contact;
 use crate::schema::{defect_ticket_history, defect_tickets, orders, schedule_entries};
 use crate::store::DieselStore;
-use crate::tx::{Durability, naive, per_backend, transaction_with};
+use crate::tx::{naive, per_backend, transaction};
 
 /// What [`DieselStore::seed_demo`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl DieselStore {
     pub async fn seed_demo(&self, now: DateTime<Utc>) -> Result<Seeded, StoreError> {
         let demo = InMemoryBusinessData::demo(now.date_naive());
         self.write_durable(move |connection| {
-            transaction_with(connection, Durability::Disk, |connection| {
+            transaction(connection, |connection| {
                 let present = orders::table
                     .filter(orders::customer.eq(DEMO_CUSTOMER))
                     .filter(orders::number.eq("ORD-001"))

@@ -12,7 +12,7 @@ use wabot_app::{
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, messages, webhook_events};
 use crate::status;
-use crate::tx::{Durability, TxError, naive, per_backend, transaction_with, utc};
+use crate::tx::{TxError, naive, per_backend, transaction, utc};
 
 /// Finds the contact with either id (filling in the other one if it was missing), or creates it, and
 /// records that it was seen. Returns its id.
@@ -216,13 +216,11 @@ fn store_event(
     Ok(receipt)
 }
 
-/// Stores one event and its items in one transaction, synced to disk before it returns (inside the
-/// writer's batch on SQLite: a savepoint of a batch that is synced, see `group_commit`).
+/// Stores one event and its items in one transaction (a savepoint of the writer's batch on SQLite;
+/// how far the commit must reach is the caller's `write` to choose: `DieselStore::ingest_event`).
 pub(crate) fn ingest(
     connection: &mut AnyConnection,
     event: &NewWebhookEvent,
 ) -> Result<IngestReceipt, StoreError> {
-    transaction_with(connection, Durability::Disk, |connection| {
-        store_event(connection, event)
-    })
+    transaction(connection, |connection| store_event(connection, event))
 }
