@@ -23,6 +23,18 @@ pub(crate) fn lease_delta(lease: Duration) -> TimeDelta {
     TimeDelta::from_std(lease).unwrap_or(TimeDelta::MAX)
 }
 
+/// A contact whose conversation lease is free at `now` (never taken, given back, or run out).
+fn lease_free(now: DateTime<Utc>) -> LeaseFree {
+    contacts::lease_expires_at
+        .is_null()
+        .or(contacts::lease_expires_at.lt(naive(now)))
+}
+
+type LeaseFree = diesel::dsl::Or<
+    diesel::dsl::IsNull<contacts::lease_expires_at>,
+    diesel::dsl::Lt<contacts::lease_expires_at, chrono::NaiveDateTime>,
+>;
+
 /// The contact whose oldest pending message is the oldest of all, among those not leased to a worker
 /// (on PostgreSQL, also skipping rows another transaction has locked; the rows found stay locked
 /// until the transaction ends).
@@ -30,15 +42,11 @@ pub(crate) fn next_candidate(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, TxError> {
-    let now_naive = naive(now);
-    let lease_free = contacts::lease_expires_at
-        .is_null()
-        .or(contacts::lease_expires_at.lt(now_naive));
     let candidate = inbound_items::table
         .inner_join(contacts::table)
         .filter(inbound_items::state.eq("pending"))
         .filter(inbound_items::kind.eq("message"))
-        .filter(lease_free)
+        .filter(lease_free(now))
         .order((inbound_items::occurred_at, inbound_items::id))
         .select(contacts::id);
     Ok(match connection {
@@ -104,11 +112,8 @@ fn claim(
     let Some(contact_id) = next_candidate(connection, now)? else {
         return Ok(None);
     };
-    let lease_free = contacts::lease_expires_at
-        .is_null()
-        .or(contacts::lease_expires_at.lt(naive(now)));
     let expires = naive(now + lease_delta(lease));
-    let leased = diesel::update(contacts::table.find(contact_id).filter(lease_free))
+    let leased = diesel::update(contacts::table.find(contact_id).filter(lease_free(now)))
         .set((
             contacts::lease_owner.eq(owner),
             contacts::lease_expires_at.eq(expires),
