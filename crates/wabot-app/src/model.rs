@@ -1,10 +1,11 @@
 //! The records that cross the ports: webhook events and their items, conversation steps, outbound
 //! jobs and their outcomes, delivery statuses, and what the admin side reads.
 
-use crate::error::StoreError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use wabot_engine::{ConversationState, Event, Input};
+
+use crate::error::StoreError;
 
 /// How Meta identifies a contact: the phone-based WhatsApp id and/or the business-scoped user id.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
