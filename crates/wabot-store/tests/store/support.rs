@@ -6,9 +6,9 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use wabot_app::{
     ContactIds, Conversations, DeliveryStatus, InboundMessage, InboundPayload, Inbox,
-    NewInboundItem, NewWebhookEvent, OutboundDraft, StatusUpdate, StepRecord,
+    NewInboundItem, NewWebhookEvent, OutboundDraft, StatusUpdate, StepData, StepRecord, StoreError,
 };
-use wabot_engine::{DEFAULT_MENU_TOML, Engine, Input, Menu, Reply};
+use wabot_engine::{ConversationState, DEFAULT_MENU_TOML, Engine, Input, Menu, Reply};
 use wabot_store::DieselStore;
 
 pub const LEASE: Duration = Duration::from_secs(30);
@@ -86,6 +86,22 @@ pub fn drafts(replies: &[Reply]) -> Vec<OutboundDraft> {
         .collect()
 }
 
+/// One engine step at `at` as a worker records it (replies as [`drafts`]).
+pub fn engine_step(
+    engine: &Engine,
+    at: DateTime<Utc>,
+    state: ConversationState,
+    input: &Input,
+    data: &mut StepData<'_>,
+) -> Result<StepRecord, StoreError> {
+    let step = engine.step(at, &state, input, data)?;
+    Ok(StepRecord {
+        state: step.state,
+        replies: drafts(&step.replies),
+        events: step.events,
+    })
+}
+
 /// Sends `text` from `wa_id`, then claims that conversation and takes every pending step through the
 /// engine. Returns the replies of the last step.
 pub async fn say(
@@ -120,14 +136,7 @@ pub async fn say(
                 "worker",
                 item.id,
                 at,
-                move |state, data| {
-                    let step = engine.step(at, &state, &message.input, data)?;
-                    Ok(StepRecord {
-                        state: step.state,
-                        replies: drafts(&step.replies),
-                        events: step.events,
-                    })
-                },
+                move |state, data| engine_step(&engine, at, state, &message.input, data),
             )
             .await
             .unwrap();

@@ -9,19 +9,14 @@ use wabot_app::{Conversations, Inbox, StepData, StepRecord, StoreError, Turn};
 use wabot_engine::{ConversationState, Engine};
 use wabot_store::DieselStore;
 
-use crate::support::{LEASE, drafts, engine, event, message_item, noon, phone, query};
+use crate::support::{LEASE, engine, engine_step, event, message_item, noon, phone, query};
 
 /// One turn through the default menu.
 async fn turn(store: &DieselStore, engine: &Arc<Engine>, at: DateTime<Utc>) -> Option<Turn> {
     let engine = Arc::clone(engine);
     store
         .step_next(at, 20, move |_customer, message, state, data| {
-            let step = engine.step(at, &state, &message.input, data)?;
-            Ok(StepRecord {
-                state: step.state,
-                replies: drafts(&step.replies),
-                events: step.events,
-            })
+            engine_step(&engine, at, state, &message.input, data)
         })
         .await
         .unwrap()
