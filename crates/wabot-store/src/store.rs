@@ -36,6 +36,8 @@ pub(crate) struct Pools {
     queue: Option<WriteQueue>,
     /// The SQLite file, checked by `ping`.
     file: Option<DatabaseFile>,
+    /// The migrations this store applied when it opened, oldest first.
+    applied: std::sync::Arc<[String]>,
 }
 
 /// Maps a diesel error to the port error.
@@ -44,8 +46,8 @@ pub(crate) fn database(error: diesel::result::Error) -> StoreError {
 }
 
 impl DieselStore {
-    /// Opens (and for SQLite creates) the database and applies pending migrations.
-    /// `pool_size` is the number of connections for reads (and, on PostgreSQL, writes).
+    /// Opens (and for SQLite creates) the database and applies pending migrations (see
+    /// [`DieselStore::applied_migrations`]). `pool_size` is the number of connections for reads (and, on PostgreSQL, writes).
     pub async fn open(url: &str, pool_size: u32) -> Result<Self, StoreError> {
         let url = DatabaseUrl::parse(url)?;
         let pools = tokio::task::spawn_blocking(move || Pools::open(url, pool_size))
@@ -72,6 +74,12 @@ impl DieselStore {
     /// The database this store uses (password masked when shown).
     pub fn url(&self) -> &DatabaseUrl {
         &self.pools.url
+    }
+
+    /// The versions of the migrations [`DieselStore::open`] applied, oldest first (empty when the
+    /// database was up to date).
+    pub fn applied_migrations(&self) -> &[String] {
+        &self.pools.applied
     }
 
     /// Stores a webhook event, synced to disk before it returns.
@@ -156,7 +164,7 @@ impl Pools {
                 .map_err(|error| StoreError::Unavailable(format!("{url}: {error}")))
         };
         let writer = build(if url.is_sqlite() { 1 } else { pool_size })?;
-        migrations::run_pending(&mut *writer.get().map_err(unavailable)?)?;
+        let applied = migrations::run_pending(&mut *writer.get().map_err(unavailable)?)?;
         let reader = if url.is_sqlite() {
             build(pool_size)?
         } else {
@@ -175,6 +183,7 @@ impl Pools {
             reader,
             queue,
             file,
+            applied: applied.into(),
         })
     }
 
