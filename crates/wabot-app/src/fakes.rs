@@ -3,12 +3,9 @@
 use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Mutex;
-use std::time::Duration;
-
-use chrono::{DateTime, Utc};
 
 use crate::error::StoreError;
-use crate::model::{ClaimedConversation, IngestReceipt, NewWebhookEvent};
+use crate::model::{IngestReceipt, NewWebhookEvent};
 use crate::ports::Inbox;
 
 /// An inbox that keeps events in memory, deduplicates items by key like the real store, and can be
@@ -43,7 +40,7 @@ impl RecordingInbox {
 }
 
 fn poisoned() -> StoreError {
-    StoreError::Unavailable("a lock was poisoned".into())
+    StoreError::unreachable("a lock was poisoned")
 }
 
 impl Inbox for RecordingInbox {
@@ -53,7 +50,7 @@ impl Inbox for RecordingInbox {
     ) -> impl Future<Output = Result<IngestReceipt, StoreError>> + Send {
         let result = (|| {
             if *self.failing.lock().map_err(|_| poisoned())? {
-                return Err(StoreError::Unavailable("the database is down".into()));
+                return Err(StoreError::unreachable("the database is down"));
             }
             let mut keys = self.keys.lock().map_err(|_| poisoned())?;
             let new_items = event
@@ -73,39 +70,13 @@ impl Inbox for RecordingInbox {
         })();
         std::future::ready(result)
     }
-
-    fn claim_conversation(
-        &self,
-        _owner: &str,
-        _now: DateTime<Utc>,
-        _lease: Duration,
-        _max_items: usize,
-    ) -> impl Future<Output = Result<Option<ClaimedConversation>, StoreError>> + Send {
-        std::future::ready(Ok(None))
-    }
-
-    fn release_conversation(
-        &self,
-        _contact_id: i64,
-        _owner: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        std::future::ready(Ok(()))
-    }
-
-    fn finish_item(
-        &self,
-        _item_id: i64,
-        _now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        std::future::ready(Ok(()))
-    }
 }
 
 impl crate::ports::Health for RecordingInbox {
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send {
         let failing = self.failing.lock().map(|flag| *flag).unwrap_or(true);
         std::future::ready(if failing {
-            Err(StoreError::Unavailable("the database is down".into()))
+            Err(StoreError::unreachable("the database is down"))
         } else {
             Ok(())
         })

@@ -20,15 +20,15 @@ pub use clock::utc_now;
 pub use converse::Converse;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use delivery::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
-pub use error::StoreError;
+pub use error::{Cause, StoreError};
 #[cfg(feature = "test-util")]
 pub use fakes::RecordingInbox;
 pub use heartbeat::Heartbeat;
 pub use model::{
-    ClaimedConversation, ContactIds, ContactSummary, Count, DeliveryStatus, InboundMessage,
-    InboundPayload, IngestReceipt, MessageRecord, NewInboundItem, NewWebhookEvent, OutboundDraft,
-    OutboundJob, Page, PendingItem, ResponseTimes, SendOutcome, Stats, StatusApplied, StatusUpdate,
-    StepRecord, Turn,
+    ContactIds, ContactSummary, Count, DeliveryStatus, Direction, InboundMessage, InboundPayload,
+    IngestReceipt, MessageRecord, MessageStatus, NewInboundItem, NewWebhookEvent, OutboundDraft,
+    OutboundJob, OutboundKind, Page, ResponseTimes, SendOutcome, Stats, StatusApplied,
+    StatusUpdate, StepRecord, Turn,
 };
 pub use monitoring::{Attempt, Backlog, DeliveryObserver, Unobserved};
 pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};

@@ -74,16 +74,104 @@ impl DeliveryStatus {
         }
     }
 
+    /// Every status, in rank order.
+    pub const ALL: [Self; 5] = [
+        Self::Pending,
+        Self::Sent,
+        Self::Delivered,
+        Self::Read,
+        Self::Failed,
+    ];
+
     /// Reads a stored name.
     pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "pending" => Self::Pending,
-            "sent" => Self::Sent,
-            "delivered" => Self::Delivered,
-            "read" => Self::Read,
-            "failed" => Self::Failed,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|status| status.as_str() == name)
+    }
+}
+
+/// Which way a message went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// From the customer.
+    In,
+    /// To the customer.
+    Out,
+}
+
+impl Direction {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::In => "in",
+            Self::Out => "out",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::In, Self::Out]
+            .into_iter()
+            .find(|d| d.as_str() == name)
+    }
+}
+
+/// Where a stored message is: an inbound message is `Received`; an outbound one has its
+/// [`DeliveryStatus`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MessageStatus {
+    /// A customer's message, stored.
+    Received,
+    /// One of ours, on its way.
+    Delivery(DeliveryStatus),
+}
+
+impl MessageStatus {
+    /// The stored name (a delivery status's own name, or `received`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::Delivery(status) => status.as_str(),
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "received" => Some(Self::Received),
+            other => DeliveryStatus::parse(other).map(Self::Delivery),
+        }
+    }
+}
+
+impl Serialize for MessageStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The WhatsApp type of a message we send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OutboundKind {
+    /// Free-form text.
+    Text,
+    /// Buttons or a list.
+    Interactive,
+    /// An approved template.
+    Template,
+    /// Any other type the Cloud API accepts (media, location, …).
+    Other,
+}
+
+impl OutboundKind {
+    /// The stored name (WhatsApp's type name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Interactive => "interactive",
+            Self::Template => "template",
+            Self::Other => "other",
+        }
     }
 }
 
@@ -147,28 +235,6 @@ pub struct IngestReceipt {
     pub duplicates: usize,
 }
 
-/// A pending inbound item of a claimed conversation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PendingItem {
-    /// The item's id.
-    pub id: i64,
-    /// When Meta says it happened.
-    pub occurred_at: DateTime<Utc>,
-    /// The content.
-    pub payload: InboundPayload,
-}
-
-/// A conversation leased to one worker, with its pending items in timestamp order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClaimedConversation {
-    /// The contact's id.
-    pub contact_id: i64,
-    /// The contact's key (see [`ContactIds::key`]).
-    pub customer: String,
-    /// Pending items, oldest first.
-    pub items: Vec<PendingItem>,
-}
-
 /// What one turn of a conversation worker did (see [`crate::Conversations::step_next`]).
 #[derive(Debug)]
 pub struct Turn {
@@ -183,8 +249,8 @@ pub struct Turn {
 /// A reply to queue: its WhatsApp type and the Cloud API request body as JSON.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutboundDraft {
-    /// The WhatsApp type (`text`, `interactive`, `template`).
-    pub kind: String,
+    /// The WhatsApp type.
+    pub kind: OutboundKind,
     /// The request body for `POST /messages`.
     pub body: String,
 }
@@ -283,16 +349,17 @@ pub struct ContactSummary {
 pub struct MessageRecord {
     /// The row id.
     pub id: i64,
-    /// `in` or `out`.
-    pub direction: String,
+    /// From the customer or to them.
+    pub direction: Direction,
     /// Meta's message id, once known.
     pub wa_message_id: Option<String>,
-    /// The WhatsApp type.
+    /// The WhatsApp type: Meta's own name for an inbound message (kept as sent, also for types
+    /// this version does not know), [`OutboundKind::as_str`] for ours.
     pub kind: String,
     /// The JSON body.
     pub body: String,
-    /// The delivery status (outbound) or `received` (inbound).
-    pub status: String,
+    /// Where it is.
+    pub status: MessageStatus,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When each status was reached.

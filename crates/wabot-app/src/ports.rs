@@ -9,9 +9,8 @@ use wabot_engine::{BusinessData, ConversationState};
 
 use crate::error::StoreError;
 use crate::model::{
-    ClaimedConversation, ContactSummary, InboundMessage, IngestReceipt, MessageRecord,
-    NewWebhookEvent, OutboundJob, Page, SendOutcome, Stats, StatusApplied, StatusUpdate,
-    StepRecord, Turn,
+    ContactSummary, InboundMessage, IngestReceipt, MessageRecord, NewWebhookEvent, OutboundJob,
+    Page, SendOutcome, Stats, StatusApplied, StatusUpdate, StepRecord, Turn,
 };
 use crate::monitoring::Backlog;
 use crate::outreach::{ManualMessage, Queued};
@@ -46,7 +45,7 @@ impl<F> TurnStep for F where
 {
 }
 
-/// Where webhook events arrive and conversations are handed to workers.
+/// Where webhook events arrive.
 pub trait Inbox: Send + Sync {
     /// Stores the raw event and its items in one transaction. Items already stored (the same message
     /// id, or the same message id and status) are counted as duplicates and not stored again.
@@ -54,61 +53,19 @@ pub trait Inbox: Send + Sync {
         &self,
         event: NewWebhookEvent,
     ) -> impl Future<Output = Result<IngestReceipt, StoreError>> + Send;
-
-    /// Leases one conversation that has pending items and no live lease, returning up to `max_items`
-    /// of its pending items, oldest first. Conversations are serialised: while the lease lives, no
-    /// other worker gets that contact.
-    fn claim_conversation(
-        &self,
-        owner: &str,
-        now: DateTime<Utc>,
-        lease: Duration,
-        max_items: usize,
-    ) -> impl Future<Output = Result<Option<ClaimedConversation>, StoreError>> + Send;
-
-    /// Gives a conversation's lease back (its remaining items become claimable at once).
-    fn release_conversation(
-        &self,
-        contact_id: i64,
-        owner: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-
-    /// Marks an item done without a conversation step (a status update, an ignored type).
-    fn finish_item(
-        &self,
-        item_id: i64,
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// Conversation sessions, stepped inside one transaction with their side effects.
 pub trait Conversations: Send + Sync {
-    /// Takes one step for item `item_id` of a conversation leased by `owner`, all in one
-    /// transaction: loads the saved state (a new one for a first message), calls `step` with business
-    /// data bound to the transaction, then saves the new state (refused if its version moved on:
-    /// [`StoreError::StaleSession`]), queues the replies, records the events and marks the item done.
-    /// Nothing is written if `step` fails or the lease was lost.
-    fn step<F>(
-        &self,
-        contact_id: i64,
-        owner: &str,
-        item_id: i64,
-        now: DateTime<Utc>,
-        step: F,
-    ) -> impl Future<Output = Result<StepRecord, StoreError>> + Send
-    where
-        F: FnOnce(ConversationState, &mut StepData<'_>) -> Result<StepRecord, StoreError>
-            + Send
-            + 'static;
-
     /// Takes the turn of the conversation that has waited longest (its oldest pending message is
-    /// the oldest of all; conversations leased by [`Inbox::claim_conversation`] or, on PostgreSQL,
-    /// being stepped by another instance are skipped) and steps up to `max_items` of its pending
-    /// messages in order, all in one transaction: no lease is needed, and a crash leaves every
-    /// message of the turn pending. Each message is stepped as [`Conversations::step`] does, with
-    /// `step` called with the customer's key and the message; one whose step fails is rolled back
-    /// and ends the turn ([`Turn::failed`]), the messages before it staying done. `None` when
-    /// nothing is pending.
+    /// the oldest of all; on PostgreSQL one another instance is stepping is skipped) and steps up
+    /// to `max_items` of its pending messages in order, all in one transaction: no lease is needed,
+    /// and a crash leaves every message of the turn pending. Each message is one step: load the
+    /// saved state (a new one for a first message), call `step` with the customer's key, the
+    /// message and business data bound to the transaction, save the new state (refused if its
+    /// version moved on: [`StoreError::StaleSession`]), queue the replies, record the events and
+    /// mark the message done. A message whose step fails is rolled back and ends the turn
+    /// ([`Turn::failed`]), the messages before it staying done. `None` when nothing is pending.
     fn step_next<F: TurnStep>(
         &self,
         now: DateTime<Utc>,
@@ -224,32 +181,6 @@ impl<T: Inbox + ?Sized> Inbox for std::sync::Arc<T> {
         event: NewWebhookEvent,
     ) -> impl Future<Output = Result<IngestReceipt, StoreError>> + Send {
         (**self).ingest(event)
-    }
-
-    fn claim_conversation(
-        &self,
-        owner: &str,
-        now: DateTime<Utc>,
-        lease: Duration,
-        max_items: usize,
-    ) -> impl Future<Output = Result<Option<ClaimedConversation>, StoreError>> + Send {
-        (**self).claim_conversation(owner, now, lease, max_items)
-    }
-
-    fn release_conversation(
-        &self,
-        contact_id: i64,
-        owner: &str,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        (**self).release_conversation(contact_id, owner)
-    }
-
-    fn finish_item(
-        &self,
-        item_id: i64,
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        (**self).finish_item(item_id, now)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The application's ports on the Cloud API: [`CloudApiClient`] as the `Messenger`, and
 //! [`CloudApiRenderer`] as the `ReplyRenderer`.
 
-use wabot_app::{Messenger, OutboundDraft, ReplyRenderer, SendFailure};
+use wabot_app::{Messenger, OutboundDraft, OutboundKind, ReplyRenderer, SendFailure};
 use wabot_engine::Reply;
 
 use crate::client::CloudApiClient;
@@ -40,18 +40,16 @@ impl ReplyRenderer for CloudApiRenderer {
             .into_iter()
             .filter_map(|message| {
                 let kind = match &message.body {
-                    MessageBody::Text { .. } => "text",
-                    MessageBody::Interactive { .. } => "interactive",
-                    _ => "other",
+                    MessageBody::Text { .. } => OutboundKind::Text,
+                    MessageBody::Interactive { .. } => OutboundKind::Interactive,
+                    MessageBody::Template { .. } => OutboundKind::Template,
+                    _ => OutboundKind::Other,
                 };
                 // Serialising our own plain data types cannot fail; a failure would drop the message,
                 // which the renderer's tests would show.
                 serde_json::to_string(&message)
                     .ok()
-                    .map(|body| OutboundDraft {
-                        kind: kind.to_owned(),
-                        body,
-                    })
+                    .map(|body| OutboundDraft { kind, body })
             })
             .collect()
     }

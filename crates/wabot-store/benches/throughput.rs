@@ -1,5 +1,5 @@
 //! Throughput of the store, printed as figures: webhook ingest (events/s) and conversation
-//! claim → step → complete (steps/s), on SQLite (durable: WAL, synchronous = FULL) and on a
+//! turns (steps/s: a contact's pending messages stepped in one write, as the workers do), on SQLite (durable: WAL, synchronous = FULL) and on a
 //! PostgreSQL cluster the bench starts itself.
 //!
 //! `cargo bench -p wabot-store --bench throughput` (add `-- sqlite` or `-- postgres` for one backend).
@@ -16,7 +16,7 @@
 mod backends;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use wabot_app::{
@@ -76,34 +76,25 @@ async fn converse(store: &DieselStore) -> (f64, usize) {
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for worker in 0..WORKERS {
+    for _ in 0..WORKERS {
         let store = store.clone();
         tasks.push(tokio::spawn(async move {
-            let owner = format!("bench-{worker}");
             let mut steps = 0;
-            while let Some(claimed) = store
-                .claim_conversation(&owner, now, Duration::from_secs(60), 50)
+            // The turns the conversation workers take: a contact's pending messages in one write.
+            while let Some(turn) = store
+                .step_next(now, 20, |_, _, mut state, _| {
+                    state.version += 1;
+                    Ok(StepRecord {
+                        state,
+                        replies: Vec::new(),
+                        events: Vec::new(),
+                    })
+                })
                 .await
                 .unwrap()
             {
-                for item in claimed.items {
-                    store
-                        .step(claimed.contact_id, &owner, item.id, now, |mut state, _| {
-                            state.version += 1;
-                            Ok(StepRecord {
-                                state,
-                                replies: Vec::new(),
-                                events: Vec::new(),
-                            })
-                        })
-                        .await
-                        .unwrap();
-                    steps += 1;
-                }
-                store
-                    .release_conversation(claimed.contact_id, &owner)
-                    .await
-                    .unwrap();
+                assert!(turn.failed.is_none(), "{turn:?}");
+                steps += turn.steps;
             }
             steps
         }));
@@ -122,9 +113,7 @@ async fn measure(name: &str, url: &str) {
     println!(
         "{name:<10} ingest: {ingested:>8.0} events/s ({EVENTS} events, {PRODUCERS} concurrent producers)"
     );
-    println!(
-        "{name:<10} claim -> step -> complete: {stepped:>8.0} steps/s ({steps} steps, {WORKERS} workers)"
-    );
+    println!("{name:<10} turns: {stepped:>8.0} steps/s ({steps} steps, {WORKERS} workers)");
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -4,35 +4,32 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
-use wabot_app::{Backlog, StoreError};
+use wabot_app::Backlog;
 
 use crate::connection::AnyConnection;
 use crate::schema::{inbound_items, messages, outbox, sessions, webhook_events};
-use crate::store::database;
-use crate::tx::utc;
+use crate::sql::{TxError, utc};
+use crate::states::{ItemState, OutboxState};
 
 /// Reads the backlog on one connection.
 pub(crate) fn backlog(
     connection: &mut AnyConnection,
     active_since: NaiveDateTime,
-) -> Result<Backlog, StoreError> {
+) -> Result<Backlog, TxError> {
     let (inbox_pending, inbox_oldest) = inbound_items::table
         .inner_join(webhook_events::table)
-        .filter(inbound_items::state.eq("pending"))
+        .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
         .select((count_star(), min(webhook_events::received_at)))
-        .first::<(i64, Option<NaiveDateTime>)>(connection)
-        .map_err(database)?;
+        .first::<(i64, Option<NaiveDateTime>)>(connection)?;
     let (outbox_pending, outbox_oldest) = outbox::table
         .inner_join(messages::table)
-        .filter(outbox::state.eq("pending"))
+        .filter(outbox::state.eq(OutboxState::Pending.as_str()))
         .select((count_star(), min(messages::created_at)))
-        .first::<(i64, Option<NaiveDateTime>)>(connection)
-        .map_err(database)?;
+        .first::<(i64, Option<NaiveDateTime>)>(connection)?;
     let sessions_active = sessions::table
         .filter(sessions::updated_at.ge(active_since))
         .count()
-        .get_result::<i64>(connection)
-        .map_err(database)?;
+        .get_result::<i64>(connection)?;
     Ok(Backlog {
         inbox_pending,
         inbox_oldest: inbox_oldest.map(utc),

@@ -11,8 +11,7 @@ use wabot_engine::{
 
 use crate::connection::AnyConnection;
 use crate::schema::{defect_ticket_history, defect_tickets, feedback, orders, schedule_entries};
-use crate::store::database;
-use crate::tx::{naive, per_backend, utc};
+use crate::sql::{naive, per_backend, utc};
 
 /// Business data bound to one connection (inside the step's transaction).
 pub(crate) struct TxBusinessData<'c> {
@@ -27,15 +26,17 @@ pub(crate) fn day(date: NaiveDate) -> String {
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(text, DAY).map_err(|_| StoreError::Corrupt(format!("date `{text}`")))
+    NaiveDate::parse_from_str(text, DAY)
+        .map_err(|e| StoreError::corrupt(format!("date `{text}`"), e))
 }
 
 fn parse_time(text: &str) -> Result<NaiveTime, StoreError> {
-    NaiveTime::parse_from_str(text, TIME).map_err(|_| StoreError::Corrupt(format!("time `{text}`")))
+    NaiveTime::parse_from_str(text, TIME)
+        .map_err(|e| StoreError::corrupt(format!("time `{text}`"), e))
 }
 
 fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::Corrupt(format!("unknown {what} `{value}`"))
+    StoreError::invalid(format!("unknown {what} `{value}`"))
 }
 
 /// An order as stored.
@@ -127,7 +128,7 @@ impl TxBusinessData<'_> {
                 defect_ticket_history::note,
             ))
             .load::<(String, chrono::NaiveDateTime, Option<String>)>(self.connection)
-            .map_err(database)?
+            .map_err(StoreError::database)?
             .into_iter()
             .map(|(status, at, note)| {
                 let status = TicketStatus::parse(&status)
@@ -166,7 +167,7 @@ impl BusinessData for TxBusinessData<'_> {
             .limit(limit(n))
             .select(OrderRow::as_select())
             .load(self.connection)
-            .map_err(database)?
+            .map_err(StoreError::database)?
             .into_iter()
             .map(order)
             .collect()
@@ -179,7 +180,7 @@ impl BusinessData for TxBusinessData<'_> {
             .select(OrderRow::as_select())
             .first(self.connection)
             .optional()
-            .map_err(database)?
+            .map_err(StoreError::database)?
             .map(order)
             .transpose()
     }
@@ -197,7 +198,7 @@ impl BusinessData for TxBusinessData<'_> {
             .order((orders::expected_delivery, orders::number))
             .select(OrderRow::as_select())
             .load(self.connection)
-            .map_err(database)?
+            .map_err(StoreError::database)?
             .into_iter()
             .map(order)
             .collect()
@@ -230,12 +231,12 @@ impl BusinessData for TxBusinessData<'_> {
         .values(row)
         .returning(defect_tickets::id)
         .get_result::<i64>(c)
-        .map_err(database)?);
+        .map_err(StoreError::database)?);
         let reference = format!("{}-{id:03}", defect.reference_prefix);
         diesel::update(defect_tickets::table.find(id))
             .set(defect_tickets::reference.eq(&reference))
             .execute(self.connection)
-            .map_err(database)?;
+            .map_err(StoreError::database)?;
         diesel::insert_into(defect_ticket_history::table)
             .values((
                 defect_ticket_history::ticket_id.eq(id),
@@ -243,7 +244,7 @@ impl BusinessData for TxBusinessData<'_> {
                 defect_ticket_history::at.eq(opened),
             ))
             .execute(self.connection)
-            .map_err(database)?;
+            .map_err(StoreError::database)?;
         self.defect(customer, &reference)?
             .ok_or(StoreError::NotFound(reference))
     }
@@ -259,7 +260,7 @@ impl BusinessData for TxBusinessData<'_> {
             .limit(limit(n))
             .select(TicketRow::as_select())
             .load(self.connection)
-            .map_err(database)?;
+            .map_err(StoreError::database)?;
         rows.into_iter().map(|row| self.ticket(row)).collect()
     }
 
@@ -274,7 +275,7 @@ impl BusinessData for TxBusinessData<'_> {
             .select(TicketRow::as_select())
             .first(self.connection)
             .optional()
-            .map_err(database)?;
+            .map_err(StoreError::database)?;
         row.map(|row| self.ticket(row)).transpose()
     }
 
@@ -291,7 +292,7 @@ impl BusinessData for TxBusinessData<'_> {
             .order((schedule_entries::day, schedule_entries::starts))
             .select(EntryRow::as_select())
             .load(self.connection)
-            .map_err(database)?;
+            .map_err(StoreError::database)?;
         self.entries(rows)
     }
 
@@ -313,7 +314,7 @@ impl BusinessData for TxBusinessData<'_> {
             .limit(limit(n))
             .select(EntryRow::as_select())
             .load(self.connection)
-            .map_err(database)?;
+            .map_err(StoreError::database)?;
         self.entries(rows)
     }
 
@@ -331,6 +332,6 @@ impl BusinessData for TxBusinessData<'_> {
             ))
             .execute(self.connection)
             .map(drop)
-            .map_err(database)
+            .map_err(StoreError::database)
     }
 }

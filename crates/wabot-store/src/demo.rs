@@ -7,10 +7,10 @@ use wabot_app::{ContactIds, StoreError};
 use wabot_engine::{DEMO_CUSTOMER, InMemoryBusinessData};
 
 use crate::business::day;
-use crate::ingest::resolve_contact;
+use crate::contacts::resolve_contact;
 use crate::schema::{defect_ticket_history, defect_tickets, orders, schedule_entries};
+use crate::sql::{naive, per_backend};
 use crate::store::DieselStore;
-use crate::tx::{naive, per_backend, transaction};
 
 /// What [`DieselStore::seed_demo`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,74 +27,71 @@ impl DieselStore {
     pub async fn seed_demo(&self, now: DateTime<Utc>) -> Result<Seeded, StoreError> {
         let demo = InMemoryBusinessData::demo(now.date_naive());
         self.write_durable(move |connection| {
-            transaction(connection, |connection| {
-                let present = orders::table
-                    .filter(orders::customer.eq(DEMO_CUSTOMER))
-                    .filter(orders::number.eq("ORD-001"))
-                    .count()
-                    .get_result::<i64>(connection)?;
-                if present > 0 {
-                    return Ok(Seeded::AlreadyThere);
-                }
-                let ids = ContactIds {
-                    wa_id: Some(DEMO_CUSTOMER.to_owned()),
-                    user_id: None,
-                };
-                resolve_contact(connection, &ids, Some("Demo Customer"), now, false)?;
-                for (customer, order) in &demo.orders {
-                    diesel::insert_into(orders::table)
+            let present = orders::table
+                .filter(orders::customer.eq(DEMO_CUSTOMER))
+                .filter(orders::number.eq("ORD-001"))
+                .count()
+                .get_result::<i64>(connection)?;
+            if present > 0 {
+                return Ok(Seeded::AlreadyThere);
+            }
+            let ids = ContactIds {
+                wa_id: Some(DEMO_CUSTOMER.to_owned()),
+                user_id: None,
+            };
+            resolve_contact(connection, &ids, Some("Demo Customer"), now, false)?;
+            for (customer, order) in &demo.orders {
+                diesel::insert_into(orders::table)
+                    .values((
+                        orders::customer.eq(customer),
+                        orders::number.eq(&order.number),
+                        orders::status.eq(order.status.as_str()),
+                        orders::items.eq(&order.items),
+                        orders::placed_on.eq(day(order.placed_on)),
+                        orders::expected_delivery.eq(order.expected_delivery.map(day)),
+                        orders::tracking_note.eq(&order.tracking_note),
+                    ))
+                    .execute(connection)?;
+            }
+            for (customer, ticket) in &demo.tickets {
+                let row = (
+                    defect_tickets::reference.eq(&ticket.reference),
+                    defect_tickets::customer.eq(customer),
+                    defect_tickets::order_number.eq(&ticket.order),
+                    defect_tickets::description.eq(&ticket.description),
+                    defect_tickets::photo_media_id.eq(&ticket.photo_media_id),
+                    defect_tickets::status.eq(ticket.status.as_str()),
+                    defect_tickets::opened_at.eq(naive(ticket.opened_at)),
+                );
+                let id = per_backend!(connection, |c| diesel::insert_into(defect_tickets::table)
+                    .values(row)
+                    .returning(defect_tickets::id)
+                    .get_result::<i64>(c)?);
+                for change in &ticket.history {
+                    diesel::insert_into(defect_ticket_history::table)
                         .values((
-                            orders::customer.eq(customer),
-                            orders::number.eq(&order.number),
-                            orders::status.eq(order.status.as_str()),
-                            orders::items.eq(&order.items),
-                            orders::placed_on.eq(day(order.placed_on)),
-                            orders::expected_delivery.eq(order.expected_delivery.map(day)),
-                            orders::tracking_note.eq(&order.tracking_note),
+                            defect_ticket_history::ticket_id.eq(id),
+                            defect_ticket_history::status.eq(change.status.as_str()),
+                            defect_ticket_history::at.eq(naive(change.at)),
+                            defect_ticket_history::note.eq(&change.note),
                         ))
                         .execute(connection)?;
                 }
-                for (customer, ticket) in &demo.tickets {
-                    let row = (
-                        defect_tickets::reference.eq(&ticket.reference),
-                        defect_tickets::customer.eq(customer),
-                        defect_tickets::order_number.eq(&ticket.order),
-                        defect_tickets::description.eq(&ticket.description),
-                        defect_tickets::photo_media_id.eq(&ticket.photo_media_id),
-                        defect_tickets::status.eq(ticket.status.as_str()),
-                        defect_tickets::opened_at.eq(naive(ticket.opened_at)),
-                    );
-                    let id =
-                        per_backend!(connection, |c| diesel::insert_into(defect_tickets::table)
-                            .values(row)
-                            .returning(defect_tickets::id)
-                            .get_result::<i64>(c)?);
-                    for change in &ticket.history {
-                        diesel::insert_into(defect_ticket_history::table)
-                            .values((
-                                defect_ticket_history::ticket_id.eq(id),
-                                defect_ticket_history::status.eq(change.status.as_str()),
-                                defect_ticket_history::at.eq(naive(change.at)),
-                                defect_ticket_history::note.eq(&change.note),
-                            ))
-                            .execute(connection)?;
-                    }
-                }
-                for (customer, entry) in &demo.schedule {
-                    diesel::insert_into(schedule_entries::table)
-                        .values((
-                            schedule_entries::customer.eq(customer),
-                            schedule_entries::day.eq(day(entry.date)),
-                            schedule_entries::starts.eq(entry.starts.format("%H:%M").to_string()),
-                            schedule_entries::ends.eq(entry.ends.format("%H:%M").to_string()),
-                            schedule_entries::kind.eq(entry.kind.as_str()),
-                            schedule_entries::status.eq(entry.status.as_str()),
-                            schedule_entries::note.eq(&entry.note),
-                        ))
-                        .execute(connection)?;
-                }
-                Ok(Seeded::Written)
-            })
+            }
+            for (customer, entry) in &demo.schedule {
+                diesel::insert_into(schedule_entries::table)
+                    .values((
+                        schedule_entries::customer.eq(customer),
+                        schedule_entries::day.eq(day(entry.date)),
+                        schedule_entries::starts.eq(entry.starts.format("%H:%M").to_string()),
+                        schedule_entries::ends.eq(entry.ends.format("%H:%M").to_string()),
+                        schedule_entries::kind.eq(entry.kind.as_str()),
+                        schedule_entries::status.eq(entry.status.as_str()),
+                        schedule_entries::note.eq(&entry.note),
+                    ))
+                    .execute(connection)?;
+            }
+            Ok(Seeded::Written)
         })
         .await
     }

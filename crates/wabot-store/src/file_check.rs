@@ -30,7 +30,7 @@ impl DatabaseFile {
     pub(crate) fn remember(path: &str) -> Result<Self, StoreError> {
         let path = PathBuf::from(path);
         let metadata = std::fs::metadata(&path)
-            .map_err(|error| StoreError::Unavailable(format!("{}: {error}", path.display())))?;
+            .map_err(|error| StoreError::unavailable(path.display(), error))?;
         Ok(Self {
             identity: identity(&metadata),
             path,
@@ -41,15 +41,18 @@ impl DatabaseFile {
     pub(crate) fn check(&self) -> Result<(), StoreError> {
         let shown = self.path.display();
         let metadata = std::fs::metadata(&self.path).map_err(|error| {
-            StoreError::Unavailable(format!("the database file {shown} is gone: {error}"))
+            StoreError::unavailable(format_args!("the database file {shown} is gone"), error)
         })?;
         if identity(&metadata) != self.identity {
-            return Err(StoreError::Unavailable(format!(
+            return Err(StoreError::unreachable(format!(
                 "the database file {shown} was replaced since the start; restart to use the new one"
             )));
         }
         File::open(&self.path).map_err(|error| {
-            StoreError::Unavailable(format!("the database file {shown} cannot be read: {error}"))
+            StoreError::unavailable(
+                format_args!("the database file {shown} cannot be read"),
+                error,
+            )
         })?;
         Ok(())
     }

@@ -17,11 +17,13 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use diesel::Connection;
+use diesel::SqliteConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use tokio::sync::oneshot;
 use wabot_app::StoreError;
 
 use crate::connection::{AnyConnection, Manager};
-use crate::tx::{Durability, TxError, transaction_with};
+use crate::store::{Durability, Work};
 
 /// The most urgent jobs (ingests) committed together.
 const MAX_URGENT_BATCH: usize = 64;
@@ -34,12 +36,12 @@ const MAX_BATCH: usize = 2;
 type Completion = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 
 /// A job's work: run on the batch's connection, or told why there is none.
-type Work = Box<dyn FnOnce(Result<&mut AnyConnection, &StoreError>) -> Completion + Send>;
+type JobWork = Box<dyn FnOnce(Result<&mut AnyConnection, &StoreError>) -> Completion + Send>;
 
 /// One unit of work for the writer.
 struct Job {
     durability: Durability,
-    run: Work,
+    run: JobWork,
 }
 
 /// The jobs waiting for the writer. Ingests (the jobs synced to disk, whose callers are webhook
@@ -102,7 +104,7 @@ impl std::fmt::Debug for WriteQueue {
 }
 
 fn lost() -> StoreError {
-    StoreError::Unavailable("the write was lost: its batch failed and was rolled back".into())
+    StoreError::unreachable("the write was lost: its batch failed and was rolled back")
 }
 
 impl WriteQueue {
@@ -114,9 +116,7 @@ impl WriteQueue {
         std::thread::Builder::new()
             .name("wabot-writer".into())
             .spawn(move || writer_loop(&pool, &writer))
-            .map_err(|error| {
-                StoreError::Unavailable(format!("cannot start the writer: {error}"))
-            })?;
+            .map_err(|error| StoreError::unavailable("cannot start the writer", error))?;
         Ok(Self {
             handle: Arc::new(Handle(shared)),
         })
@@ -124,23 +124,21 @@ impl WriteQueue {
 
     /// Runs `work` in the next batch (in a savepoint of its own) and answers once that batch has
     /// committed.
-    pub(crate) async fn write<T, F>(&self, durability: Durability, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
-    {
+    pub(crate) async fn write<T: Send + 'static>(
+        &self,
+        durability: Durability,
+        work: impl Work<T>,
+    ) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
         let run = Box::new(move |connection: Result<&mut AnyConnection, &StoreError>| {
             let result = match connection {
-                Ok(connection) => connection
-                    .transaction(|savepoint| work(savepoint).map_err(TxError))
-                    .map_err(|TxError(error)| error),
-                Err(error) => Err(StoreError::Unavailable(error.to_string())),
+                Ok(connection) => connection.transaction(work).map_err(StoreError::from),
+                Err(error) => Err(StoreError::unreachable(error.to_string())),
             };
             Box::new(move |commit_failure: Option<&StoreError>| {
                 let answer = match commit_failure {
                     None => result,
-                    Some(error) => Err(StoreError::Unavailable(format!(
+                    Some(error) => Err(StoreError::unreachable(format!(
                         "the transaction could not commit: {error}"
                     ))),
                 };
@@ -195,13 +193,12 @@ fn run_batch(pool: &r2d2::Pool<Manager>, mut batch: Vec<Job>) {
     };
     let mut completions = Vec::with_capacity(batch.len());
     let committed = match pool.get() {
-        Ok(mut connection) => transaction_with(&mut connection, durability, |connection| {
+        Ok(mut connection) => in_batch_transaction(&mut connection, durability, |connection| {
             for job in batch.drain(..) {
                 completions.push((job.run)(Ok(&mut *connection)));
             }
-            Ok(())
         }),
-        Err(error) => Err(StoreError::Unavailable(error.to_string())),
+        Err(error) => Err(StoreError::unavailable("no writer connection", error)),
     };
     let failure = committed.err();
     // Jobs that never ran (no connection, or the transaction could not begin) learn why.
@@ -215,9 +212,55 @@ fn run_batch(pool: &r2d2::Pool<Manager>, mut batch: Vec<Job>) {
     }
 }
 
+/// Runs `work` in the batch's transaction: `BEGIN IMMEDIATE` (the write lock up front, so nothing
+/// fails halfway because another process wrote), committed as far as `durability` asks.
+fn in_batch_transaction(
+    connection: &mut AnyConnection,
+    durability: Durability,
+    work: impl FnOnce(&mut AnyConnection),
+) -> Result<(), StoreError> {
+    let AnyConnection::Sqlite(sqlite) = connection else {
+        return Err(StoreError::Config(
+            "the writer thread is for SQLite only".into(),
+        ));
+    };
+    // The connection runs at `synchronous = NORMAL`; a batch that must reach the disk raises it
+    // for its own commit.
+    let synced = durability == Durability::Disk;
+    if synced {
+        sqlite
+            .batch_execute("PRAGMA synchronous = FULL")
+            .map_err(StoreError::database)?;
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        .map_err(StoreError::database)?;
+    work(connection);
+    let AnyConnection::Sqlite(sqlite) = connection else {
+        return Err(StoreError::Config(
+            "the writer thread is for SQLite only".into(),
+        ));
+    };
+    let committed = commit(sqlite);
+    if synced {
+        sqlite
+            .batch_execute("PRAGMA synchronous = NORMAL")
+            .map_err(StoreError::database)?;
+    }
+    committed
+}
+
+/// Commits the batch, or rolls it back when the commit fails.
+fn commit(sqlite: &mut SqliteConnection) -> Result<(), StoreError> {
+    AnsiTransactionManager::commit_transaction(sqlite).map_err(|error| {
+        let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+        StoreError::database(error)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::TxError;
 
     fn job(durability: Durability) -> Job {
         Job {
@@ -293,12 +336,10 @@ mod tests {
             .unwrap()
     }
 
-    fn insert(c: &mut AnyConnection) -> Result<(), StoreError> {
+    fn insert(c: &mut AnyConnection) -> Result<(), TxError> {
         use diesel::RunQueryDsl;
-        diesel::sql_query("INSERT INTO t VALUES (1)")
-            .execute(c)
-            .map(drop)
-            .map_err(crate::store::database)
+        diesel::sql_query("INSERT INTO t VALUES (1)").execute(c)?;
+        Ok(())
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,10 +348,8 @@ mod tests {
         let (queue, dir) = writer();
         queue
             .write(Durability::Disk, |c| {
-                diesel::sql_query("CREATE TABLE t (x INTEGER)")
-                    .execute(c)
-                    .map(drop)
-                    .map_err(crate::store::database)
+                diesel::sql_query("CREATE TABLE t (x INTEGER)").execute(c)?;
+                Ok(())
             })
             .await
             .unwrap();
@@ -319,7 +358,7 @@ mod tests {
             queue.write(Durability::Process, insert),
             queue.write(Durability::Process, |c| {
                 insert(c)?;
-                Err::<(), _>(StoreError::Database("refused".into()))
+                Err::<(), _>(TxError(StoreError::Database("refused".into())))
             }),
             queue.write(Durability::Disk, insert),
         );
@@ -327,13 +366,13 @@ mod tests {
         assert!(matches!(failing, Err(StoreError::Database(_))));
         assert_eq!(count(&queue).await, 2);
         let panicked = queue
-            .write(Durability::Process, |c| -> Result<(), StoreError> {
+            .write(Durability::Process, |c| -> Result<(), TxError> {
                 insert(c)?;
                 panic!("a bug in a write");
             })
             .await;
         assert!(
-            matches!(panicked, Err(StoreError::Unavailable(_))),
+            matches!(panicked, Err(StoreError::Unavailable { .. })),
             "{panicked:?}"
         );
         queue.write(Durability::Process, insert).await.unwrap();

@@ -1,24 +1,30 @@
 #![doc = include_str!("../README.md")]
 
+// The path of a message, in order: `ingest` stores it, `turn` steps its conversation, `outbox`
+// queues and sends the replies, `status` tracks them. The rest are the tables those steps touch,
+// the other ports, and the plumbing (`store`, `group_commit`, `connection`, `sql`).
+mod ingest;
+mod outbox;
+mod status;
+mod turn;
+
 mod backlog;
 mod business;
 mod connection;
 mod contacts;
-mod conversations;
 mod demo;
 mod file_check;
 mod group_commit;
-mod inbox;
-mod ingest;
+mod items;
+mod menu_events;
 pub mod migrations;
-mod outbox;
 mod outreach;
 pub mod schema;
+mod sessions;
+mod sql;
+mod states;
 mod stats;
-mod status;
 mod store;
-mod turn;
-mod tx;
 
 pub use connection::{AnyConnection, DatabaseUrl, Manager};
 pub use demo::Seeded;

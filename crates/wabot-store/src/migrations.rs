@@ -10,8 +10,9 @@ pub const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlit
 /// `migrations/postgres` at the top of the repository.
 pub const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
-fn failed(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(format!("migration failed: {error}"))
+/// A failed migration, keeping the harness's error as the source.
+fn failed(error: Box<dyn std::error::Error + Send + Sync>) -> StoreError {
+    StoreError::Database(error)
 }
 
 /// Applies every pending migration; returns the versions applied, oldest first.

@@ -1,25 +1,68 @@
-//! [`Outbox`] for [`DieselStore`]: leasing due messages (the oldest pending one of each recipient
-//! only, so replies stay in order), recording send outcomes, and applying status webhooks.
+//! `outbox`: queueing an outbound message (a reply in its step's transaction, or a manual message),
+//! and [`Outbox`] for [`DieselStore`]: leasing due messages (the oldest pending one of each
+//! recipient only, so replies stay in order), recording send outcomes, and applying status
+//! webhooks.
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use wabot_app::{
-    DeliveryStatus, InboundPayload, OutboundJob, Outbox, SendOutcome, StatusApplied, StatusUpdate,
-    StoreError,
+    DeliveryStatus, Direction, InboundPayload, MessageStatus, OutboundDraft, OutboundJob, Outbox,
+    SendOutcome, StatusApplied, StatusUpdate, StoreError,
 };
 
 use crate::connection::AnyConnection;
-use crate::inbox::lease_delta;
 use crate::schema::{inbound_items, messages, outbox};
+use crate::sql::{TxError, naive, per_backend, utc};
+use crate::states::{ItemKind, ItemState, OutboxState};
 use crate::store::DieselStore;
-use crate::tx::{TxError, naive, transaction};
+
+/// A lease length or an age as a time delta (saturating; they are seconds to days).
+fn delta(duration: Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+}
+
+/// Queues one outbound message (a message row and its outbox row); returns the message's id.
+/// `origin_at` is, for a reply, when the message it answers reached the webhook.
+pub(crate) fn queue(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    draft: &OutboundDraft,
+    at: NaiveDateTime,
+    origin_at: Option<NaiveDateTime>,
+) -> Result<i64, TxError> {
+    let pending = DeliveryStatus::Pending;
+    let message = (
+        messages::contact_id.eq(contact_id),
+        messages::direction.eq(Direction::Out.as_str()),
+        messages::kind.eq(draft.kind.as_str()),
+        messages::body.eq(&draft.body),
+        messages::status.eq(MessageStatus::Delivery(pending).as_str()),
+        messages::status_rank.eq(pending.rank()),
+        messages::created_at.eq(at),
+    );
+    let message_id = per_backend!(connection, |c| diesel::insert_into(messages::table)
+        .values(message)
+        .returning(messages::id)
+        .get_result::<i64>(c)?);
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::message_id.eq(message_id),
+            outbox::contact_id.eq(contact_id),
+            outbox::body.eq(&draft.body),
+            outbox::state.eq(OutboxState::Pending.as_str()),
+            outbox::next_attempt_at.eq(at),
+            outbox::origin_at.eq(origin_at),
+        ))
+        .execute(connection)?;
+    Ok(message_id)
+}
 
 diesel::alias!(outbox as earlier: EarlierOutbox);
 
-type JobRow = (i64, i64, i64, String, i32, Option<chrono::NaiveDateTime>);
+type JobRow = (i64, i64, i64, String, i32, Option<NaiveDateTime>);
 
 fn claim(
     connection: &mut AnyConnection,
@@ -34,10 +77,14 @@ fn claim(
         .or(outbox::lease_expires_at.lt(now_naive));
     let has_earlier = earlier
         .filter(earlier.field(outbox::contact_id).eq(outbox::contact_id))
-        .filter(earlier.field(outbox::state).eq("pending"))
+        .filter(
+            earlier
+                .field(outbox::state)
+                .eq(OutboxState::Pending.as_str()),
+        )
         .filter(earlier.field(outbox::id).lt(outbox::id));
     let due = outbox::table
-        .filter(outbox::state.eq("pending"))
+        .filter(outbox::state.eq(OutboxState::Pending.as_str()))
         .filter(outbox::next_attempt_at.le(now_naive))
         .filter(lease_free)
         .filter(not(exists(has_earlier)))
@@ -55,7 +102,7 @@ fn claim(
         AnyConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
         AnyConnection::Sqlite(c) => due.load(c)?,
     };
-    let expires = naive(now + lease_delta(lease));
+    let expires = naive(now + delta(lease));
     let mut jobs = Vec::with_capacity(rows.len());
     for (outbox_id, message_id, contact_id, body, attempts, origin_at) in rows {
         let leased = diesel::update(outbox::table.find(outbox_id).filter(lease_free))
@@ -71,7 +118,7 @@ fn claim(
                 contact_id,
                 body,
                 attempts,
-                origin_at: origin_at.map(crate::tx::utc),
+                origin_at: origin_at.map(utc),
             });
         }
     }
@@ -89,14 +136,14 @@ fn record(
     let row = outbox::table
         .find(job.outbox_id)
         .filter(outbox::lease_owner.eq(owner))
-        .filter(outbox::state.eq("pending"));
+        .filter(outbox::state.eq(OutboxState::Pending.as_str()));
     let released = (
         outbox::lease_owner.eq(None::<String>),
-        outbox::lease_expires_at.eq(None::<chrono::NaiveDateTime>),
+        outbox::lease_expires_at.eq(None::<NaiveDateTime>),
     );
     let changed = match outcome {
         SendOutcome::Sent { .. } => diesel::update(row)
-            .set((outbox::state.eq("sent"), released))
+            .set((outbox::state.eq(OutboxState::Sent.as_str()), released))
             .execute(connection)?,
         SendOutcome::Retry { at: next, error } => diesel::update(row)
             .set((
@@ -108,7 +155,7 @@ fn record(
             .execute(connection)?,
         SendOutcome::Failed { title, .. } => diesel::update(row)
             .set((
-                outbox::state.eq("failed"),
+                outbox::state.eq(OutboxState::Failed.as_str()),
                 outbox::attempts.eq(job.attempts + 1),
                 outbox::last_error.eq(title),
                 released,
@@ -154,10 +201,10 @@ fn reapply(
     now: DateTime<Utc>,
     give_up_after: Duration,
 ) -> Result<usize, TxError> {
-    let oldest = naive(now - lease_delta(give_up_after));
+    let oldest = naive(now - delta(give_up_after));
     let pending = inbound_items::table
-        .filter(inbound_items::state.eq("pending"))
-        .filter(inbound_items::kind.eq("status"))
+        .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+        .filter(inbound_items::kind.eq(ItemKind::Status.as_str()))
         .order(inbound_items::id)
         .limit(500)
         .select((
@@ -165,12 +212,12 @@ fn reapply(
             inbound_items::occurred_at,
             inbound_items::payload,
         ))
-        .load::<(i64, chrono::NaiveDateTime, String)>(connection)?;
+        .load::<(i64, NaiveDateTime, String)>(connection)?;
     let mut settled = 0;
     for (id, occurred_at, payload) in pending {
         let known = match serde_json::from_str::<InboundPayload>(&payload) {
             Ok(InboundPayload::Status(update)) => {
-                crate::status::apply(connection, &update, crate::tx::utc(occurred_at))?
+                crate::status::apply(connection, &update, utc(occurred_at))?
                     != StatusApplied::UnknownMessage
             }
             _ => true,
@@ -178,7 +225,7 @@ fn reapply(
         if known || occurred_at < oldest {
             diesel::update(inbound_items::table.find(id))
                 .set((
-                    inbound_items::state.eq("done"),
+                    inbound_items::state.eq(ItemState::Done.as_str()),
                     inbound_items::done_at.eq(naive(now)),
                 ))
                 .execute(connection)?;
@@ -199,18 +246,17 @@ impl Outbox for DieselStore {
         let waiting = self
             .read(|connection| {
                 inbound_items::table
-                    .filter(inbound_items::state.eq("pending"))
-                    .filter(inbound_items::kind.eq("status"))
+                    .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+                    .filter(inbound_items::kind.eq(ItemKind::Status.as_str()))
                     .count()
                     .get_result::<i64>(connection)
-                    .map_err(crate::store::database)
+                    .map_err(TxError::from)
             })
             .await?;
         if waiting == 0 {
             return Ok(0);
         }
-        self.write(move |connection| transaction(connection, |c| reapply(c, now, give_up_after)))
-            .await
+        self.write(move |c| reapply(c, now, give_up_after)).await
     }
 
     async fn claim_due(
@@ -221,10 +267,8 @@ impl Outbox for DieselStore {
         limit: usize,
     ) -> Result<Vec<OutboundJob>, StoreError> {
         let owner = owner.to_owned();
-        self.write(move |connection| {
-            transaction(connection, |c| claim(c, &owner, now, lease, limit))
-        })
-        .await
+        self.write(move |c| claim(c, &owner, now, lease, limit))
+            .await
     }
 
     async fn record_outcome(
@@ -235,10 +279,8 @@ impl Outbox for DieselStore {
         outcome: SendOutcome,
     ) -> Result<(), StoreError> {
         let (job, owner) = (job.clone(), owner.to_owned());
-        self.write(move |connection| {
-            transaction(connection, |c| record(c, &job, &owner, now, &outcome))
-        })
-        .await
+        self.write(move |c| record(c, &job, &owner, now, &outcome))
+            .await
     }
 
     async fn apply_status(
@@ -247,9 +289,7 @@ impl Outbox for DieselStore {
         at: DateTime<Utc>,
     ) -> Result<StatusApplied, StoreError> {
         let update = update.clone();
-        self.write(move |connection| {
-            transaction(connection, |c| crate::status::apply(c, &update, at))
-        })
-        .await
+        self.write(move |c| crate::status::apply(c, &update, at))
+            .await
     }
 }

@@ -7,11 +7,11 @@ use diesel::prelude::*;
 use wabot_app::{ContactIds, ManualMessage, Outreach, Queued, StoreError, window_open};
 
 use crate::connection::AnyConnection;
-use crate::conversations::queue_outbound;
-use crate::ingest::resolve_contact;
+use crate::contacts::resolve_contact;
+use crate::outbox;
 use crate::schema::contacts;
+use crate::sql::{TxError, naive, utc};
 use crate::store::DieselStore;
-use crate::tx::{TxError, naive, transaction, utc};
 
 fn queue(
     connection: &mut AnyConnection,
@@ -37,7 +37,7 @@ fn queue(
             resolve_contact(connection, &ids, None, now, false)?
         }
     };
-    let message_id = queue_outbound(connection, contact_id, &message.draft, naive(now), None)?;
+    let message_id = outbox::queue(connection, contact_id, &message.draft, naive(now), None)?;
     Ok(Queued::Accepted {
         message_id,
         contact_id,
@@ -50,7 +50,6 @@ impl Outreach for DieselStore {
         message: ManualMessage,
         now: DateTime<Utc>,
     ) -> Result<Queued, StoreError> {
-        self.write(move |connection| transaction(connection, |c| queue(c, &message, now)))
-            .await
+        self.write(move |c| queue(c, &message, now)).await
     }
 }

@@ -13,8 +13,6 @@ diesel::table! {
         first_seen_at -> Timestamp,
         last_seen_at -> Timestamp,
         last_inbound_at -> Nullable<Timestamp>,
-        lease_owner -> Nullable<Text>,
-        lease_expires_at -> Nullable<Timestamp>,
     }
 }
 

@@ -8,13 +8,16 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use wabot_app::{Backlog, Count, ResponseTimes, Statistics, Stats, StoreError};
+use wabot_app::{
+    Backlog, Count, DeliveryStatus, Direction, MessageStatus, ResponseTimes, Statistics, Stats,
+    StoreError,
+};
 use wabot_engine::ConversationState;
 
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, menu_events, messages, sessions};
-use crate::store::{DieselStore, database};
-use crate::tx::naive;
+use crate::sql::{TxError, corrupt_json, naive};
+use crate::store::DieselStore;
 
 fn count(labels: Vec<String>, count: i64) -> Count {
     Count { labels, count }
@@ -38,7 +41,7 @@ fn reply_times(rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>)>) -
     let mut waiting: HashMap<i64, NaiveDateTime> = HashMap::new();
     let mut millis = Vec::new();
     for (contact, direction, created_at, sent_at) in rows {
-        if direction == "in" {
+        if direction == Direction::In.as_str() {
             waiting.entry(contact).or_insert(created_at);
         } else if let Some(sent_at) = sent_at
             && let Some(asked) = waiting.remove(&contact)
@@ -54,17 +57,16 @@ fn drop_off(
     connection: &mut AnyConnection,
     since: NaiveDateTime,
     idle_before: NaiveDateTime,
-) -> Result<Vec<Count>, StoreError> {
+) -> Result<Vec<Count>, TxError> {
     let states = sessions::table
         .filter(sessions::updated_at.ge(since))
         .filter(sessions::updated_at.lt(idle_before))
         .select(sessions::state)
-        .load::<String>(connection)
-        .map_err(database)?;
+        .load::<String>(connection)?;
     let mut nodes: BTreeMap<String, i64> = BTreeMap::new();
     for state in states {
         let state: ConversationState =
-            serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            serde_json::from_str(&state).map_err(|e| corrupt_json("a session", e))?;
         *nodes.entry(state.node.unwrap_or_default()).or_default() += 1;
     }
     Ok(nodes
@@ -77,16 +79,15 @@ fn drop_off(
 fn failures_by_code(
     connection: &mut AnyConnection,
     since: NaiveDateTime,
-) -> Result<Vec<Count>, StoreError> {
+) -> Result<Vec<Count>, TxError> {
     let rows = messages::table
         .filter(messages::created_at.ge(since))
-        .filter(messages::direction.eq("out"))
-        .filter(messages::status.eq("failed"))
+        .filter(messages::direction.eq(Direction::Out.as_str()))
+        .filter(messages::status.eq(MessageStatus::Delivery(DeliveryStatus::Failed).as_str()))
         .group_by(messages::error_code)
         .select((messages::error_code, count_star()))
         .order(messages::error_code)
-        .load::<(Option<i64>, i64)>(connection)
-        .map_err(database)?;
+        .load::<(Option<i64>, i64)>(connection)?;
     Ok(rows
         .into_iter()
         .map(|(code, n)| {
@@ -109,24 +110,19 @@ impl Statistics for DieselStore {
     ) -> Result<Stats, StoreError> {
         let (since, idle_before) = (naive(since), naive(idle_before));
         self.read(move |connection| {
-            let contacts = contacts::table
-                .count()
-                .get_result::<i64>(connection)
-                .map_err(database)?;
+            let contacts = contacts::table.count().get_result::<i64>(connection)?;
             let by_status = messages::table
                 .filter(messages::created_at.ge(since))
                 .group_by((messages::direction, messages::status))
                 .select((messages::direction, messages::status, count_star()))
                 .order((messages::direction, messages::status))
-                .load::<(String, String, i64)>(connection)
-                .map_err(database)?;
+                .load::<(String, String, i64)>(connection)?;
             let events = menu_events::table
                 .filter(menu_events::at.ge(since))
                 .group_by((menu_events::event, menu_events::node))
                 .select((menu_events::event, menu_events::node, count_star()))
                 .order((menu_events::event, menu_events::node))
-                .load::<(String, Option<String>, i64)>(connection)
-                .map_err(database)?;
+                .load::<(String, Option<String>, i64)>(connection)?;
             let timeline = messages::table
                 .filter(messages::created_at.ge(since))
                 // Insertion order is causal order (a reply is stored after its question), whereas Meta's
@@ -138,8 +134,7 @@ impl Statistics for DieselStore {
                     messages::created_at,
                     messages::sent_at,
                 ))
-                .load::<(i64, String, NaiveDateTime, Option<NaiveDateTime>)>(connection)
-                .map_err(database)?;
+                .load::<(i64, String, NaiveDateTime, Option<NaiveDateTime>)>(connection)?;
             Ok(Stats {
                 contacts,
                 messages_by_day: per_day(&timeline),

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{DeliveryStatus, StatusApplied, StatusUpdate};
+use wabot_app::{DeliveryStatus, Direction, StatusApplied, StatusUpdate};
 
 use crate::connection::AnyConnection;
 use crate::schema::messages;
-use crate::tx::{TxError, naive};
+use crate::sql::{TxError, naive};
 
 /// Applies a status to our message with that Meta id, if it moves it forward.
 pub(crate) fn apply(
@@ -18,7 +18,7 @@ pub(crate) fn apply(
     let at = naive(at);
     let target = messages::table
         .filter(messages::wa_message_id.eq(&update.message_id))
-        .filter(messages::direction.eq("out"))
+        .filter(messages::direction.eq(Direction::Out.as_str()))
         .filter(messages::status_rank.lt(rank))
         .filter(messages::status_rank.lt(DeliveryStatus::Failed.rank()));
     let status = (
@@ -50,7 +50,7 @@ pub(crate) fn apply(
     }
     let known = messages::table
         .filter(messages::wa_message_id.eq(&update.message_id))
-        .filter(messages::direction.eq("out"))
+        .filter(messages::direction.eq(Direction::Out.as_str()))
         .count()
         .get_result::<i64>(connection)?;
     Ok(if known > 0 {

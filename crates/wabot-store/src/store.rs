@@ -7,7 +7,7 @@ use crate::connection::{AnyConnection, DatabaseUrl, Manager};
 use crate::file_check::DatabaseFile;
 use crate::group_commit::WriteQueue;
 use crate::migrations;
-use crate::tx::Durability;
+use crate::sql::TxError;
 
 type Pool = r2d2::Pool<Manager>;
 
@@ -40,10 +40,25 @@ pub(crate) struct Pools {
     applied: std::sync::Arc<[String]>,
 }
 
-/// Maps a diesel error to the port error.
-pub(crate) fn database(error: diesel::result::Error) -> StoreError {
-    StoreError::Database(error.to_string())
+/// How far a write must have reached before it returns. PostgreSQL always syncs its commits; on
+/// SQLite (WAL mode) the writer's batch is synced when any of its writes asks for `Disk`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// Written to the write-ahead log: survives a crash of the process (`synchronous = NORMAL`).
+    /// The next `Disk` commit or checkpoint takes it to the disk with it.
+    Process,
+    /// Synced to the disk: survives a power loss too (`synchronous = FULL`). Used for ingest, so an
+    /// acknowledged webhook is never lost.
+    Disk,
 }
+
+/// The closure a write or a read runs: one connection, and `?` for diesel and port errors alike.
+pub(crate) trait Work<T>:
+    FnOnce(&mut AnyConnection) -> Result<T, TxError> + Send + 'static
+{
+}
+
+impl<T, F> Work<T> for F where F: FnOnce(&mut AnyConnection) -> Result<T, TxError> + Send + 'static {}
 
 impl DieselStore {
     /// Opens (and for SQLite creates) the database and applies pending migrations (see
@@ -52,7 +67,7 @@ impl DieselStore {
         let url = DatabaseUrl::parse(url)?;
         let pools = tokio::task::spawn_blocking(move || Pools::open(url, pool_size))
             .await
-            .map_err(|error| StoreError::Unavailable(error.to_string()))??;
+            .map_err(|error| StoreError::unavailable("opening the database", error))??;
         Ok(Self { pools })
     }
 
@@ -64,11 +79,11 @@ impl DieselStore {
             use r2d2::ManageConnection;
             let mut connection = Manager::new(url.clone())
                 .connect()
-                .map_err(|error| StoreError::Unavailable(format!("{url}: {error}")))?;
+                .map_err(|error| StoreError::unavailable(&url, error))?;
             migrations::run_pending(&mut connection)
         })
         .await
-        .map_err(|error| StoreError::Unavailable(error.to_string()))?
+        .map_err(|error| StoreError::unavailable("migrating the database", error))?
     }
 
     /// The database this store uses (password masked when shown).
@@ -82,43 +97,31 @@ impl DieselStore {
         &self.pools.applied
     }
 
-    /// Stores a webhook event, synced to disk before it returns.
-    pub(crate) async fn ingest_event(
+    /// Runs `work` as one write: all of it commits, or none of it, and it survives a crash of the
+    /// process once this returns. The one way to write: on PostgreSQL a transaction of its own, on
+    /// SQLite a savepoint of the writer thread's next batch (see `group_commit`); `work` never
+    /// opens a transaction itself.
+    pub(crate) async fn write<T: Send + 'static>(
         &self,
-        event: wabot_app::NewWebhookEvent,
-    ) -> Result<wabot_app::IngestReceipt, StoreError> {
-        self.pools
-            .write_with(Durability::Disk, move |connection| {
-                crate::ingest::ingest(connection, &event)
-            })
-            .await
-    }
-
-    /// Runs `work` as one write (one transaction, or a savepoint of the writer's batch on SQLite)
-    /// that survives a crash of the process once it returns.
-    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
-    {
+        work: impl Work<T>,
+    ) -> Result<T, StoreError> {
         self.pools.write_with(Durability::Process, work).await
     }
 
-    /// [`DieselStore::write`], synced to disk before it returns.
-    pub(crate) async fn write_durable<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
-    {
+    /// [`DieselStore::write`], synced to disk before it returns (what ingest needs: an acknowledged
+    /// webhook survives a power loss).
+    pub(crate) async fn write_durable<T: Send + 'static>(
+        &self,
+        work: impl Work<T>,
+    ) -> Result<T, StoreError> {
         self.pools.write_with(Durability::Disk, work).await
     }
 
     /// Runs `work` with a reader connection on a blocking thread.
-    pub(crate) async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
-    {
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        work: impl Work<T>,
+    ) -> Result<T, StoreError> {
         self.pools.read(work).await
     }
 
@@ -132,10 +135,10 @@ impl DieselStore {
         tokio::task::spawn_blocking(move || {
             use diesel::r2d2::R2D2Connection;
             let mut connection = pool.get_timeout(PING_TIMEOUT).map_err(unavailable)?;
-            connection.ping().map_err(database)
+            connection.ping().map_err(StoreError::database)
         })
         .await
-        .map_err(|error| StoreError::Unavailable(format!("a database task failed: {error}")))?
+        .map_err(|error| StoreError::unavailable("a database task failed", error))?
     }
 }
 
@@ -161,7 +164,7 @@ impl Pools {
                 .max_size(size.max(1))
                 .connection_timeout(std::time::Duration::from_secs(10))
                 .build(Manager::new(url.clone()))
-                .map_err(|error| StoreError::Unavailable(format!("{url}: {error}")))
+                .map_err(|error| StoreError::unavailable(&url, error))
         };
         let writer = build(if url.is_sqlite() { 1 } else { pool_size })?;
         let applied = migrations::run_pending(&mut *writer.get().map_err(unavailable)?)?;
@@ -188,43 +191,37 @@ impl Pools {
     }
 
     /// Runs `work` as one write: queued to the writer thread on SQLite (which runs it in a
-    /// savepoint of its next batch and syncs that batch as `durability` asks), on a pooled
-    /// connection of its own on PostgreSQL (where `work` opens its own transaction if it needs one).
-    pub(crate) async fn write_with<T, F>(
+    /// savepoint of its next batch and syncs that batch as `durability` asks), in a transaction on
+    /// a pooled connection of its own on PostgreSQL.
+    async fn write_with<T: Send + 'static>(
         &self,
         durability: Durability,
-        work: F,
-    ) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
-    {
+        work: impl Work<T>,
+    ) -> Result<T, StoreError> {
         match &self.queue {
             Some(queue) => queue.write(durability, work).await,
-            None => Self::blocking(self.writer.clone(), work).await,
+            None => {
+                use diesel::Connection;
+                Self::blocking(self.writer.clone(), |connection| {
+                    connection.transaction(work)
+                })
+                .await
+            }
         }
     }
 
     /// Runs `work` with a reader connection on a blocking thread.
-    pub(crate) async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
-    {
+    async fn read<T: Send + 'static>(&self, work: impl Work<T>) -> Result<T, StoreError> {
         Self::blocking(self.reader.clone(), work).await
     }
 
-    async fn blocking<T, F>(pool: Pool, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, StoreError> + Send + 'static,
-    {
+    async fn blocking<T: Send + 'static>(pool: Pool, work: impl Work<T>) -> Result<T, StoreError> {
         tokio::task::spawn_blocking(move || {
             let mut connection: PooledConnection<Manager> = pool.get().map_err(unavailable)?;
-            work(&mut connection)
+            Ok(work(&mut connection)?)
         })
         .await
-        .map_err(|error| StoreError::Unavailable(format!("a database task failed: {error}")))?
+        .map_err(|error| StoreError::unavailable("a database task failed", error))?
     }
 }
 
@@ -235,5 +232,5 @@ impl wabot_app::Health for DieselStore {
 }
 
 fn unavailable(error: r2d2::Error) -> StoreError {
-    StoreError::Unavailable(error.to_string())
+    StoreError::unavailable("no database connection", error)
 }

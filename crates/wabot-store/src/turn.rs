@@ -1,46 +1,46 @@
-//! `Conversations::step_next` for [`DieselStore`]: a conversation's turn — pick the conversation
-//! that has waited longest and step its pending messages in order — in one transaction, so no lease
-//! is taken or given back and a crash leaves the whole turn pending.
+//! [`Conversations`] for [`DieselStore`]: a conversation's turn, the second step of a message's
+//! path (after `ingest`, before the outbox's senders). Read top to bottom, it is that path: in one
+//! write, pick the conversation that has waited longest (`items`), and for each of its pending
+//! messages, oldest first, in a savepoint of its own: load the session (`sessions`), run the
+//! caller's step with business data on the same transaction (`business`), save the session with
+//! its version check, queue the replies (`outbox`), record the analytics events (`menu_events`)
+//! and mark the message done (`items`). A failing step rolls back alone and ends the turn, leaving
+//! it and the later messages pending; a crash rolls the whole turn back. No lease is taken.
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
-use wabot_app::{InboundPayload, StoreError, Turn, TurnStep};
+use wabot_app::{Conversations, InboundMessage, StoreError, Turn, TurnStep};
+use wabot_engine::ConversationState;
 
+use crate::business::TxBusinessData;
 use crate::connection::AnyConnection;
-use crate::conversations::{finish, step_item};
-use crate::inbox::{contact_key, next_candidate, pending_items};
+use crate::items::PendingMessage;
+use crate::sql::{TxError, naive};
 use crate::store::DieselStore;
-use crate::tx::{TxError, transaction};
+use crate::{contacts, items, menu_events, outbox, sessions};
 
-/// One turn inside the caller's transaction; each message in a savepoint of its own.
+/// One turn, inside the write's transaction.
 fn take_turn<F: TurnStep>(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,
     max_items: usize,
     step: &F,
 ) -> Result<Option<Turn>, TxError> {
-    let Some(contact_id) = next_candidate(connection, now)? else {
+    let Some(contact_id) = items::next_conversation(connection)? else {
         return Ok(None);
     };
-    let customer = contact_key(connection, contact_id)?;
+    let customer = contacts::key(connection, contact_id)?;
     let mut turn = Turn {
         contact_id,
         steps: 0,
         failed: None,
     };
-    // The items were read as pending in this transaction, so `step_item` needs no second look.
-    for item in pending_items(connection, contact_id, max_items)? {
-        let handled = connection.transaction(|connection| match &item.payload {
-            InboundPayload::Message(message) => {
-                step_item(connection, contact_id, item.id, now, |state, data| {
-                    step(&customer, message, state, data)
-                })
-                .map(drop)
-            }
-            // Only messages are claimed; anything else is done without a step.
-            InboundPayload::Status(_) => finish(connection, item.id, now),
+    for pending in items::pending_messages(connection, contact_id, max_items)? {
+        let stepped = connection.transaction(|connection| {
+            let PendingMessage { id, message } = &pending;
+            step_message(connection, contact_id, &customer, *id, message, now, step)
         });
-        match handled {
+        match stepped {
             Ok(()) => turn.steps += 1,
             Err(TxError(error)) => {
                 turn.failed = Some(error);
@@ -51,18 +51,51 @@ fn take_turn<F: TurnStep>(
     Ok(Some(turn))
 }
 
-impl DieselStore {
-    /// Takes one turn in one write (see `Conversations::step_next`).
-    pub(crate) async fn take_turn<F: TurnStep>(
+/// One message: session in, the caller's step, session, replies, events and the item out.
+fn step_message<F: TurnStep>(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    customer: &str,
+    item_id: i64,
+    message: &InboundMessage,
+    now: DateTime<Utc>,
+    step: &F,
+) -> Result<(), TxError> {
+    let (state, version) = sessions::load(connection, contact_id, customer)?;
+    let record = step(
+        customer,
+        message,
+        state,
+        &mut TxBusinessData {
+            connection: &mut *connection,
+        },
+    )?;
+    sessions::save(connection, contact_id, &record.state, version, now)?;
+    let at = naive(now);
+    if !record.replies.is_empty() {
+        let origin_at = items::received_at(connection, item_id)?;
+        for reply in &record.replies {
+            outbox::queue(connection, contact_id, reply, at, origin_at)?;
+        }
+    }
+    menu_events::record(connection, contact_id, &record.events, at)?;
+    items::finish(connection, item_id, now)
+}
+
+impl Conversations for DieselStore {
+    async fn step_next<F: TurnStep>(
         &self,
         now: DateTime<Utc>,
         max_items: usize,
         step: F,
     ) -> Result<Option<Turn>, StoreError> {
-        self.write(move |connection| {
-            transaction(connection, |connection| {
-                take_turn(connection, now, max_items, &step)
-            })
+        self.write(move |connection| take_turn(connection, now, max_items, &step))
+            .await
+    }
+
+    async fn session(&self, contact_id: i64) -> Result<Option<ConversationState>, StoreError> {
+        self.read(move |connection| {
+            Ok(sessions::saved(connection, contact_id)?.map(|(state, _)| state))
         })
         .await
     }

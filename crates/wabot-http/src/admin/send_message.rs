@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, web};
 use serde_json::Value;
-use wabot_app::{ManualMessage, OutboundDraft, Outreach, Queued, utc_now};
+use wabot_app::{ManualMessage, OutboundDraft, OutboundKind, Outreach, Queued, utc_now};
 use wabot_cloud_api::{BuildError, OutboundMessage, Template, TemplateComponent};
 
 use crate::admin::state::AdminState;
@@ -124,8 +124,8 @@ fn manual_message(body: &[u8]) -> Result<ManualMessage, ApiError> {
     let to = recipient(&body)?;
     let text = string(&body, "text")?;
     let (message, kind) = match (text, body.get("template").filter(|t| !t.is_null())) {
-        (Some(text), None) => (built(OutboundMessage::text(&to, text))?, "text"),
-        (None, Some(value)) => (template(&to, value)?, "template"),
+        (Some(text), None) => (built(OutboundMessage::text(&to, text))?, OutboundKind::Text),
+        (None, Some(value)) => (template(&to, value)?, OutboundKind::Template),
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid(
                 "text",
@@ -138,11 +138,8 @@ fn manual_message(body: &[u8]) -> Result<ManualMessage, ApiError> {
         .map_err(|error| ApiError::InvalidBody(error.to_string()))?;
     Ok(ManualMessage {
         to,
-        draft: OutboundDraft {
-            kind: kind.to_owned(),
-            body,
-        },
-        window_required: kind == "text",
+        draft: OutboundDraft { kind, body },
+        window_required: kind == OutboundKind::Text,
     })
 }
 

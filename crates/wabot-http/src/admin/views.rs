@@ -133,12 +133,12 @@ impl From<MessageRecord> for Message {
             });
         Self {
             id: record.id,
-            direction: record.direction,
+            direction: record.direction.as_str().to_owned(),
             wa_message_id: record.wa_message_id,
             kind: record.kind,
             body: serde_json::from_str(&record.body)
                 .unwrap_or(serde_json::Value::String(record.body)),
-            status: record.status,
+            status: record.status.as_str().to_owned(),
             created_at: record.created_at,
             statuses,
             error,

@@ -1,13 +1,13 @@
-//! Several instances claiming at once never share a conversation or an outbound message. On
-//! PostgreSQL each instance has its own pool (as separate servers would); on SQLite they contend for
-//! the file lock.
+//! Several instances claiming at once never share an outbound message (that they never share a
+//! conversation is `turns.rs`'s `parallel_turns_never_step_a_conversation_twice`). On PostgreSQL each
+//! instance has its own pool (as separate servers would); on SQLite they contend for the file lock.
 
 use std::collections::HashSet;
 
-use wabot_app::{Inbox, Outbox};
+use wabot_app::Outbox;
 use wabot_store::DieselStore;
 
-use crate::support::{LEASE, engine, event, message_item, noon, phone, say};
+use crate::support::{LEASE, engine, noon, say};
 
 const INSTANCES: usize = 4;
 
@@ -18,39 +18,6 @@ async fn instances(url: &str) -> Vec<DieselStore> {
     }
     stores
 }
-
-crate::both_backends!(
-    parallel_claimers_never_share_a_conversation,
-    |url| async move {
-        let seed = DieselStore::open(&url, 2).await.unwrap();
-        let items = (0..40)
-            .map(|n| message_item(phone(&format!("9{n:03}")), &format!("m{n}"), "hi", noon()))
-            .collect();
-        seed.ingest(event(items, noon())).await.unwrap();
-        let mut tasks = Vec::new();
-        for (index, store) in instances(&url).await.into_iter().enumerate() {
-            tasks.push(tokio::spawn(async move {
-                let owner = format!("worker-{index}");
-                let mut mine = Vec::new();
-                while let Some(claimed) = store
-                    .claim_conversation(&owner, noon(), LEASE, 10)
-                    .await
-                    .unwrap()
-                {
-                    mine.push(claimed.contact_id);
-                }
-                mine
-            }));
-        }
-        let mut all = Vec::new();
-        for task in tasks {
-            all.extend(task.await.unwrap());
-        }
-        let distinct: HashSet<i64> = all.iter().copied().collect();
-        assert_eq!(all.len(), 40, "every conversation claimed once: {all:?}");
-        assert_eq!(distinct.len(), 40);
-    }
-);
 
 crate::both_backends!(
     parallel_senders_never_share_an_outbound_message,

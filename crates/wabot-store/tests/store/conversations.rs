@@ -1,14 +1,14 @@
-//! Conversation steps on the store: the engine answers from the database, a step is one transaction,
-//! a stale session write is refused, and the lease serialises each contact.
+//! Conversation steps on the store: the engine answers from the database, a failed step writes
+//! nothing and is taken again, and a stale session write is refused.
 
 use std::sync::{Arc, Mutex};
 
 use diesel::connection::SimpleConnection;
-use wabot_app::{Conversations, InboundPayload, Inbox, StepRecord, StoreError};
+use wabot_app::{Conversations, Inbox, StepRecord, StoreError};
 use wabot_engine::{DEMO_CUSTOMER, Reply};
 use wabot_store::{DieselStore, Seeded};
 
-use crate::support::{LEASE, engine, message_claimed, noon, say, unchanged};
+use crate::support::{engine, event, message_item, noon, phone, say, unchanged};
 
 fn text(replies: &[Reply]) -> String {
     replies
@@ -100,55 +100,95 @@ crate::both_backends!(
     a_failed_step_writes_nothing_and_the_item_stays_pending,
     |url| async move {
         let store = DieselStore::open(&url, 4).await.unwrap();
-        let claimed = message_claimed(&store, "444", "m1", "hi", "w").await;
-        let item = claimed.items[0].id;
-        let failed = store
-            .step(claimed.contact_id, "w", item, noon(), |_, _| {
-                Err(StoreError::Database("boom".into()))
-            })
-            .await;
-        assert!(failed.is_err());
-        assert_eq!(store.session(claimed.contact_id).await.unwrap(), None);
-        // The lease is still ours and the item still pending: the same step can be taken again.
-        let engine = engine();
-        let record = store
-            .step(claimed.contact_id, "w", item, noon(), move |state, data| {
-                let InboundPayload::Message(_) = &claimed.items[0].payload else {
-                    unreachable!()
-                };
-                let step = engine.step(noon(), &state, &wabot_engine::Input::text("hi"), data)?;
-                Ok(StepRecord {
-                    state: step.state,
-                    replies: crate::support::drafts(&step.replies),
-                    events: step.events,
-                })
-            })
+        store
+            .ingest(event(
+                vec![message_item(phone("444"), "m1", "hi", noon())],
+                noon(),
+            ))
             .await
             .unwrap();
-        assert_eq!(record.state.version, 1);
-        // The last pending message's step gave the lease back; nothing is left to claim, and the done
-        // item cannot be stepped twice.
-        assert!(
-            store
-                .claim_conversation("w", noon(), LEASE, 10)
-                .await
-                .unwrap()
-                .is_none()
-        );
+        let failed = store
+            .step_next(noon(), 10, |_, _, _, _| {
+                Err(StoreError::Database("boom".into()))
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(failed.steps, 0);
+        assert!(matches!(failed.failed, Some(StoreError::Database(_))));
+        assert_eq!(store.session(failed.contact_id).await.unwrap(), None);
+        // The item is still pending: the same step is taken again by the next turn.
+        let engine = engine();
+        let done = store
+            .step_next(noon(), 10, move |_, message, state, data| {
+                crate::support::engine_step(&engine, noon(), state, &message.input, data)
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((done.contact_id, done.steps), (failed.contact_id, 1));
+        let state = store.session(done.contact_id).await.unwrap().unwrap();
+        assert_eq!(state.version, 1);
+        // A done message is never stepped twice.
         let again = store
-            .step(
-                record_contact(&store).await,
-                "w",
-                item,
-                noon(),
-                |state, _| unchanged(state),
-            )
-            .await;
-        assert!(matches!(again, Err(StoreError::LeaseLost)), "{again:?}");
+            .step_next(noon(), 10, |_, _, state, _| unchanged(state))
+            .await
+            .unwrap();
+        assert!(again.is_none(), "{again:?}");
     }
 );
 
-async fn record_contact(store: &DieselStore) -> i64 {
+crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move {
+    let store = DieselStore::open(&url, 4).await.unwrap();
+    let engine = engine();
+    say(&store, &engine, "666", "m1", "hi", noon()).await;
+    store
+        .ingest(event(
+            vec![message_item(phone("666"), "m2", "1", noon())],
+            noon(),
+        ))
+        .await
+        .unwrap();
+    let contact = only_contact(&store).await;
+    let other_outcome = Arc::new(Mutex::new(None));
+    let (other_writer, seen) = (url.clone(), Arc::clone(&other_outcome));
+    let turn = store
+        .step_next(noon(), 10, move |_, _, mut state, _| {
+            // Another instance tries to save this conversation after we loaded it.
+            let mut other = crate::support::connect(&other_writer);
+            other.batch_execute("PRAGMA busy_timeout = 100").ok();
+            let outcome = other.batch_execute(&format!(
+                "UPDATE sessions SET version = 99 WHERE contact_id = {contact}"
+            ));
+            *seen.lock().unwrap() = Some(outcome.is_ok());
+            state.version += 1;
+            Ok(StepRecord {
+                state,
+                replies: vec![],
+                events: vec![],
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let other_wrote = other_outcome.lock().unwrap().unwrap();
+    let stored_version = stored_version(&url, contact).await;
+    if url.starts_with("postgres") {
+        // PostgreSQL: the other write lands first; ours is refused, not written over it.
+        assert!(other_wrote);
+        assert!(
+            matches!(turn.failed, Some(StoreError::StaleSession { expected: 1 })),
+            "{turn:?}"
+        );
+        assert_eq!(stored_version, 99);
+    } else {
+        // SQLite: the turn holds the write lock from its start, so the other writer is refused.
+        assert!(!other_wrote);
+        assert_eq!((turn.steps, stored_version), (1, 2), "{turn:?}");
+    }
+});
+
+async fn only_contact(store: &DieselStore) -> i64 {
     use wabot_app::{Contacts, Page};
     store
         .list_contacts(Page {
@@ -159,85 +199,6 @@ async fn record_contact(store: &DieselStore) -> i64 {
         .unwrap()[0]
         .id
 }
-
-crate::both_backends!(a_step_without_the_lease_is_refused, |url| async move {
-    let store = DieselStore::open(&url, 4).await.unwrap();
-    let claimed = message_claimed(&store, "555", "m1", "hi", "w1").await;
-    let result = store
-        .step(
-            claimed.contact_id,
-            "w2",
-            claimed.items[0].id,
-            noon(),
-            |state, _| unchanged(state),
-        )
-        .await;
-    assert!(matches!(result, Err(StoreError::LeaseLost)), "{result:?}");
-    // While w1's lease lives, nobody else gets the conversation; after it expires, someone does.
-    assert!(
-        store
-            .claim_conversation("w2", noon(), LEASE, 10)
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let later = noon() + chrono::TimeDelta::seconds(31);
-    let taken = store
-        .claim_conversation("w2", later, LEASE, 10)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(taken.contact_id, claimed.contact_id);
-});
-
-crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move {
-    let store = DieselStore::open(&url, 4).await.unwrap();
-    let engine = engine();
-    say(&store, &engine, "666", "m1", "hi", noon()).await;
-    let claimed = message_claimed(&store, "666", "m2", "1", "w").await;
-    let contact = claimed.contact_id;
-    let other_outcome = Arc::new(Mutex::new(None));
-    let (other_writer, seen) = (url.clone(), Arc::clone(&other_outcome));
-    let result = store
-        .step(
-            contact,
-            "w",
-            claimed.items[0].id,
-            noon(),
-            move |mut state, _| {
-                // Another instance tries to save this conversation after we loaded it.
-                let mut other = crate::support::connect(&other_writer);
-                other.batch_execute("PRAGMA busy_timeout = 100").ok();
-                let outcome = other.batch_execute(&format!(
-                    "UPDATE sessions SET version = 99 WHERE contact_id = {contact}"
-                ));
-                *seen.lock().unwrap() = Some(outcome.is_ok());
-                state.version += 1;
-                Ok(StepRecord {
-                    state,
-                    replies: vec![],
-                    events: vec![],
-                })
-            },
-        )
-        .await;
-    let other_wrote = other_outcome.lock().unwrap().unwrap();
-    let stored_version = stored_version(&url, contact).await;
-    if url.starts_with("postgres") {
-        // PostgreSQL: the other write lands first; ours is refused, not written over it.
-        assert!(other_wrote);
-        assert!(
-            matches!(result, Err(StoreError::StaleSession { expected: 1 })),
-            "{result:?}"
-        );
-        assert_eq!(stored_version, 99);
-    } else {
-        // SQLite: the step holds the write lock from its start, so the other writer is refused.
-        assert!(!other_wrote);
-        assert_eq!(result.unwrap().state.version, 2);
-        assert_eq!(stored_version, 2);
-    }
-});
 
 async fn stored_version(url: &str, contact: i64) -> i64 {
     use diesel::prelude::*;

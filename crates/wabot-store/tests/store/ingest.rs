@@ -1,7 +1,7 @@
 //! Ingest: idempotent by unique keys, contacts found by either id, statuses applied or kept.
 
 use diesel::prelude::*;
-use wabot_app::{ContactIds, Contacts, DeliveryStatus, Inbox, Page};
+use wabot_app::{ContactIds, Contacts, Conversations, DeliveryStatus, Inbox, Page};
 use wabot_store::DieselStore;
 
 use crate::support::{event, message_item, noon, phone, status_item};
@@ -140,13 +140,15 @@ crate::both_backends!(
         .await;
         assert_eq!(pending, 1);
         // A status item is never handed to the conversation workers.
-        assert!(
-            store
-                .claim_conversation("w", noon(), crate::support::LEASE, 10)
-                .await
-                .unwrap()
-                .is_none()
-        );
+        let turn = store
+            .step_next(noon(), 10, |_, _, _, _| {
+                Err(wabot_app::StoreError::invalid(
+                    "a status is not a conversation step",
+                ))
+            })
+            .await
+            .unwrap();
+        assert!(turn.is_none(), "{turn:?}");
     }
 );
 

@@ -39,8 +39,6 @@ fn load_every_table(connection: &mut AnyConnection) {
             chrono::NaiveDateTime,
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
-            Option<String>,
-            Option<chrono::NaiveDateTime>,
         )>(connection)
         .unwrap();
     schema::webhook_events::table

@@ -2,7 +2,8 @@
 
 use chrono::TimeDelta;
 use wabot_app::{
-    Contacts, DeliveryStatus, Inbox, Outbox, Page, SendOutcome, StatusApplied, StatusUpdate,
+    Contacts, DeliveryStatus, Direction, Inbox, MessageStatus, Outbox, Page, SendOutcome,
+    StatusApplied, StatusUpdate,
 };
 use wabot_store::DieselStore;
 
@@ -20,7 +21,10 @@ async fn first_outbound(store: &DieselStore, contact_id: i64) -> wabot_app::Mess
         )
         .await
         .unwrap();
-    history.into_iter().find(|m| m.direction == "out").unwrap()
+    history
+        .into_iter()
+        .find(|m| m.direction == Direction::Out)
+        .unwrap()
 }
 
 /// Two contacts with a menu reply each, and a second reply queued for the first contact.
@@ -144,7 +148,10 @@ crate::both_backends!(retries_wait_and_failures_are_recorded, |url| async move {
         )
         .await
         .unwrap();
-    let out = history.iter().find(|m| m.direction == "out").unwrap();
+    let out = history
+        .iter()
+        .find(|m| m.direction == Direction::Out)
+        .unwrap();
     assert_eq!(
         (out.status.as_str(), out.error_code),
         ("failed", Some(131_047))
@@ -206,7 +213,7 @@ crate::both_backends!(statuses_only_move_forward, |url| async move {
         StatusApplied::UnknownMessage
     );
     let out = first_outbound(&store, job.contact_id).await;
-    assert_eq!(out.status, "failed");
+    assert_eq!(out.status, MessageStatus::Delivery(DeliveryStatus::Failed));
     assert_eq!(
         (out.sent_at, out.read_at, out.failed_at),
         (Some(noon()), Some(t(3)), Some(t(4)))
@@ -276,7 +283,10 @@ crate::both_backends!(
             1
         );
         let out = first_outbound(&store, job.contact_id).await;
-        assert_eq!(out.status, "delivered");
+        assert_eq!(
+            out.status,
+            MessageStatus::Delivery(DeliveryStatus::Delivered)
+        );
         // A status for a message that never shows up is given up after the wait.
         let orphan = status_item(phone("111"), "wamid.NEVER", DeliveryStatus::Read, noon());
         store.ingest(event(vec![orphan], noon())).await.unwrap();

@@ -2,7 +2,9 @@
 //! reach new numbers.
 
 use chrono::TimeDelta;
-use wabot_app::{Contacts, ManualMessage, OutboundDraft, Outbox, Outreach, Page, Queued};
+use wabot_app::{
+    Contacts, ManualMessage, OutboundDraft, OutboundKind, Outbox, Outreach, Page, Queued,
+};
 use wabot_store::DieselStore;
 
 use crate::support::{LEASE, engine, noon, say};
@@ -11,7 +13,11 @@ fn manual(to: &str, window_required: bool) -> ManualMessage {
     ManualMessage {
         to: to.to_owned(),
         draft: OutboundDraft {
-            kind: if window_required { "text" } else { "template" }.to_owned(),
+            kind: if window_required {
+                OutboundKind::Text
+            } else {
+                OutboundKind::Template
+            },
             body: format!(r#"{{"to":"{to}"}}"#),
         },
         window_required,

@@ -1,16 +1,18 @@
 //! Building webhook events, and driving a conversation through the engine on the store.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use wabot_app::{
     ContactIds, Conversations, DeliveryStatus, InboundMessage, InboundPayload, Inbox,
-    NewInboundItem, NewWebhookEvent, OutboundDraft, StatusUpdate, StepData, StepRecord, StoreError,
+    NewInboundItem, NewWebhookEvent, OutboundDraft, OutboundKind, StatusUpdate, StepData,
+    StepRecord, StoreError,
 };
 use wabot_engine::{ConversationState, DEFAULT_MENU_TOML, Engine, Input, Menu, Reply};
 use wabot_store::DieselStore;
 
+/// How long a sender's lease on an outbound message lasts in these tests.
 pub const LEASE: Duration = Duration::from_secs(30);
 
 pub fn noon() -> DateTime<Utc> {
@@ -80,7 +82,7 @@ pub fn drafts(replies: &[Reply]) -> Vec<OutboundDraft> {
     replies
         .iter()
         .map(|reply| OutboundDraft {
-            kind: "text".to_owned(),
+            kind: OutboundKind::Text,
             body: serde_json::to_string(reply).unwrap(),
         })
         .collect()
@@ -102,8 +104,8 @@ pub fn engine_step(
     })
 }
 
-/// Sends `text` from `wa_id`, then claims that conversation and takes every pending step through the
-/// engine. Returns the replies of the last step.
+/// Sends `text` from `wa_id`, then takes that conversation's turn through the engine, as a worker
+/// does. Returns the replies of the last step.
 pub async fn say(
     store: &DieselStore,
     engine: &Arc<Engine>,
@@ -119,38 +121,23 @@ pub async fn say(
         ))
         .await
         .unwrap();
-    let claimed = store
-        .claim_conversation("worker", at, LEASE, 10)
+    let last = Arc::new(Mutex::new(Vec::new()));
+    let (engine, seen) = (Arc::clone(engine), Arc::clone(&last));
+    let turn = store
+        .step_next(at, 20, move |_customer, message, state, data| {
+            let record = engine_step(&engine, at, state, &message.input, data)?;
+            *seen.lock().unwrap() = record
+                .replies
+                .iter()
+                .map(|d| serde_json::from_str(&d.body).unwrap())
+                .collect();
+            Ok(record)
+        })
         .await
         .unwrap()
-        .expect("a conversation to claim");
-    let mut replies = Vec::new();
-    for item in claimed.items {
-        let InboundPayload::Message(message) = item.payload else {
-            panic!("a message")
-        };
-        let engine = Arc::clone(engine);
-        let record = store
-            .step(
-                claimed.contact_id,
-                "worker",
-                item.id,
-                at,
-                move |state, data| engine_step(&engine, at, state, &message.input, data),
-            )
-            .await
-            .unwrap();
-        replies = record
-            .replies
-            .iter()
-            .map(|d| serde_json::from_str(&d.body).unwrap())
-            .collect();
-    }
-    store
-        .release_conversation(claimed.contact_id, "worker")
-        .await
-        .unwrap();
-    replies
+        .expect("a conversation to step");
+    assert!(turn.failed.is_none(), "{turn:?}");
+    last.lock().unwrap().clone()
 }
 
 /// A connection of its own to the database at `url` (another instance, or a look behind the ports).
@@ -170,28 +157,6 @@ pub async fn query<T: Send + 'static>(
     tokio::task::spawn_blocking(move || query(&mut connect(&url)))
         .await
         .unwrap()
-}
-
-/// Stores one text message from `wa_id` and claims its conversation as `owner`.
-pub async fn message_claimed(
-    store: &DieselStore,
-    wa_id: &str,
-    message_id: &str,
-    text: &str,
-    owner: &str,
-) -> wabot_app::ClaimedConversation {
-    store
-        .ingest(event(
-            vec![message_item(phone(wa_id), message_id, text, noon())],
-            noon(),
-        ))
-        .await
-        .unwrap();
-    store
-        .claim_conversation(owner, noon(), LEASE, 10)
-        .await
-        .unwrap()
-        .expect("a conversation to claim")
 }
 
 /// A step that keeps the state as it was and says nothing.

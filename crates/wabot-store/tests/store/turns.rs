@@ -1,5 +1,5 @@
 //! Conversation turns (`Conversations::step_next`): a contact's pending messages stepped in order in
-//! one transaction, leased conversations skipped, a failing step ending the turn with the messages
+//! one transaction, a failing step ending the turn with the messages
 //! before it kept, and parallel instances never stepping one conversation twice.
 
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use wabot_app::{Conversations, Inbox, StepData, StepRecord, StoreError, Turn};
 use wabot_engine::{ConversationState, Engine};
 use wabot_store::DieselStore;
 
-use crate::support::{LEASE, engine, engine_step, event, message_item, noon, phone, query};
+use crate::support::{engine, engine_step, event, message_item, noon, phone, query};
 
 /// One turn through the default menu.
 async fn turn(store: &DieselStore, engine: &Arc<Engine>, at: DateTime<Utc>) -> Option<Turn> {
@@ -71,25 +71,6 @@ crate::both_backends!(a_turn_steps_a_conversation_in_order, |url| async move {
     assert_eq!(pending_count(&url).await, 0);
     assert_eq!(outbox_count(&url).await, 3, "one reply per step");
     assert!(turn(&store, &engine, noon()).await.is_none());
-});
-
-crate::both_backends!(a_turn_skips_a_leased_conversation, |url| async move {
-    let store = DieselStore::open(&url, 2).await.unwrap();
-    let engine = engine();
-    say_all(&store, "511", &["hi"]).await;
-    say_all(&store, "512", &["hi"]).await;
-    let leased = store
-        .claim_conversation("other", noon(), LEASE, 10)
-        .await
-        .unwrap()
-        .unwrap();
-    let done = turn(&store, &engine, noon()).await.unwrap();
-    assert_ne!(done.contact_id, leased.contact_id);
-    assert!(turn(&store, &engine, noon()).await.is_none(), "{leased:?}");
-    // Once the lease has run out, the conversation is taken.
-    let later = noon() + chrono::TimeDelta::seconds(3600);
-    let done = turn(&store, &engine, later).await.unwrap();
-    assert_eq!(done.contact_id, leased.contact_id);
 });
 
 crate::both_backends!(

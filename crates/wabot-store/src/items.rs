@@ -1,0 +1,94 @@
+//! `inbound_items`: which conversation waits longest, its pending messages in order, and marking an
+//! item done. (Items are written by `ingest`.)
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use wabot_app::{InboundMessage, InboundPayload, StoreError};
+
+use crate::connection::AnyConnection;
+use crate::schema::{contacts, inbound_items, webhook_events};
+use crate::sql::{TxError, corrupt_json, naive};
+use crate::states::{ItemKind, ItemState};
+
+/// A pending message of a conversation, read inside its turn.
+#[derive(Debug)]
+pub(crate) struct PendingMessage {
+    /// The item's id.
+    pub(crate) id: i64,
+    /// The message.
+    pub(crate) message: InboundMessage,
+}
+
+/// The contact whose oldest pending message is the oldest of all. On PostgreSQL the contact's row
+/// is locked with the item (`FOR UPDATE` on the join) and rows another transaction holds are
+/// skipped, so a second instance passes over every message of a conversation being stepped; the
+/// locks last until the turn's transaction ends.
+pub(crate) fn next_conversation(connection: &mut AnyConnection) -> Result<Option<i64>, TxError> {
+    let oldest = inbound_items::table
+        .inner_join(contacts::table)
+        .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+        .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
+        .order((inbound_items::occurred_at, inbound_items::id))
+        .select(contacts::id);
+    Ok(match connection {
+        AnyConnection::Pg(c) => oldest
+            .for_update()
+            .skip_locked()
+            .first::<i64>(c)
+            .optional()?,
+        AnyConnection::Sqlite(c) => oldest.first::<i64>(c).optional()?,
+    })
+}
+
+/// Up to `max_items` of the contact's pending messages, oldest first.
+pub(crate) fn pending_messages(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    max_items: usize,
+) -> Result<Vec<PendingMessage>, TxError> {
+    let rows = inbound_items::table
+        .filter(inbound_items::contact_id.eq(contact_id))
+        .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+        .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
+        .order((inbound_items::occurred_at, inbound_items::id))
+        .limit(i64::try_from(max_items.max(1)).unwrap_or(i64::MAX))
+        .select((inbound_items::id, inbound_items::payload))
+        .load::<(i64, String)>(connection)?;
+    rows.into_iter()
+        .map(|(id, payload)| match serde_json::from_str(&payload) {
+            Ok(InboundPayload::Message(message)) => Ok(PendingMessage { id, message }),
+            Ok(InboundPayload::Status(_)) => Err(TxError(StoreError::invalid(format!(
+                "inbound item {id} is stored as a message but holds a status"
+            )))),
+            Err(error) => Err(corrupt_json(format!("inbound item {id}"), error)),
+        })
+        .collect()
+}
+
+/// Marks an item done.
+pub(crate) fn finish(
+    connection: &mut AnyConnection,
+    item_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), TxError> {
+    diesel::update(inbound_items::table.find(item_id))
+        .set((
+            inbound_items::state.eq(ItemState::Done.as_str()),
+            inbound_items::done_at.eq(naive(now)),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// When the item's webhook reached us: the start of the reply latency of what answers it.
+pub(crate) fn received_at(
+    connection: &mut AnyConnection,
+    item_id: i64,
+) -> Result<Option<NaiveDateTime>, TxError> {
+    Ok(inbound_items::table
+        .inner_join(webhook_events::table)
+        .filter(inbound_items::id.eq(item_id))
+        .select(webhook_events::received_at)
+        .first::<NaiveDateTime>(connection)
+        .optional()?)
+}

@@ -1,0 +1,86 @@
+//! `sessions`: a conversation's saved engine state, loaded and saved inside a turn with an
+//! optimistic version check.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use wabot_app::StoreError;
+use wabot_engine::ConversationState;
+
+use crate::connection::AnyConnection;
+use crate::schema::sessions;
+use crate::sql::{TxError, corrupt_json, naive, per_backend};
+
+/// The saved state and its stored version, or a new state for the customer `key` (a first message).
+pub(crate) fn load(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    key: &str,
+) -> Result<(ConversationState, Option<i64>), TxError> {
+    match saved(connection, contact_id)? {
+        Some((state, version)) => Ok((state, Some(version))),
+        None => Ok((ConversationState::new(key.to_owned()), None)),
+    }
+}
+
+/// The saved state of the contact's conversation and its version, if it has one.
+pub(crate) fn saved(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+) -> Result<Option<(ConversationState, i64)>, TxError> {
+    let row = sessions::table
+        .find(contact_id)
+        .select((sessions::state, sessions::version))
+        .first::<(String, i64)>(connection)
+        .optional()?;
+    row.map(|(state, version)| {
+        serde_json::from_str(&state)
+            .map(|state| (state, version))
+            .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))
+    })
+    .transpose()
+}
+
+/// Saves `state`, refused ([`StoreError::StaleSession`]) when the stored version is no longer
+/// `loaded_version` (someone saved it since).
+pub(crate) fn save(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    state: &ConversationState,
+    loaded_version: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), TxError> {
+    let json = serde_json::to_string(state)
+        .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))?;
+    let version = i64::try_from(state.version).unwrap_or(i64::MAX);
+    let saved = match loaded_version {
+        Some(expected) => diesel::update(
+            sessions::table
+                .find(contact_id)
+                .filter(sessions::version.eq(expected)),
+        )
+        .set((
+            sessions::state.eq(&json),
+            sessions::version.eq(version),
+            sessions::updated_at.eq(naive(now)),
+        ))
+        .execute(connection)?,
+        None => per_backend!(connection, |c| diesel::insert_into(sessions::table)
+            .values((
+                sessions::contact_id.eq(contact_id),
+                sessions::state.eq(&json),
+                sessions::version.eq(version),
+                sessions::updated_at.eq(naive(now)),
+            ))
+            .on_conflict(sessions::contact_id)
+            .do_nothing()
+            .execute(c)?),
+    };
+    if saved == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::StaleSession {
+            expected: loaded_version.unwrap_or(0),
+        }
+        .into())
+    }
+}

@@ -1,0 +1,103 @@
+//! The names the store writes into its state and kind columns, one enum per column, so no query
+//! spells a state as a bare string. The app's own enums ([`wabot_app::Direction`],
+//! [`wabot_app::MessageStatus`], [`wabot_app::DeliveryStatus`], [`wabot_app::OutboundKind`]) name
+//! the `messages` columns the same way; every name is the one the migrations' rows already hold.
+
+/// Declares a column's enum with its stored names, `as_str` and `parse`.
+macro_rules! stored_names {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub(crate) enum $name {
+            $($(#[$vdoc])* $variant,)+
+        }
+
+        impl $name {
+            /// The name stored in the column.
+            pub(crate) fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+
+            /// Reads a stored name.
+            #[allow(dead_code, reason = "not every column is read back")]
+            pub(crate) fn parse(name: &str) -> Option<Self> {
+                match name {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+stored_names! {
+    /// `inbound_items.state`.
+    ItemState {
+        /// Waiting for a conversation step (a message) or for its message to be known (a status).
+        Pending = "pending",
+        /// Handled.
+        Done = "done",
+    }
+}
+
+stored_names! {
+    /// `inbound_items.kind`.
+    ItemKind {
+        /// A customer's message.
+        Message = "message",
+        /// A status of one of our messages.
+        Status = "status",
+    }
+}
+
+stored_names! {
+    /// `outbox.state`.
+    OutboxState {
+        /// Waiting to be sent (or to be tried again).
+        Pending = "pending",
+        /// Accepted by Meta.
+        Sent = "sent",
+        /// Given up.
+        Failed = "failed",
+    }
+}
+
+stored_names! {
+    /// `webhook_events.outcome`: what an event brought at ingest.
+    EventOutcome {
+        /// At least one item not seen before.
+        NewItems = "new_items",
+        /// Only items already stored (a re-delivery).
+        Duplicate = "duplicate",
+        /// No item we act on.
+        NoItems = "no_items",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_reads_back_as_itself() {
+        for state in [ItemState::Pending, ItemState::Done] {
+            assert_eq!(ItemState::parse(state.as_str()), Some(state));
+        }
+        for kind in [ItemKind::Message, ItemKind::Status] {
+            assert_eq!(ItemKind::parse(kind.as_str()), Some(kind));
+        }
+        for state in [OutboxState::Pending, OutboxState::Sent, OutboxState::Failed] {
+            assert_eq!(OutboxState::parse(state.as_str()), Some(state));
+        }
+        for outcome in [
+            EventOutcome::NewItems,
+            EventOutcome::Duplicate,
+            EventOutcome::NoItems,
+        ] {
+            assert_eq!(EventOutcome::parse(outcome.as_str()), Some(outcome));
+        }
+        assert_eq!(ItemState::parse("leased"), None);
+    }
+}
