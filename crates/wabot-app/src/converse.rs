@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use wabot_engine::Engine;
 
-use crate::delivery::ReplyRenderer;
 use crate::error::StoreError;
+use crate::messenger::ReplyRenderer;
 use crate::model::StepRecord;
 use crate::ports::Conversations;
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::future::join_all;
 
-use crate::delivery::{ErrorClass, Messenger, SendFailure};
 use crate::error::StoreError;
+use crate::messenger::{ErrorClass, Messenger, SendFailure};
 use crate::model::{OutboundJob, SendOutcome};
 use crate::monitoring::{Attempt, DeliveryObserver, Unobserved};
 use crate::pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};

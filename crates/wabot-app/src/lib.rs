@@ -3,11 +3,11 @@
 mod clock;
 mod converse;
 mod deliver;
-mod delivery;
 mod error;
 #[cfg(feature = "test-util")]
 mod fakes;
 mod heartbeat;
+mod messenger;
 mod model;
 mod monitoring;
 mod outreach;
@@ -19,11 +19,11 @@ pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use converse::Converse;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
-pub use delivery::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use error::{Cause, StoreError};
 #[cfg(feature = "test-util")]
 pub use fakes::RecordingInbox;
 pub use heartbeat::Heartbeat;
+pub use messenger::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
     ContactIds, ContactSummary, Count, DeliveryStatus, Direction, InboundMessage, InboundPayload,
     IngestReceipt, MessageRecord, MessageStatus, NewInboundItem, NewWebhookEvent, OutboundDraft,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::delivery::ErrorClass;
+use crate::messenger::ErrorClass;
 
 /// How one send attempt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

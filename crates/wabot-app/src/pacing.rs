@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::delivery::ErrorClass;
+use crate::messenger::ErrorClass;
 
 /// A token bucket shared by every delivery worker of a process: never more than `rate` sends in any
 /// one-second window. Bursts of up to a twentieth of a second's worth let a delivery round send

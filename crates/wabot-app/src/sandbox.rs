@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::delivery::{Messenger, SendFailure};
+use crate::messenger::{Messenger, SendFailure};
 
 /// Accepts every message without sending it.
 #[derive(Debug)]

@@ -17,7 +17,7 @@ pub struct Engine {
 }
 
 /// One step in progress: where the customer is, and what has been said so far.
-pub(crate) struct Turn<'a, D: ?Sized> {
+pub(crate) struct Stepping<'a, D: ?Sized> {
     pub menu: &'a Menu,
     pub now: DateTime<Utc>,
     pub customer: &'a str,
@@ -50,7 +50,7 @@ impl Engine {
         data: &mut D,
     ) -> Result<Step, D::Error> {
         let menu = &self.menu;
-        let mut turn = Turn {
+        let mut turn = Stepping {
             menu,
             now,
             customer: &state.customer,
@@ -97,7 +97,7 @@ impl Engine {
     }
 }
 
-impl<D: BusinessData + ?Sized> Turn<'_, D> {
+impl<D: BusinessData + ?Sized> Stepping<'_, D> {
     /// A conversation with no usable context: an interactive reply still names its option, anything
     /// else gets the start menu.
     fn fresh_start(&mut self, input: &Input) -> Result<(), D::Error> {

@@ -1,6 +1,6 @@
 //! Filling in a form: prompts, checking each answer, skip, confirmation, retries, and submitting.
 
-use crate::engine::Turn;
+use crate::engine::Stepping;
 use crate::input::{Input, MediaKind, fold, normalize_reference, option_number};
 use crate::menu::{AnswerWord, Field, FieldKind, FormNode, GlobalWord};
 use crate::port::BusinessData;
@@ -33,7 +33,7 @@ fn label(name: &str) -> String {
     format!("{first}{}", chars.as_str().replace('_', " "))
 }
 
-impl<D: BusinessData + ?Sized> Turn<'_, D> {
+impl<D: BusinessData + ?Sized> Stepping<'_, D> {
     /// Asks the current field's question, with buttons where they help (skip, yes/no, choices).
     pub(crate) fn prompt(&mut self, at: usize) {
         let menu = self.menu;

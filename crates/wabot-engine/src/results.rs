@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::{Days, NaiveDate};
 
 use crate::actions::{FormAction, NodeAction};
-use crate::engine::Turn;
+use crate::engine::Stepping;
 use crate::port::{BusinessData, DefectTicket, NewDefect, Order, ScheduleEntry};
 
 /// How many orders, tickets or entries a list shows.
@@ -120,7 +120,7 @@ fn listing<T>(heading: &str, items: &[T], line: fn(&T) -> String, empty: &str) -
 }
 
 pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
-    turn: &mut Turn<'_, D>,
+    turn: &mut Stepping<'_, D>,
     action: NodeAction,
 ) -> Result<String, D::Error> {
     let customer = turn.customer;
@@ -179,7 +179,7 @@ pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
 }
 
 pub(crate) fn run_form_action<D: BusinessData + ?Sized>(
-    turn: &mut Turn<'_, D>,
+    turn: &mut Stepping<'_, D>,
     action: FormAction,
     values: &BTreeMap<String, String>,
 ) -> Result<String, D::Error> {
