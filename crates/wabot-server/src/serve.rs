@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::HttpServer;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use wabot_app::{Converse, Deliver, SandboxMessenger, TokenBucket, utc_now};
@@ -11,10 +11,7 @@ use wabot_cloud_api::{
     CloudApiClient, CloudApiConfig, CloudApiRenderer, SecretString, SignatureVerifier,
 };
 use wabot_engine::{Engine, Menu};
-use wabot_http::{
-    AdminState, AdminToken, ContactTag, Metrics, Readiness, WebhookState, configure,
-    configure_admin, request_span,
-};
+use wabot_http::{AdminState, AdminToken, AppState, ContactTag, Metrics, Readiness, WebhookState};
 use wabot_store::{DatabaseUrl, DieselStore};
 
 use crate::messenger::AnyMessenger;
@@ -105,7 +102,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         ));
     }
     let inbound = Arc::clone(&signals.inbound);
-    let state = web::Data::new(WebhookState {
+    let webhook = WebhookState {
         inbox: store.clone(),
         verifier,
         verify_token: settings.meta.verify_token.expose_secret().to_owned(),
@@ -118,33 +115,28 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         },
         metrics: Arc::clone(&metrics),
         tags: Arc::clone(&tags),
-    });
-    let admin_token = web::Data::new(AdminToken::new(settings.admin.api_token.expose_secret())?);
+    };
+    let admin_token = AdminToken::new(settings.admin.api_token.expose_secret())?;
     if !admin_token.enabled() {
         tracing::info!("admin API disabled: admin.api_token is empty");
     }
     let outbound = Arc::clone(&signals.outbound);
-    let admin = web::Data::new(AdminState {
+    let admin = AdminState {
         store: store.clone(),
         wake_senders: Arc::new(move || outbound.notify_waiters()),
         idle_after,
         tags,
-    });
-    let metrics = web::Data::from(metrics);
-    let body_limit = settings.server.body_limit_bytes;
-    let server = HttpServer::new(move || {
-        App::new()
-            .wrap(middleware::from_fn(request_span))
-            .configure(configure(state.clone(), body_limit))
-            .configure(configure_admin(
-                admin.clone(),
-                admin_token.clone(),
-                metrics.clone(),
-            ))
-    })
-    .shutdown_timeout(settings.server.shutdown_timeout_seconds)
-    .bind(&settings.server.bind)
-    .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    };
+    let state = AppState::new(
+        webhook,
+        admin,
+        admin_token,
+        settings.server.body_limit_bytes,
+    );
+    let server = HttpServer::new(move || wabot_http::app(state.clone()))
+        .shutdown_timeout(settings.server.shutdown_timeout_seconds)
+        .bind(&settings.server.bind)
+        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     let address = server
         .addrs()
         .first()
