@@ -8,14 +8,12 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use wabot_app::{
-    ContactIds, Converse, Deliver, InboundMessage, InboundPayload, Inbox, Messenger,
-    NewInboundItem, NewWebhookEvent, SendFailure, TokenBucket, utc_now,
+    ContactIds, InboundMessage, InboundPayload, Inbox, Messenger, NewInboundItem, NewWebhookEvent,
+    SendFailure, TokenBucket, utc_now,
 };
-use wabot_cloud_api::CloudApiRenderer;
-use wabot_engine::{Engine, Input, MediaKind};
-use wabot_store::DieselStore;
+use wabot_engine::{Input, MediaKind};
 
-use crate::serve::load_menu;
+use crate::components::Components;
 use crate::settings::Settings;
 
 /// Prints each message instead of sending it.
@@ -95,21 +93,12 @@ fn input(line: &str) -> Input {
 
 /// Runs the chat until the input ends.
 pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
-    use secrecy::ExposeSecret;
-    let url = settings.database.url.expose_secret().to_owned();
-    DieselStore::migrate(&url).await?;
-    let store = DieselStore::open(&url, 2).await?;
-    let engine = Arc::new(Engine::new(load_menu(&settings.menu.path)?));
+    let components = Components::open(settings, 2).await?;
+    let store = &components.store;
     let owner = format!("chat-{}", std::process::id());
-    let converse = Converse::new(store.clone(), engine, Arc::new(CloudApiRenderer));
+    let converse = components.converse();
     let bucket = Arc::new(TokenBucket::new(1000, utc_now()));
-    let deliver = Deliver::new(
-        store.clone(),
-        Terminal { sent: 0.into() },
-        bucket,
-        format!("{owner}-s"),
-        16,
-    );
+    let deliver = components.deliver(Terminal { sent: 0.into() }, bucket, format!("{owner}-s"));
     let session = utc_now().timestamp_micros();
     writeln!(
         std::io::stdout(),

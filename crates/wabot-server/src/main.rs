@@ -1,15 +1,8 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`.
-
-mod chat;
-mod check;
-mod messenger;
-mod serve;
-mod settings;
-mod telemetry;
-mod workers;
+//! `seed-demo`, `check-config`, `chat`; each is a function of the `wabot_server` library.
 
 use secrecy::ExposeSecret;
+use wabot_server::{chat, check, serve, settings, telemetry};
 use wabot_store::DieselStore;
 
 const USAGE: &str = "usage: wabot [serve | migrate | seed-demo | check-config | chat]\n\

@@ -1,7 +1,12 @@
 //! The messenger the server sends with: the sandbox (no access token) or the Cloud API client.
 
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
 use wabot_app::{Messenger, SandboxMessenger, SendFailure};
-use wabot_cloud_api::CloudApiClient;
+use wabot_cloud_api::{CloudApiClient, CloudApiConfig, SecretString};
+
+use crate::settings::Settings;
 
 /// Either messenger, chosen at start.
 pub enum AnyMessenger {
@@ -9,6 +14,24 @@ pub enum AnyMessenger {
     Sandbox(SandboxMessenger),
     /// Replies go to the Graph API.
     Live(CloudApiClient),
+}
+
+impl AnyMessenger {
+    /// The sandbox without an access token, else a Cloud API client for the configured number.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        if settings.sandbox() {
+            return Ok(Self::Sandbox(SandboxMessenger::new()));
+        }
+        let meta = &settings.meta;
+        let mut config = CloudApiConfig::new(
+            &meta.phone_number_id,
+            SecretString::from(meta.access_token.expose_secret()),
+        );
+        config.base_url = meta.api_base_url.clone();
+        config.api_version = meta.api_version.clone();
+        config.timeout = Duration::from_secs(meta.timeout_seconds.max(1));
+        Ok(Self::Live(CloudApiClient::new(config)?))
+    }
 }
 
 impl Messenger for AnyMessenger {

@@ -1,5 +1,7 @@
 //! The typed settings, layered: built-in defaults < `config/default.toml` < `config/local.toml` <
-//! environment variables `WABOT__SECTION__KEY`. Secrets are `SecretString`s: Debug prints them masked.
+//! environment variables `WABOT__SECTION__KEY`. The built-in defaults are `config/default.toml` as it
+//! was when the binary was built (embedded), so every default is written once, in that documented
+//! file. Secrets are `SecretString`s: Debug prints them masked.
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -9,37 +11,9 @@ pub const DEV_APP_SECRET: &str = "dev-app-secret";
 /// See [`DEV_APP_SECRET`].
 pub const DEV_VERIFY_TOKEN: &str = "dev-verify-token";
 
-const DEFAULTS: &str = r#"
-[server]
-bind = "127.0.0.1:8080"
-body_limit_bytes = 3407872
-shutdown_timeout_seconds = 10
-[database]
-url = "sqlite://data/wabot.db"
-pool_size = 8
-[meta]
-api_base_url = "https://graph.facebook.com"
-api_version = "v23.0"
-phone_number_id = ""
-access_token = ""
-app_secret = ""
-previous_app_secret = ""
-verify_token = ""
-messages_per_second = 80
-timeout_seconds = 10
-[admin]
-api_token = ""
-[menu]
-path = "config/menu.toml"
-[workers]
-conversations = 4
-senders = 2
-poll_interval_ms = 500
-lease_seconds = 30
-[log]
-format = "pretty"
-level = "info"
-"#;
+/// The built-in defaults: `config/default.toml` itself, compiled in, so that every key has a value
+/// (written once, in that file) even where the file is not on disk.
+const EMBEDDED_DEFAULTS: &str = include_str!("../../../config/default.toml");
 
 /// Everything the binary can be told.
 #[derive(Debug, Deserialize)]
@@ -148,7 +122,10 @@ impl Settings {
     /// Loads the layers; `dir` holds `default.toml` and the optional `local.toml`.
     pub fn load(dir: &str) -> Result<Self, config::ConfigError> {
         config::Config::builder()
-            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .add_source(config::File::from_str(
+                EMBEDDED_DEFAULTS,
+                config::FileFormat::Toml,
+            ))
             .add_source(config::File::with_name(&format!("{dir}/default.toml")).required(false))
             .add_source(config::File::with_name(&format!("{dir}/local.toml")).required(false))
             .add_source(
@@ -210,5 +187,36 @@ impl Settings {
             ));
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn the_embedded_defaults_alone_are_complete_safe_settings() {
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(
+                EMBEDDED_DEFAULTS,
+                config::FileFormat::Toml,
+            ))
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert_eq!(settings.server.bind, "127.0.0.1:8080");
+        assert_eq!(
+            settings.server.body_limit_bytes,
+            wabot_http::DEFAULT_BODY_LIMIT
+        );
+        assert_eq!(
+            settings.database.url.expose_secret(),
+            "sqlite://data/wabot.db"
+        );
+        assert!(settings.sandbox());
+        assert!(settings.problems().is_empty(), "{:?}", settings.problems());
     }
 }

@@ -22,7 +22,7 @@ pub use state::AdminState;
 
 /// Registers the `/api` scope (every route behind the admin token) and `GET /metrics` (open, like
 /// `/health`: it shows counts and ages, never a phone number or message).
-pub fn configure_admin<S>(
+pub(crate) fn configure_admin<S>(
     state: web::Data<AdminState<S>>,
     token: web::Data<AdminToken>,
     metrics: web::Data<crate::metrics::Metrics>,

@@ -2,6 +2,7 @@
 //! and status tracking as replies). Free text needs the customer's 24-hour window to be open.
 
 use actix_web::{HttpResponse, web};
+use serde::Deserialize;
 use serde_json::Value;
 use wabot_app::{ManualMessage, OutboundDraft, OutboundKind, Outreach, Queued, utc_now};
 use wabot_cloud_api::{BuildError, OutboundMessage, Template, TemplateComponent};
@@ -10,13 +11,16 @@ use crate::admin::state::AdminState;
 use crate::admin::views::{Accepted, ErrorBody};
 use crate::error::ApiError;
 
+// The handler deserializes exactly the types the document shows. Their required strings are
+// `Option`s so that a missing one is a 422 naming it (serde's "missing field" error would name only
+// the object around it); the document shows them as required strings, which the handler enforces.
+
 /// A message to send: `to` and exactly one of `text` or `template`.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[allow(dead_code)] // Documents the body; the handler reads it field by field to name bad fields.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct SendMessage {
     /// The recipient's phone number in international format (`+` optional, spaces and dashes ignored).
-    #[schema(example = "15551234567")]
-    to: String,
+    #[schema(value_type = String, example = "15551234567")]
+    to: Option<String>,
     /// Free text (1–4096 characters); only within 24 hours of the customer's last message.
     #[schema(example = "Your order ORD-001 has shipped.")]
     text: Option<String>,
@@ -25,18 +29,18 @@ pub struct SendMessage {
 }
 
 /// An approved message template and its parameters.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[allow(dead_code)] // See SendMessage.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(expecting = "an object")]
 pub struct TemplateRequest {
     /// The template's name.
-    #[schema(example = "order_update")]
-    name: String,
+    #[schema(value_type = String, example = "order_update")]
+    name: Option<String>,
     /// Its language code.
-    #[schema(example = "en_US")]
-    language: String,
+    #[schema(value_type = String, example = "en_US")]
+    language: Option<String>,
     /// The Cloud API components (`header`, `body`, `button`) with their parameters.
-    #[schema(value_type = Vec<Object>)]
-    components: Option<Vec<Value>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    components: Option<Vec<TemplateComponent>>,
 }
 
 /// The body's field names for a builder's JSON path.
@@ -59,17 +63,21 @@ fn built(result: Result<OutboundMessage, BuildError>) -> Result<OutboundMessage,
     result.map_err(|error| ApiError::invalid(field_of(&error), error.to_string()))
 }
 
-fn string<'a>(value: &'a Value, field: &str) -> Result<Option<&'a str>, ApiError> {
-    match value.get(field.rsplit('.').next().unwrap_or(field)) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(_) => Err(ApiError::invalid(field, "must be a string")),
+/// Reads the body as a [`SendMessage`]: 400 unless it is a JSON object, else 422 naming the field
+/// serde stopped at (`to`, `template.components[0].parameters`, …).
+fn parse(body: &[u8]) -> Result<SendMessage, ApiError> {
+    let body: Value =
+        serde_json::from_slice(body).map_err(|error| ApiError::InvalidBody(error.to_string()))?;
+    if !body.is_object() {
+        return Err(ApiError::InvalidBody("expected an object".into()));
     }
+    serde_path_to_error::deserialize(body)
+        .map_err(|error| ApiError::invalid(error.path().to_string(), error.inner().to_string()))
 }
 
 /// The recipient as a WhatsApp id: digits only, 6–15 of them (E.164).
-fn recipient(body: &Value) -> Result<String, ApiError> {
-    let to = string(body, "to")?.ok_or_else(|| ApiError::invalid("to", "is required"))?;
+fn recipient(to: Option<&str>) -> Result<String, ApiError> {
+    let to = to.ok_or_else(|| ApiError::invalid("to", "is required"))?;
     let digits: String = to
         .trim()
         .trim_start_matches('+')
@@ -86,46 +94,33 @@ fn recipient(body: &Value) -> Result<String, ApiError> {
     }
 }
 
-fn template(to: &str, value: &Value) -> Result<OutboundMessage, ApiError> {
-    if !value.is_object() {
-        return Err(ApiError::invalid("template", "must be an object"));
-    }
-    let name = string(value, "template.name")?
+fn template(to: &str, request: TemplateRequest) -> Result<OutboundMessage, ApiError> {
+    let name = request
+        .name
         .ok_or_else(|| ApiError::invalid("template.name", "is required"))?;
-    let language = string(value, "template.language")?
+    let language = request
+        .language
         .ok_or_else(|| ApiError::invalid("template.language", "is required, e.g. en_US"))?;
-    let mut template = Template::new(name, language);
-    match value.get("components") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(components)) => {
-            for (index, component) in components.iter().enumerate() {
-                let component = serde_json::from_value::<TemplateComponent>(component.clone())
-                    .map_err(|error| {
-                        ApiError::invalid(
-                            format!("template.components[{index}]"),
-                            error.to_string(),
-                        )
-                    })?;
-                template = template.with(component);
-            }
-        }
-        Some(_) => return Err(ApiError::invalid("template.components", "must be an array")),
-    }
+    let template = request
+        .components
+        .into_iter()
+        .flatten()
+        .fold(Template::new(&name, &language), Template::with);
     built(OutboundMessage::template(to, template))
 }
 
 /// Reads and checks the request into a message for the outbox.
 fn manual_message(body: &[u8]) -> Result<ManualMessage, ApiError> {
-    let body: Value =
-        serde_json::from_slice(body).map_err(|error| ApiError::InvalidBody(error.to_string()))?;
-    if !body.is_object() {
-        return Err(ApiError::InvalidBody("expected an object".into()));
-    }
-    let to = recipient(&body)?;
-    let text = string(&body, "text")?;
-    let (message, kind) = match (text, body.get("template").filter(|t| !t.is_null())) {
-        (Some(text), None) => (built(OutboundMessage::text(&to, text))?, OutboundKind::Text),
-        (None, Some(value)) => (template(&to, value)?, OutboundKind::Template),
+    let request = parse(body)?;
+    let to = recipient(request.to.as_deref())?;
+    let (message, kind) = match (request.text, request.template) {
+        (Some(text), None) => (
+            built(OutboundMessage::text(&to, &text))?,
+            OutboundKind::Text,
+        ),
+        (None, Some(template_request)) => {
+            (template(&to, template_request)?, OutboundKind::Template)
+        }
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid(
                 "text",

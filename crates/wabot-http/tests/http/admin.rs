@@ -2,8 +2,6 @@
 //! paging, one contact's window and menu position, its messages with their status history, stats —
 //! and readiness when the database file is gone.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::test;
 

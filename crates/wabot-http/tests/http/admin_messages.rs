@@ -1,7 +1,6 @@
 //! `POST /api/messages`: validation names the field, free text needs the 24-hour window (409
 //! otherwise), templates go anywhere, and what is queued goes out through the outbox.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use actix_web::http::StatusCode;

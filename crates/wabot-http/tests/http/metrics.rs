@@ -1,8 +1,6 @@
 //! `GET /metrics` after traffic: webhook outcomes and ack latencies, items new and duplicate, sends by
 //! outcome and class, reply latency, and the backlog gauges read from the database.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::test;
 

@@ -3,7 +3,6 @@
 //! it lists exactly the admin routes, and every operation in it answers with a status it documents.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use actix_web::test;
 use serde_json::Value;

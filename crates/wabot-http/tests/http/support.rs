@@ -6,13 +6,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use actix_web::body::MessageBody;
+use actix_web::dev::ServiceResponse;
 use actix_web::test;
 use wabot_app::{
     Converse, Deliver, DeliveryObserver, Heartbeat, SandboxMessenger, TokenBucket, utc_now,
 };
-use wabot_cloud_api::{CloudApiRenderer, sign};
+use wabot_cloud_api::{CloudApiRenderer, SignatureVerifier, sign};
 use wabot_engine::{DEFAULT_MENU_TOML, Engine, Menu};
-use wabot_http::{Metrics, Readiness};
+use wabot_http::{
+    AdminState, AdminToken, AppState, ContactTag, DEFAULT_BODY_LIMIT, Metrics, Readiness,
+    WebhookState,
+};
 use wabot_store::DieselStore;
 
 pub const SECRET: &[u8] = b"admin-test-secret";
@@ -60,41 +65,43 @@ pub async fn bot() -> Bot {
     }
 }
 
+/// What the app is built from over a [`Bot`], with `token` as the admin token.
+pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
+    let wakes = Arc::clone(&bot.sender_wakes);
+    let webhook = WebhookState {
+        inbox: bot.store.clone(),
+        verifier: SignatureVerifier::new(&[SECRET]).unwrap(),
+        verify_token: "verify".to_owned(),
+        wake: Arc::new(|| {}),
+        readiness: bot.readiness.clone(),
+        metrics: Arc::clone(&bot.metrics),
+        tags: Arc::new(ContactTag::new(SECRET)),
+    };
+    let admin = AdminState {
+        store: bot.store.clone(),
+        wake_senders: Arc::new(move || {
+            wakes.fetch_add(1, Ordering::SeqCst);
+        }),
+        idle_after: chrono::TimeDelta::minutes(30),
+        tags: Arc::new(ContactTag::new(SECRET)),
+    };
+    AppState::new(
+        webhook,
+        admin,
+        AdminToken::new(token).unwrap(),
+        DEFAULT_BODY_LIMIT,
+    )
+}
+
 /// The full app (webhook, health, readiness, admin API, metrics) over a [`Bot`], with `$token` as the
-/// admin token.
+/// admin token: `wabot_http::app`, the server's own assembly, run in-process. (A macro only because
+/// the service `init_service` returns is named with `actix_http`'s request type, which this crate
+/// does not depend on.)
 macro_rules! admin_app {
-    ($bot:expr, $token:expr) => {{
-        let bot = &$bot;
-        let wakes = Arc::clone(&bot.sender_wakes);
-        let webhook = actix_web::web::Data::new(wabot_http::WebhookState {
-            inbox: bot.store.clone(),
-            verifier: wabot_cloud_api::SignatureVerifier::new(&[crate::support::SECRET]).unwrap(),
-            verify_token: "verify".to_owned(),
-            wake: Arc::new(|| {}),
-            readiness: bot.readiness.clone(),
-            metrics: Arc::clone(&bot.metrics),
-            tags: Arc::new(wabot_http::ContactTag::new(crate::support::SECRET)),
-        });
-        let admin = actix_web::web::Data::new(wabot_http::AdminState {
-            store: bot.store.clone(),
-            wake_senders: Arc::new(move || {
-                wakes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            }),
-            idle_after: chrono::TimeDelta::minutes(30),
-            tags: Arc::new(wabot_http::ContactTag::new(crate::support::SECRET)),
-        });
-        let token = actix_web::web::Data::new(wabot_http::AdminToken::new($token).unwrap());
-        let metrics = actix_web::web::Data::from(Arc::clone(&bot.metrics));
-        actix_web::test::init_service(
-            actix_web::App::new()
-                .configure(wabot_http::configure(
-                    webhook,
-                    wabot_http::DEFAULT_BODY_LIMIT,
-                ))
-                .configure(wabot_http::configure_admin(admin, token, metrics)),
-        )
-        .await
-    }};
+    ($bot:expr, $token:expr) => {
+        actix_web::test::init_service(wabot_http::app(crate::support::app_state(&$bot, $token)))
+            .await
+    };
 }
 
 /// A text message webhook from `from`.
@@ -161,7 +168,7 @@ pub async fn deliver(bot: &Bot) {
 }
 
 /// The body of a response as JSON.
-pub async fn json(response: actix_web::dev::ServiceResponse) -> serde_json::Value {
+pub async fn json<B: MessageBody>(response: ServiceResponse<B>) -> serde_json::Value {
     let body = test::read_body(response).await;
     serde_json::from_slice(&body).unwrap_or_else(|_| {
         panic!("not JSON: {}", String::from_utf8_lossy(&body));

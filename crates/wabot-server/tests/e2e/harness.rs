@@ -1,9 +1,12 @@
-//! Starting the real `wabot` binary on a free port against a fake Graph API (wiremock), and sending it
-//! signed webhooks.
+//! Starting the real `wabot` binary against a fake Graph API (wiremock), and sending it signed
+//! webhooks. The server binds port 0 itself and the harness reads the address from the banner it
+//! prints, so no port is picked here and handed over (another process could take it in between).
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -59,7 +62,8 @@ pub async fn accept_all(server: &MockServer) {
         .await;
 }
 
-/// Everything the servers started in `dir` logged (also after they stopped).
+/// Everything the servers started in `dir` logged (also after they stopped): their standard error,
+/// in `server-N.log` (their standard output, the banner, goes to `stdout-N.log`).
 pub fn logs_in(dir: &Path) -> String {
     std::fs::read_dir(dir)
         .unwrap()
@@ -77,12 +81,12 @@ pub struct Wabot {
     graph_url: String,
 }
 
-fn command(dir: &Path, graph_url: &str, port: u16, args: &[&str]) -> Command {
+fn command(dir: &Path, graph_url: &str, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_wabot"));
     command
         .args(args)
         .current_dir(repo())
-        .env("WABOT__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("WABOT__SERVER__BIND", "127.0.0.1:0")
         .env(
             "WABOT__DATABASE__URL",
             format!("sqlite://{}", dir.join("wabot.db").display()),
@@ -102,48 +106,47 @@ fn command(dir: &Path, graph_url: &str, port: u16, args: &[&str]) -> Command {
 }
 
 impl Wabot {
-    /// Starts `wabot serve` with its database in `dir`, and waits until it answers.
+    /// Starts `wabot serve` with its database in `dir`, and waits until it listens.
     pub fn start(dir: &Path, graph: &MockServer) -> Self {
         Self::start_with(dir, graph, &[])
     }
 
-    /// Starts `wabot serve` with more (or overriding) environment variables.
+    /// Starts `wabot serve` with more (or overriding) environment variables, and waits for its
+    /// banner, which says where it listens.
     pub fn start_with(dir: &Path, graph: &MockServer, env: &[(&str, &str)]) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let log = std::fs::File::create(dir.join(format!("server-{port}.log"))).unwrap();
-        let child = command(dir, &graph.uri(), port, &["serve"])
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let log = std::fs::File::create(dir.join(format!("server-{n}.log"))).unwrap();
+        let mut child = command(dir, &graph.uri(), &["serve"])
             .envs(env.iter().copied())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
             .expect("start wabot");
-        let wabot = Self {
+        let stdout = child.stdout.take().unwrap();
+        let banner = drain(stdout, dir.join(format!("stdout-{n}.log")));
+        // A server that fails to start closes its output: the wait ends at once.
+        let base = banner
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|error| {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "wabot did not start ({error}); see {}:\n{}",
+                    dir.display(),
+                    logs_in(dir)
+                )
+            });
+        Self {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base,
             dir: dir.to_owned(),
             graph_url: graph.uri(),
-        };
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "wabot did not start; see {}",
-                dir.display()
-            );
-            std::thread::sleep(Duration::from_millis(20));
         }
-        wabot
     }
 
     /// Runs another subcommand (e.g. `seed-demo`) with the same settings.
     pub fn run(&self, args: &[&str]) -> String {
-        let output = command(&self.dir, &self.graph_url, 0, args)
-            .output()
-            .unwrap();
+        let output = command(&self.dir, &self.graph_url, args).output().unwrap();
         assert!(
             output.status.success(),
             "{}",
@@ -179,6 +182,26 @@ impl Drop for Wabot {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Reads the server's standard output until it ends, copying it to `copy`: sends the base URL of the
+/// banner line (`wabot listening on http://ADDRESS — …`) when it comes, and keeps reading afterwards
+/// so that the server never blocks on a full pipe.
+fn drain(stdout: ChildStdout, copy: PathBuf) -> mpsc::Receiver<String> {
+    let (banner, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut copy = std::fs::File::create(copy).ok();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("wabot listening on ") {
+                let base = rest.split_whitespace().next().unwrap_or_default();
+                let _ = banner.send(base.to_owned());
+            }
+            if let Some(file) = copy.as_mut() {
+                let _ = writeln!(file, "{line}");
+            }
+        }
+    });
+    receiver
 }
 
 /// A webhook with one text (or interactive) message from `from`.

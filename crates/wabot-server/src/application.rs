@@ -1,0 +1,141 @@
+//! [`Application`]: the whole server, wired from its settings in one place. [`Application::build`]
+//! opens the store (once: that applies pending migrations), compiles the menu, chooses the messenger,
+//! prepares the workers, assembles the HTTP app (`wabot_http::app`) and **binds** its address — so
+//! `server.bind = "127.0.0.1:0"` works and [`Application::address`] tells which port was taken.
+//! [`Application::run`] starts the workers and serves until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::HttpServer;
+use actix_web::dev::Server;
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use wabot_app::DeliveryObserver;
+use wabot_cloud_api::SignatureVerifier;
+use wabot_http::{AdminState, AdminToken, AppState, ContactTag, Metrics, Readiness, WebhookState};
+use wabot_store::DieselStore;
+
+use crate::components::Components;
+use crate::messenger::AnyMessenger;
+use crate::settings::Settings;
+use crate::workers::{self, Signals, Task};
+
+/// The server, bound and ready to run.
+pub struct Application {
+    server: Server,
+    address: SocketAddr,
+    database: String,
+    workers: Vec<Task>,
+}
+
+impl Application {
+    /// Wires everything the settings describe and binds the listening socket. Nothing is served and
+    /// no worker runs before [`Application::run`].
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let components = Components::open(settings, settings.database.pool_size).await?;
+        let messenger = Arc::new(AnyMessenger::from_settings(settings)?);
+        let metrics = Arc::new(Metrics::new());
+        let signals = Signals::default();
+        let observer: Arc<dyn DeliveryObserver> = Arc::clone(&metrics) as _;
+        let workers = workers::tasks(settings, &components, messenger, &signals, observer);
+        let state = app_state(settings, &components, &signals, metrics)?;
+        let server = HttpServer::new(move || wabot_http::app(state.clone()))
+            .shutdown_timeout(settings.server.shutdown_timeout_seconds)
+            .bind(&settings.server.bind)
+            .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+        let address = *server
+            .addrs()
+            .first()
+            .with_context(|| format!("{} names no address", settings.server.bind))?;
+        Ok(Self {
+            server: server.run(),
+            address,
+            database: components.store.url().to_string(),
+            workers,
+        })
+    }
+
+    /// The address it listens on (the first, if the bind address named several).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The port it listens on (the one the system chose for port 0).
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// The database URL as it may be shown (password masked).
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
+    /// Starts the workers and serves until SIGINT or SIGTERM. Then actix stops accepting, lets
+    /// in-flight requests finish (up to the shutdown timeout) and returns, and the workers are
+    /// stopped: a conversation turn they had not committed is still pending in the database, for the
+    /// next start (or another instance) at once.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let workers: Vec<_> = self.workers.into_iter().map(tokio::spawn).collect();
+        let served = self.server.await;
+        for worker in workers {
+            worker.abort();
+        }
+        served?;
+        tracing::info!("wabot stopped");
+        Ok(())
+    }
+}
+
+/// What the HTTP app is built from: the webhook routes' state (the inbox, the signature verifier over
+/// the app secrets, a way to wake the conversation workers, their heartbeats), the admin API's state
+/// (the store, a way to wake the senders) and its token.
+fn app_state(
+    settings: &Settings,
+    components: &Components,
+    signals: &Signals,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<AppState<DieselStore>> {
+    let secrets = [
+        settings.meta.app_secret.expose_secret(),
+        settings.meta.previous_app_secret.expose_secret(),
+    ];
+    let verifier = SignatureVerifier::new(&secrets)?;
+    let tags = Arc::new(ContactTag::new(secrets[0].as_bytes()));
+    let inbound = Arc::clone(&signals.inbound);
+    let webhook = WebhookState {
+        inbox: components.store.clone(),
+        verifier,
+        verify_token: settings.meta.verify_token.expose_secret().to_owned(),
+        wake: Arc::new(move || inbound.notify_waiters()),
+        readiness: Readiness {
+            conversations: Arc::clone(&signals.conversations_alive),
+            deliveries: Arc::clone(&signals.deliveries_alive),
+            // A worker may spend a whole Graph API timeout on one send, plus a few poll intervals.
+            max_silence: chrono_seconds(settings.meta.timeout_seconds + 20),
+        },
+        metrics,
+        tags: Arc::clone(&tags),
+    };
+    let admin_token = AdminToken::new(settings.admin.api_token.expose_secret())?;
+    if !admin_token.enabled() {
+        tracing::info!("admin API disabled: admin.api_token is empty");
+    }
+    let outbound = Arc::clone(&signals.outbound);
+    let admin = AdminState {
+        store: components.store.clone(),
+        wake_senders: Arc::new(move || outbound.notify_waiters()),
+        idle_after: components.idle_after,
+        tags,
+    };
+    Ok(AppState::new(
+        webhook,
+        admin,
+        admin_token,
+        settings.server.body_limit_bytes,
+    ))
+}
+
+fn chrono_seconds(seconds: u64) -> wabot_app::TimeDelta {
+    wabot_app::TimeDelta::seconds(i64::try_from(seconds).unwrap_or(i64::MAX))
+}

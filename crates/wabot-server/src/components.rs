@@ -1,0 +1,81 @@
+//! [`Components`]: the parts every way of running the bot shares, built once from the settings — the
+//! store (opened once, which applies pending migrations), the engine over the compiled menu, and the
+//! renderer — and the conversation and delivery use cases over them. The server
+//! ([`crate::Application`]) and the terminal chat ([`crate::chat`]) both start here, so neither
+//! wires these parts a second time.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use wabot_app::{Converse, Deliver, Messenger, TimeDelta, TokenBucket};
+use wabot_cloud_api::CloudApiRenderer;
+use wabot_engine::{Engine, Menu};
+use wabot_store::DieselStore;
+
+use crate::settings::Settings;
+
+/// How many messages a delivery worker sends per round at most.
+const SEND_BATCH: usize = 16;
+
+/// The store, the engine and the renderer, ready for workers.
+pub struct Components {
+    /// The database, migrated.
+    pub store: DieselStore,
+    /// The conversation engine over the compiled menu.
+    pub engine: Arc<Engine>,
+    /// Turns the engine's replies into Cloud API request bodies.
+    pub renderer: Arc<CloudApiRenderer>,
+    /// The menu's idle timeout: a conversation quiet for longer counts as left.
+    pub idle_after: TimeDelta,
+}
+
+impl Components {
+    /// Opens the store with `pool_size` connections — applying pending migrations, logged with their
+    /// versions — and compiles the menu file.
+    pub async fn open(settings: &Settings, pool_size: u32) -> anyhow::Result<Self> {
+        let store = DieselStore::open(settings.database.url.expose_secret(), pool_size).await?;
+        let applied = store.applied_migrations();
+        tracing::info!(
+            database = %store.url(),
+            applied = applied.len(),
+            versions = ?applied,
+            "migrations applied"
+        );
+        let menu = load_menu(&settings.menu.path)?;
+        let idle_after = menu.idle_timeout();
+        Ok(Self {
+            store,
+            engine: Arc::new(Engine::new(menu)),
+            renderer: Arc::new(CloudApiRenderer),
+            idle_after,
+        })
+    }
+
+    /// A conversation worker's use case: steps pending conversations through the engine.
+    pub fn converse(&self) -> Converse<DieselStore, CloudApiRenderer> {
+        Converse::new(
+            self.store.clone(),
+            Arc::clone(&self.engine),
+            Arc::clone(&self.renderer),
+        )
+    }
+
+    /// A delivery worker's use case called `owner`: sends due outbox messages with `messenger`,
+    /// paced by `bucket`.
+    pub fn deliver<M: Messenger>(
+        &self,
+        messenger: M,
+        bucket: Arc<TokenBucket>,
+        owner: String,
+    ) -> Deliver<DieselStore, M> {
+        Deliver::new(self.store.clone(), messenger, bucket, owner, SEND_BATCH)
+    }
+}
+
+/// Reads and compiles the menu file, or explains every problem in it.
+pub fn load_menu(path: &str) -> anyhow::Result<Menu> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the menu file {path}"))?;
+    Menu::from_toml_str(&text).map_err(|errors| anyhow::anyhow!("{path}: {errors}"))
+}

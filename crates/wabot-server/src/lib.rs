@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+
+pub mod application;
+pub mod chat;
+pub mod check;
+pub mod components;
+pub mod messenger;
+pub mod serve;
+pub mod settings;
+pub mod telemetry;
+pub mod workers;
+
+pub use application::Application;
+pub use components::Components;
+pub use settings::Settings;
