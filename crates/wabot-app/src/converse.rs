@@ -1,7 +1,7 @@
 //! The converse use case: take the turn of the conversation that has waited longest and step each
 //! of its pending messages through the engine, in order, in one transaction with their replies.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use wabot_engine::Engine;
@@ -9,7 +9,9 @@ use wabot_engine::Engine;
 use crate::error::StoreError;
 use crate::messenger::ReplyRenderer;
 use crate::model::StepRecord;
+use crate::monitoring::DeliveryObserver;
 use crate::ports::Conversations;
+use crate::read_receipts::ReadReceipts;
 
 /// The most pending messages of one conversation handled in one turn.
 const BATCH: usize = 20;
@@ -20,6 +22,8 @@ pub struct Converse<S, R> {
     store: S,
     engine: Arc<Engine>,
     renderer: Arc<R>,
+    /// Where the ids of answered messages go, for their read receipts (none: no blue ticks).
+    receipts: Option<(Arc<ReadReceipts>, Arc<dyn DeliveryObserver>)>,
 }
 
 impl<S, R> Converse<S, R>
@@ -33,7 +37,19 @@ where
             store,
             engine,
             renderer,
+            receipts: None,
         }
+    }
+
+    /// Hands the id of every message a committed step answered to `receipts`, so the sender marks
+    /// it read; `observer` hears of receipts dropped because too many wait.
+    pub fn with_receipts(
+        mut self,
+        receipts: Arc<ReadReceipts>,
+        observer: Arc<dyn DeliveryObserver>,
+    ) -> Self {
+        self.receipts = Some((receipts, observer));
+        self
     }
 
     /// Takes one conversation's turn; returns how many messages were handled (0: nothing to do).
@@ -41,15 +57,23 @@ where
     /// message and the ones after it stay pending for a later turn.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         let (engine, renderer) = (Arc::clone(&self.engine), Arc::clone(&self.renderer));
+        // For each step taken, in order: the message's id if the step answers it.
+        let answered = Arc::new(Mutex::new(Vec::new()));
+        let steps = Arc::clone(&answered);
         let turn = self
             .store
             .step_next(now, BATCH, move |customer, message, state, data| {
                 let step = engine.step(now, &state, &message.input, data)?;
-                let replies = step
+                let replies: Vec<_> = step
                     .replies
                     .iter()
                     .flat_map(|reply| renderer.render(reply, customer))
                     .collect();
+                let id = (!replies.is_empty()).then(|| message.message_id.clone());
+                steps
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(id);
                 Ok(StepRecord {
                     state: step.state,
                     replies,
@@ -57,6 +81,12 @@ where
                 })
             })
             .await?;
+        if let (Some((receipts, observer)), Some(turn)) = (&self.receipts, &turn) {
+            // Only the steps that committed: the first `turn.steps` of those taken.
+            let answered =
+                std::mem::take(&mut *answered.lock().unwrap_or_else(PoisonError::into_inner));
+            receipts.push(answered.into_iter().take(turn.steps).flatten(), observer);
+        }
         match turn {
             None => Ok(0),
             Some(turn) => match turn.failed {

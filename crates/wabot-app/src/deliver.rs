@@ -1,18 +1,20 @@
 //! The deliver use case: lease due outbound messages (one per recipient), pace them with the shared
-//! token bucket, send them, and record each outcome by its error class.
+//! token bucket, send them, and record each outcome by its error class. [`Deliver`] holds what a
+//! sender needs and sends one message; the [`SendPool`] keeps many sends under way at once.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_util::future::join_all;
 
 use crate::error::StoreError;
 use crate::messenger::{ErrorClass, Messenger, SendFailure};
 use crate::model::{OutboundJob, SendOutcome};
-use crate::monitoring::{Attempt, DeliveryObserver, Unobserved};
+use crate::monitoring::{Attempt, DeliveryObserver, ReceiptOutcome, Unobserved};
 use crate::pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
 use crate::ports::Outbox;
+use crate::read_receipts::ReadReceipts;
+use crate::send_pool::SendPool;
 
 /// How long an outbound message stays leased to a sender that stopped answering.
 pub const SEND_LEASE: Duration = Duration::from_secs(60);
@@ -29,8 +31,6 @@ pub struct DeliveryRound {
     pub retried: usize,
     /// Given up (with their error recorded).
     pub failed: usize,
-    /// The token bucket was empty: the next token comes within `1 / rate` seconds.
-    pub starved: bool,
 }
 
 impl DeliveryRound {
@@ -38,17 +38,35 @@ impl DeliveryRound {
     pub fn is_empty(&self) -> bool {
         self.sent + self.retried + self.failed == 0
     }
+
+    /// Counts one recorded attempt.
+    pub(crate) fn count(&mut self, attempt: Attempt) {
+        match attempt {
+            Attempt::Sent => self.sent += 1,
+            Attempt::Retried(_) => self.retried += 1,
+            Attempt::Failed(_) => self.failed += 1,
+        }
+    }
 }
 
-/// Sends for one worker.
+/// The sender of one process: its store, messenger and pacing. Its sends run in a [`SendPool`].
 pub struct Deliver<S, M> {
-    store: S,
+    pub(crate) store: S,
     messenger: M,
-    bucket: Arc<TokenBucket>,
-    owner: String,
-    batch: usize,
-    lease: Duration,
-    observer: Arc<dyn DeliveryObserver>,
+    pub(crate) bucket: Arc<TokenBucket>,
+    pub(crate) owner: String,
+    pub(crate) max_in_flight: usize,
+    pub(crate) lease: Duration,
+    pub(crate) observer: Arc<dyn DeliveryObserver>,
+    pub(crate) receipts: Option<Arc<ReadReceipts>>,
+}
+
+/// A send that has ended, with what to record for it.
+#[derive(Debug)]
+pub(crate) struct Finished {
+    pub(crate) job: OutboundJob,
+    pub(crate) outcome: SendOutcome,
+    pub(crate) attempt: Attempt,
 }
 
 /// What to record for a failure, and whether the whole sender must pause.
@@ -92,23 +110,31 @@ fn outcome_of(
 }
 
 impl<S: Outbox, M: Messenger> Deliver<S, M> {
-    /// A worker called `owner`, sending at most `batch` messages per round, paced by `bucket`.
+    /// A sender called `owner` (unique per process: its leases carry the name), with at most
+    /// `max_in_flight` sends under way at once, paced by `bucket`.
     pub fn new(
         store: S,
         messenger: M,
         bucket: Arc<TokenBucket>,
         owner: impl Into<String>,
-        batch: usize,
+        max_in_flight: usize,
     ) -> Self {
         Self {
             store,
             messenger,
             bucket,
             owner: owner.into(),
-            batch: batch.max(1),
+            max_in_flight: max_in_flight.max(1),
             lease: SEND_LEASE,
             observer: Arc::new(Unobserved),
+            receipts: None,
         }
+    }
+
+    /// Also sends the read receipts `receipts` collects, with the tokens and room replies leave.
+    pub fn with_receipts(mut self, receipts: Arc<ReadReceipts>) -> Self {
+        self.receipts = Some(receipts);
+        self
     }
 
     /// Tells `observer` of every attempt and reply latency.
@@ -123,65 +149,34 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
         self
     }
 
-    /// One round: as many due messages as the bucket allows, each sent and its outcome recorded.
+    /// One round: as many due messages as the bucket and the pool allow, each sent, and every
+    /// outcome recorded once all have ended (for tests and the terminal chat; the server keeps a
+    /// [`SendPool`] going instead).
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<DeliveryRound, StoreError> {
-        let allowed = self.bucket.take(self.batch, now);
-        if allowed == 0 {
-            return Ok(DeliveryRound {
-                starved: true,
-                ..DeliveryRound::default()
-            });
+        let mut pool = SendPool::new(self);
+        pool.cycle(now).await?;
+        while pool.in_flight() > 0 {
+            pool.finished().await;
         }
-        let jobs = self
-            .store
-            .claim_due(&self.owner, now, self.lease, allowed)
-            .await?;
-        self.bucket.give_back(allowed - jobs.len());
-        // The round's messages go to different recipients: send them concurrently (a Graph API call
-        // takes 100–300 ms in production, so one at a time would cap a worker at a few per second),
-        // and record each outcome as soon as its own send ends.
-        let attempts = join_all(jobs.iter().map(|job| self.deliver_one(job, now))).await;
-        let mut round = DeliveryRound::default();
-        let mut first_error = None;
-        for attempt in attempts {
-            match attempt {
-                Ok(Attempt::Sent) => round.sent += 1,
-                Ok(Attempt::Retried(_)) => round.retried += 1,
-                Ok(Attempt::Failed(_)) => round.failed += 1,
-                Err(error) => {
-                    first_error.get_or_insert(error);
-                }
-            }
-        }
-        if let Some(error) = first_error {
-            return Err(error);
-        }
-        if round.sent > 0 {
-            // Status webhooks can overtake the record of the send they describe; settle them now.
-            self.store.reapply_statuses(now, STATUS_WAIT).await?;
-        }
-        Ok(round)
+        pool.settle(now).await
     }
-}
 
-impl<S: Outbox, M: Messenger> Deliver<S, M> {
-    /// Sends one job and records its outcome.
-    async fn deliver_one(
-        &self,
-        job: &OutboundJob,
-        now: DateTime<Utc>,
-    ) -> Result<Attempt, StoreError> {
-        let (outcome, attempt) = match self.messenger.send(&job.body).await {
+    /// Sends one job; what to record for it.
+    pub(crate) async fn send(&self, job: OutboundJob, now: DateTime<Utc>) -> Finished {
+        let asked = std::time::Instant::now();
+        let answer = self.messenger.send(&job.body).await;
+        self.observer.send_took(asked.elapsed());
+        let (outcome, attempt) = match answer {
             Ok(wa_message_id) => {
                 if let Some(origin) = job.origin_at {
-                    // Measured on the wall clock when Meta answered, not the round's `now`.
+                    // Measured on the wall clock when Meta answered, not the cycle's `now`.
                     let latency = (crate::utc_now() - origin).to_std().unwrap_or_default();
                     self.observer.replied(latency);
                 }
                 (SendOutcome::Sent { wa_message_id }, Attempt::Sent)
             }
             Err(failure) => {
-                let (outcome, pause) = outcome_of(job, &failure, now);
+                let (outcome, pause) = outcome_of(&job, &failure, now);
                 if let Some(until) = pause {
                     self.bucket.pause_until(until);
                 }
@@ -193,10 +188,29 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
             }
         };
         self.observer.attempted(attempt);
-        self.store
-            .record_outcome(job, &self.owner, now, outcome)
-            .await?;
-        Ok(attempt)
+        Finished {
+            job,
+            outcome,
+            attempt,
+        }
+    }
+
+    /// Marks a customer's message read; a failure is counted, never retried.
+    pub(crate) async fn send_receipt(&self, message_id: String) {
+        let asked = std::time::Instant::now();
+        let outcome = match self.messenger.mark_read(&message_id).await {
+            Ok(()) => ReceiptOutcome::Sent,
+            Err(failure) => {
+                // Over Meta's rate is over it for replies too: the whole sender pauses.
+                if failure.class == ErrorClass::Throttled {
+                    let until = crate::utc_now() + retry_after(ErrorClass::Throttled, 0, 0);
+                    self.bucket.pause_until(until);
+                }
+                ReceiptOutcome::Failed
+            }
+        };
+        self.observer.send_took(asked.elapsed());
+        self.observer.read_receipt(outcome);
     }
 }
 

@@ -7,13 +7,16 @@ mod error;
 #[cfg(feature = "test-util")]
 mod fakes;
 mod heartbeat;
+mod message_states;
 mod messenger;
 mod model;
 mod monitoring;
 mod outreach;
 mod pacing;
 mod ports;
+mod read_receipts;
 mod sandbox;
+mod send_pool;
 
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
@@ -30,10 +33,12 @@ pub use model::{
     OutboundJob, OutboundKind, Page, ResponseTimes, SendOutcome, Stats, StatusApplied,
     StatusUpdate, StepRecord, Turn,
 };
-pub use monitoring::{Attempt, Backlog, DeliveryObserver, Unobserved};
+pub use monitoring::{Attempt, Backlog, DeliveryObserver, ReceiptOutcome, Unobserved};
 pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};
 pub use pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
 pub use ports::{
     Contacts, Conversations, Health, Inbox, Outbox, Outreach, Statistics, StepData, TurnStep,
 };
+pub use read_receipts::{MAX_WAITING_RECEIPTS, ReadReceipts};
 pub use sandbox::SandboxMessenger;
+pub use send_pool::{Cycle, SendPool, Wait};

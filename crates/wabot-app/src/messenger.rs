@@ -53,6 +53,9 @@ pub struct SendFailure {
 pub trait Messenger: Send + Sync {
     /// Sends `body` (a `POST /messages` request body); returns the id Meta gave the message.
     fn send(&self, body: &str) -> impl Future<Output = Result<String, SendFailure>> + Send;
+
+    /// Marks the customer's message `message_id` (and the ones before it) as read: the blue ticks.
+    fn mark_read(&self, message_id: &str) -> impl Future<Output = Result<(), SendFailure>> + Send;
 }
 
 /// Turns the engine's replies into request bodies for one recipient.
@@ -65,5 +68,9 @@ pub trait ReplyRenderer: Send + Sync {
 impl<T: Messenger + ?Sized> Messenger for std::sync::Arc<T> {
     fn send(&self, body: &str) -> impl Future<Output = Result<String, SendFailure>> + Send {
         (**self).send(body)
+    }
+
+    fn mark_read(&self, message_id: &str) -> impl Future<Output = Result<(), SendFailure>> + Send {
+        (**self).mark_read(message_id)
     }
 }

@@ -44,6 +44,43 @@ pub trait DeliveryObserver: Send + Sync {
 
     /// A reply was accepted by Meta `latency` after the message it answers reached our webhook.
     fn replied(&self, latency: Duration);
+
+    /// The Graph API answered a send (whatever it answered) `took` after it was asked.
+    fn send_took(&self, took: Duration) {
+        let _ = took;
+    }
+
+    /// How many sends (and read receipts) are in flight now.
+    fn in_flight(&self, count: usize) {
+        let _ = count;
+    }
+
+    /// What became of a read receipt.
+    fn read_receipt(&self, outcome: ReceiptOutcome) {
+        let _ = outcome;
+    }
+}
+
+/// What became of a read receipt (the blue ticks on a customer's message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReceiptOutcome {
+    /// Meta accepted it.
+    Sent,
+    /// Meta refused it, or it could not be sent; it is not tried again.
+    Failed,
+    /// It waited too long behind replies (the queue was full) and was dropped unsent.
+    Dropped,
+}
+
+impl ReceiptOutcome {
+    /// The label value in metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+            Self::Dropped => "dropped",
+        }
+    }
 }
 
 /// An observer that ignores everything (the default).

@@ -101,6 +101,16 @@ pub trait Outbox: Send + Sync {
         outcome: SendOutcome,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Records how several send attempts ended, in one write, each as [`Outbox::record_outcome`]
+    /// does: one answer per outcome, in order ([`StoreError::LeaseLost`] for a message another
+    /// sender has taken over). The whole call fails only when nothing could be written.
+    fn record_outcomes(
+        &self,
+        outcomes: Vec<(OutboundJob, SendOutcome)>,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<Result<(), StoreError>>, StoreError>> + Send;
+
     /// Applies status webhooks that arrived before the send they describe was recorded (they wait as
     /// pending items); gives up on those older than `give_up_after`. Returns how many were settled.
     fn reapply_statuses(

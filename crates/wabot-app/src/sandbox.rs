@@ -40,4 +40,8 @@ impl Messenger for SandboxMessenger {
         let n = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
         Ok(format!("sandbox.{}.{n}", self.started))
     }
+
+    async fn mark_read(&self, _message_id: &str) -> Result<(), SendFailure> {
+        Ok(())
+    }
 }

@@ -31,6 +31,10 @@ pub struct CloudApiConfig {
     pub timeout: Duration,
     /// The longest connecting may take.
     pub connect_timeout: Duration,
+    /// How many calls may be under way at once: the connection pool keeps this many idle
+    /// connections so a busy sender never opens one per send (HTTP/1.1 needs a connection per call
+    /// in flight; HTTP/2, negotiated by TLS when the server offers it, shares a few).
+    pub max_connections: usize,
 }
 
 impl CloudApiConfig {
@@ -43,6 +47,7 @@ impl CloudApiConfig {
             access_token,
             timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(5),
+            max_connections: 512,
         }
     }
 }
@@ -119,6 +124,10 @@ impl CloudApiClient {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
+            .pool_max_idle_per_host(config.max_connections.max(1))
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_keepalive(Duration::from_secs(30))
+            .tcp_nodelay(true)
             .user_agent(concat!("wabot/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| ClientError::Config(error.to_string()))?;

@@ -6,7 +6,7 @@ use wabot_engine::Reply;
 
 use crate::client::CloudApiClient;
 use crate::error::ClientError;
-use crate::outbound::MessageBody;
+use crate::outbound::{MarkRead, MessageBody};
 use crate::render::render;
 
 fn failure(error: &ClientError) -> SendFailure {
@@ -26,6 +26,19 @@ impl Messenger for CloudApiClient {
         self.send_raw(body)
             .await
             .map(|sent| sent.id)
+            .map_err(|error| failure(&error))
+    }
+
+    /// Without the typing indicator: a receipt goes at the lowest priority, usually after the
+    /// answer, and "typing…" shown after the answer would linger for 25 s.
+    async fn mark_read(&self, message_id: &str) -> Result<(), SendFailure> {
+        let read = MarkRead::new(message_id).map_err(|error| SendFailure {
+            class: wabot_app::ErrorClass::Permanent,
+            code: None,
+            title: error.to_string(),
+        })?;
+        CloudApiClient::mark_read(self, &read)
+            .await
             .map_err(|error| failure(&error))
     }
 }

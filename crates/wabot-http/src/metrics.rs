@@ -13,7 +13,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use wabot_app::{Attempt, Backlog, DeliveryObserver};
+use wabot_app::{Attempt, Backlog, DeliveryObserver, ReceiptOutcome};
 
 type Labels<const N: usize> = [(&'static str, &'static str); N];
 type Seconds = Gauge<f64, AtomicU64>;
@@ -27,6 +27,9 @@ pub struct Metrics {
     ack_seconds: Histogram,
     sends: Family<Labels<2>, Counter>,
     reply_seconds: Histogram,
+    graph_seconds: Histogram,
+    sends_in_flight: Gauge,
+    read_receipts: Family<Labels<1>, Counter>,
     database_up: Gauge,
     inbox_pending: Gauge,
     inbox_oldest_age: Seconds,
@@ -71,6 +74,10 @@ impl Metrics {
             sends: Family::default(),
             // 1 ms … ~65 s: a reply waits for pacing and retries too.
             reply_seconds: Histogram::new(exponential_buckets(0.001, 2.0, 17)),
+            // 5 ms … ~20 s: Meta answers in 100-400 ms from most places; the timeout is 10 s.
+            graph_seconds: Histogram::new(exponential_buckets(0.005, 2.0, 13)),
+            sends_in_flight: Gauge::default(),
+            read_receipts: Family::default(),
             database_up: Gauge::default(),
             inbox_pending: Gauge::default(),
             inbox_oldest_age: Seconds::default(),
@@ -98,6 +105,21 @@ impl Metrics {
             m.sends.clone(),
         );
         r.register("reply_latency_seconds", "Time from a customer's message reaching the webhook to the reply being accepted by Meta", m.reply_seconds.clone());
+        r.register(
+            "graph_send_seconds",
+            "Time the Graph API took to answer a send or a read receipt (Meta's latency as seen from here)",
+            m.graph_seconds.clone(),
+        );
+        r.register(
+            "sends_in_flight",
+            "Sends and read receipts under way now",
+            m.sends_in_flight.clone(),
+        );
+        r.register(
+            "read_receipts",
+            "Read receipts (blue ticks) by outcome: sent, failed (not retried), dropped (waited too long behind replies)",
+            m.read_receipts.clone(),
+        );
         r.register(
             "database_up",
             "1 when the last scrape could read the database",
@@ -187,5 +209,20 @@ impl DeliveryObserver for Metrics {
 
     fn replied(&self, latency: Duration) {
         self.reply_seconds.observe(latency.as_secs_f64());
+    }
+
+    fn send_took(&self, took: Duration) {
+        self.graph_seconds.observe(took.as_secs_f64());
+    }
+
+    fn in_flight(&self, count: usize) {
+        self.sends_in_flight
+            .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+
+    fn read_receipt(&self, outcome: ReceiptOutcome) {
+        self.read_receipts
+            .get_or_create(&[("outcome", outcome.as_str())])
+            .inc();
     }
 }

@@ -16,6 +16,9 @@ use wabot_engine::{Input, MediaKind};
 use crate::components::Components;
 use crate::settings::Settings;
 
+/// The chat has one customer, and one message of a customer is in flight at a time anyway.
+const CHAT_SENDS_IN_FLIGHT: usize = 1;
+
 /// Prints each message instead of sending it.
 struct Terminal {
     sent: std::sync::atomic::AtomicU64,
@@ -72,6 +75,11 @@ impl Messenger for Terminal {
         let n = self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(format!("chat.{}.{n}", std::process::id()))
     }
+
+    /// The terminal has no blue ticks to show.
+    async fn mark_read(&self, _message_id: &str) -> Result<(), SendFailure> {
+        Ok(())
+    }
 }
 
 fn input(line: &str) -> Input {
@@ -98,7 +106,12 @@ pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
     let owner = format!("chat-{}", std::process::id());
     let converse = components.converse();
     let bucket = Arc::new(TokenBucket::new(1000, utc_now()));
-    let deliver = components.deliver(Terminal { sent: 0.into() }, bucket, format!("{owner}-s"));
+    let deliver = components.deliver(
+        Terminal { sent: 0.into() },
+        bucket,
+        format!("{owner}-s"),
+        CHAT_SENDS_IN_FLIGHT,
+    );
     let session = utc_now().timestamp_micros();
     writeln!(
         std::io::stdout(),

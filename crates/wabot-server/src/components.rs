@@ -15,9 +15,6 @@ use wabot_store::DieselStore;
 
 use crate::settings::Settings;
 
-/// How many messages a delivery worker sends per round at most.
-const SEND_BATCH: usize = 16;
-
 /// The store, the engine and the renderer, ready for workers.
 pub struct Components {
     /// The database, migrated.
@@ -61,15 +58,16 @@ impl Components {
         )
     }
 
-    /// A delivery worker's use case called `owner`: sends due outbox messages with `messenger`,
-    /// paced by `bucket`.
+    /// The sender's use case called `owner`: sends due outbox messages with `messenger`, paced by
+    /// `bucket`, at most `max_in_flight` at once.
     pub fn deliver<M: Messenger>(
         &self,
         messenger: M,
         bucket: Arc<TokenBucket>,
         owner: String,
+        max_in_flight: usize,
     ) -> Deliver<DieselStore, M> {
-        Deliver::new(self.store.clone(), messenger, bucket, owner, SEND_BATCH)
+        Deliver::new(self.store.clone(), messenger, bucket, owner, max_in_flight)
     }
 }
 

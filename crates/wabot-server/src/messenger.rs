@@ -30,6 +30,7 @@ impl AnyMessenger {
         config.base_url = meta.api_base_url.clone();
         config.api_version = meta.api_version.clone();
         config.timeout = Duration::from_secs(meta.timeout_seconds.max(1));
+        config.max_connections = settings.workers.sends_in_flight.max(1);
         Ok(Self::Live(CloudApiClient::new(config)?))
     }
 }
@@ -42,6 +43,13 @@ impl Messenger for AnyMessenger {
                 sandbox.send(body).await
             }
             Self::Live(client) => Messenger::send(client, body).await,
+        }
+    }
+
+    async fn mark_read(&self, message_id: &str) -> Result<(), SendFailure> {
+        match self {
+            Self::Sandbox(sandbox) => sandbox.mark_read(message_id).await,
+            Self::Live(client) => Messenger::mark_read(client, message_id).await,
         }
     }
 }

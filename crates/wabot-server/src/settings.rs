@@ -85,6 +85,18 @@ pub struct Meta {
     pub messages_per_second: u32,
     /// Graph API call timeout.
     pub timeout_seconds: u64,
+    /// Whether answered messages are marked read (blue ticks).
+    pub mark_read: MarkRead,
+}
+
+/// `meta.mark_read`: when a customer's message is marked read.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkRead {
+    /// Once the bot has answered it (at the lowest priority: never before a reply).
+    OnAnswer,
+    /// Never: customers see grey ticks only.
+    Never,
 }
 
 /// `[menu]`.
@@ -99,8 +111,9 @@ pub struct MenuFile {
 pub struct Workers {
     /// Conversation workers.
     pub conversations: usize,
-    /// Delivery workers.
-    pub senders: usize,
+    /// The most sends (and read receipts) under way at once: Meta's rate × its latency is what
+    /// keeps the sender at the rate (1,000/s × 0.3 s = 300); also the connection pool's size.
+    pub sends_in_flight: usize,
     /// How often idle workers look for work without being woken.
     pub poll_interval_ms: u64,
     /// How long an outbound message stays leased to a sender; after a crash, another sender (or the

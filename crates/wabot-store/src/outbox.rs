@@ -283,6 +283,31 @@ impl Outbox for DieselStore {
             .await
     }
 
+    async fn record_outcomes(
+        &self,
+        outcomes: Vec<(OutboundJob, SendOutcome)>,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        let owner = owner.to_owned();
+        self.write(move |c| {
+            let mut recorded = Vec::with_capacity(outcomes.len());
+            for (job, outcome) in &outcomes {
+                // A lost lease is found by the first update, before anything is written; any other
+                // error fails the whole write, so nothing half-recorded commits.
+                match record(c, job, &owner, now, outcome) {
+                    Ok(()) => recorded.push(Ok(())),
+                    Err(TxError(StoreError::LeaseLost)) => {
+                        recorded.push(Err(StoreError::LeaseLost))
+                    }
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok(recorded)
+        })
+        .await
+    }
+
     async fn apply_status(
         &self,
         update: &StatusUpdate,

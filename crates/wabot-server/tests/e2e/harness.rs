@@ -246,8 +246,9 @@ pub async fn post_signed(client: &reqwest::Client, base: &str, body: &str, secre
         .as_u16()
 }
 
-/// The JSON bodies the fake Graph API received, in order.
-pub async fn sent(graph: &MockServer) -> Vec<Value> {
+/// Every JSON body POSTed to the fake Graph API's `/messages`, in order: messages and read
+/// receipts.
+async fn posted(graph: &MockServer) -> Vec<Value> {
     graph
         .received_requests()
         .await
@@ -255,6 +256,30 @@ pub async fn sent(graph: &MockServer) -> Vec<Value> {
         .iter()
         .filter(|request| request.url.path().ends_with("/messages"))
         .map(|request| serde_json::from_slice(&request.body).unwrap())
+        .collect()
+}
+
+/// Whether a body is a read receipt (`"status": "read"`) rather than a message.
+fn is_receipt(body: &Value) -> bool {
+    body["status"] == "read"
+}
+
+/// The messages the fake Graph API received, in order (read receipts left out).
+pub async fn sent(graph: &MockServer) -> Vec<Value> {
+    posted(graph)
+        .await
+        .into_iter()
+        .filter(|body| !is_receipt(body))
+        .collect()
+}
+
+/// The ids of the customer messages the server marked read, in the order it did.
+pub async fn marked_read(graph: &MockServer) -> Vec<String> {
+    posted(graph)
+        .await
+        .iter()
+        .filter(|body| is_receipt(body))
+        .map(|body| body["message_id"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
 

@@ -1,0 +1,196 @@
+//! The send pool: many sends under way at once, refilled as soon as a token and a due message are
+//! both there, so a slow Graph API (100–400 ms a send) does not hold the sender below Meta's rate.
+//! The concurrency needed is rate × latency (80/s × 0.4 s = 32; 1,000/s × 0.3 s = 300), bounded
+//! by [`Deliver`]'s `max_in_flight`.
+//!
+//! A [`SendPool::cycle`] records the outcomes of the sends that have ended (all in one write), then
+//! starts new ones: due replies first (leased by the store, at most one in flight per recipient, in
+//! order), then read receipts with whatever tokens and room the replies left. Between cycles the
+//! caller waits — for a send to end ([`SendPool::finished`]), for new work, or for a token — as
+//! [`Cycle::wait`] says. The pool does no waiting of its own, so it runs on any executor.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+
+use crate::deliver::{Deliver, DeliveryRound, Finished, STATUS_WAIT};
+use crate::error::StoreError;
+use crate::messenger::Messenger;
+use crate::ports::Outbox;
+
+/// A send or a read receipt under way.
+type Underway<'a> = Pin<Box<dyn Future<Output = Option<Finished>> + Send + 'a>>;
+
+/// What the caller should wait for before the next cycle (besides a send ending, which always
+/// calls for one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// The pool is full: only a send ending makes room.
+    Room,
+    /// Out of tokens (or paused by Meta) with work perhaps due: the next token, or the pause's end.
+    Token,
+    /// Nothing more is due: new work (a wake-up), or the poll interval.
+    Work,
+}
+
+/// What a cycle did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cycle {
+    /// The outcomes it recorded.
+    pub recorded: DeliveryRound,
+    /// Outcomes it could not record because the lease had run out and another sender took the
+    /// message over (this process stalled longer than the lease): that sender's record counts.
+    pub lost_leases: usize,
+    /// Sends and read receipts it started.
+    pub started: usize,
+    /// What to wait for next.
+    pub wait: Wait,
+}
+
+/// Sends under way for one [`Deliver`].
+pub struct SendPool<'a, S, M> {
+    deliver: &'a Deliver<S, M>,
+    underway: FuturesUnordered<Underway<'a>>,
+    /// Sends that ended and wait to be recorded.
+    ended: Vec<Finished>,
+    /// Whether a send was accepted since status webhooks that overtook their send were settled.
+    unsettled: bool,
+}
+
+impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
+    /// An empty pool.
+    pub fn new(deliver: &'a Deliver<S, M>) -> Self {
+        Self {
+            deliver,
+            underway: FuturesUnordered::new(),
+            ended: Vec::new(),
+            unsettled: false,
+        }
+    }
+
+    /// Sends and read receipts under way.
+    pub fn in_flight(&self) -> usize {
+        self.underway.len()
+    }
+
+    /// Waits until at least one send or receipt under way ends (forever when none is), and takes
+    /// every other that has ended too. Safe to cancel: nothing that ended is lost.
+    pub async fn finished(&mut self) {
+        if let Some(ended) = self.underway.next().await {
+            self.ended.extend(ended);
+        }
+        while let Some(Some(ended)) = self.underway.next().now_or_never() {
+            self.ended.extend(ended);
+        }
+        self.deliver.observer.in_flight(self.underway.len());
+    }
+
+    /// Records what ended, then starts as many sends as tokens, room and due work allow.
+    pub async fn cycle(&mut self, now: DateTime<Utc>) -> Result<Cycle, StoreError> {
+        let (recorded, lost_leases) = self.record(now).await?;
+        if self.unsettled {
+            // Status webhooks can overtake the record of the send they describe; settle them now.
+            self.deliver
+                .store
+                .reapply_statuses(now, STATUS_WAIT)
+                .await?;
+            self.unsettled = false;
+        }
+        let room = self
+            .deliver
+            .max_in_flight
+            .saturating_sub(self.underway.len());
+        if room == 0 {
+            return Ok(Cycle {
+                recorded,
+                lost_leases,
+                started: 0,
+                wait: Wait::Room,
+            });
+        }
+        let tokens = self.deliver.bucket.take(room, now);
+        if tokens == 0 {
+            return Ok(Cycle {
+                recorded,
+                lost_leases,
+                started: 0,
+                wait: Wait::Token,
+            });
+        }
+        let deliver = self.deliver;
+        let jobs = match deliver
+            .store
+            .claim_due(&deliver.owner, now, deliver.lease, tokens)
+            .await
+        {
+            Ok(jobs) => jobs,
+            Err(error) => {
+                deliver.bucket.give_back(tokens);
+                return Err(error);
+            }
+        };
+        let more_due = jobs.len() == tokens;
+        let mut started = jobs.len();
+        for job in jobs {
+            self.underway
+                .push(Box::pin(deliver.send(job, now).map(Some)));
+        }
+        let spare = tokens - started;
+        let receipts = match (&deliver.receipts, spare) {
+            (Some(receipts), 1..) => receipts.take(spare),
+            _ => Vec::new(),
+        };
+        started += receipts.len();
+        deliver.bucket.give_back(spare - receipts.len());
+        for message_id in receipts {
+            self.underway
+                .push(Box::pin(deliver.send_receipt(message_id).map(|()| None)));
+        }
+        deliver.observer.in_flight(self.underway.len());
+        let wait = if more_due { Wait::Token } else { Wait::Work };
+        Ok(Cycle {
+            recorded,
+            lost_leases,
+            started,
+            wait,
+        })
+    }
+
+    /// Records what ended and starts nothing: for a caller that stops using the pool (a send
+    /// started and then dropped would stay leased until its lease ran out).
+    pub async fn settle(&mut self, now: DateTime<Utc>) -> Result<DeliveryRound, StoreError> {
+        Ok(self.record(now).await?.0)
+    }
+
+    /// Records the outcomes of the sends that ended, in one write; returns them counted, and how
+    /// many had lost their lease. A write that fails keeps them all for the next cycle.
+    async fn record(&mut self, now: DateTime<Utc>) -> Result<(DeliveryRound, usize), StoreError> {
+        let mut round = DeliveryRound::default();
+        let mut lost = 0;
+        if self.ended.is_empty() {
+            return Ok((round, lost));
+        }
+        let outcomes: Vec<_> = self
+            .ended
+            .iter()
+            .map(|ended| (ended.job.clone(), ended.outcome.clone()))
+            .collect();
+        let deliver = self.deliver;
+        let results = deliver
+            .store
+            .record_outcomes(outcomes, &deliver.owner, now)
+            .await?;
+        for (ended, result) in self.ended.drain(..).zip(results) {
+            match result {
+                Ok(()) => round.count(ended.attempt),
+                Err(_) => lost += 1,
+            }
+        }
+        self.unsettled |= round.sent > 0;
+        Ok((round, lost))
+    }
+}

@@ -1,0 +1,163 @@
+//! Sending at concurrency against a slow fake Graph API (every send answered after 200 ms, as Meta
+//! takes 100–400 ms): each customer's replies still arrive one at a time and in order, no
+//! one-second window sees more sends than the configured rate, and answered messages get read
+//! receipts (or none, with `meta.mark_read = "never"`).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::harness::{
+    PHONE, SECRET, Wabot, graph, marked_read, message_webhook, post_signed, scratch, sent, shown,
+    text, wait_for,
+};
+
+/// When each message (not read receipt) reached the fake Graph API, and its body.
+type Arrivals = Arc<Mutex<Vec<(Instant, Value)>>>;
+
+/// A fake Graph API that answers every POST after `delay` and records when each message arrived.
+async fn slow_graph(delay: Duration) -> (MockServer, Arrivals) {
+    let server = MockServer::start().await;
+    let arrivals: Arrivals = Arc::default();
+    let (seen, counter) = (Arc::clone(&arrivals), AtomicU64::new(1));
+    Mock::given(method("POST"))
+        .and(path(format!("/v23.0/{PHONE}/messages")))
+        .respond_with(move |request: &Request| {
+            let body: Value = serde_json::from_slice(&request.body).unwrap();
+            if body["status"] != "read" {
+                seen.lock().unwrap().push((Instant::now(), body));
+            }
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            ResponseTemplate::new(200)
+                .set_delay(delay)
+                .set_body_json(json!({"messaging_product": "whatsapp",
+                    "messages": [{"id": format!("wamid.slow.{n}")}], "success": true}))
+        })
+        .mount(&server)
+        .await;
+    (server, arrivals)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_graph_api_keeps_each_customers_order_and_the_pace() {
+    const CUSTOMERS: usize = 30;
+    const RATE: usize = 40;
+    let (graph, arrivals) = slow_graph(Duration::from_millis(200)).await;
+    let dir = scratch();
+    let wabot = Wabot::start_with(&dir, &graph, &[("WABOT__META__MESSAGES_PER_SECOND", "40")]);
+    let client = reqwest::Client::new();
+    // Each customer says three things at once: three replies queued together for each of them.
+    let mut tasks = Vec::new();
+    for n in 0..CUSTOMERS {
+        let (client, base) = (client.clone(), wabot.base.clone());
+        tasks.push(tokio::spawn(async move {
+            let from = format!("1777000{n:04}");
+            for (k, said) in ["hi", "1", "2"].into_iter().enumerate() {
+                let body = message_webhook(&from, &format!("slow.{n}.{k}"), text(said));
+                assert_eq!(post_signed(&client, &base, &body, SECRET).await, 200);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    wait_for(&graph, CUSTOMERS * 3).await;
+    let arrivals = arrivals.lock().unwrap().clone();
+    assert_eq!(
+        arrivals.len(),
+        CUSTOMERS * 3,
+        "one reply per message, none twice"
+    );
+    // Per customer: the main menu, then Order Status, then the question for the order number.
+    let mut per_customer: HashMap<String, Vec<(Instant, String)>> = HashMap::new();
+    for (at, body) in &arrivals {
+        let to = body["to"].as_str().unwrap().to_owned();
+        per_customer.entry(to).or_default().push((*at, shown(body)));
+    }
+    for (customer, replies) in &per_customer {
+        let order: Vec<bool> = ["Main Menu", "Order Status", "order number"]
+            .iter()
+            .zip(replies)
+            .map(|(needle, (_, reply))| reply.contains(needle))
+            .collect();
+        assert_eq!(order, [true, true, true], "{customer}: {replies:?}");
+        // One at a time: each reply left only after Meta had answered the one before it.
+        for pair in replies.windows(2) {
+            assert!(
+                pair[1].0.duration_since(pair[0].0) >= Duration::from_millis(190),
+                "{customer}: a reply was sent while the one before it was in flight"
+            );
+        }
+    }
+    let mut times: Vec<Instant> = arrivals.iter().map(|(at, _)| *at).collect();
+    times.sort();
+    let busiest = times
+        .iter()
+        .map(|start| {
+            times
+                .iter()
+                .filter(|t| **t >= *start && t.duration_since(*start) < Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(
+        busiest <= RATE,
+        "{busiest} sends in one second at a rate of {RATE}/s"
+    );
+    // Sends overlapped: 90 replies at 200 ms each took far less than 90 × 200 ms.
+    let span = times[times.len() - 1].duration_since(times[0]);
+    assert!(
+        span < Duration::from_secs(9),
+        "the sends did not overlap: {span:?}"
+    );
+}
+
+/// Waits until the server has marked `count` messages read; returns their ids.
+async fn wait_marked(graph: &MockServer, count: usize) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let read = marked_read(graph).await;
+        if read.len() >= count || started.elapsed() > Duration::from_secs(10) {
+            return read;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answered_messages_are_marked_read() {
+    let graph = graph().await;
+    let dir = scratch();
+    let wabot = Wabot::start(&dir, &graph);
+    let client = reqwest::Client::new();
+    let hello = message_webhook("15550001111", "wamid.read.1", text("hi"));
+    assert_eq!(post_signed(&client, &wabot.base, &hello, SECRET).await, 200);
+    wait_for(&graph, 1).await;
+    assert_eq!(wait_marked(&graph, 1).await, ["wamid.read.1"]);
+    assert_eq!(sent(&graph).await.len(), 1, "a receipt is not a message");
+    // The receipt carries no typing indicator: it usually follows the answer, and "typing…" shown
+    // after the answer would linger for 25 s.
+    let requests = graph.received_requests().await.unwrap();
+    let receipt: Value = requests
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .find(|body| body["status"] == "read")
+        .unwrap();
+    assert_eq!(receipt["messaging_product"], "whatsapp");
+    assert!(receipt.get("typing_indicator").is_none(), "{receipt}");
+
+    let quiet = crate::harness::graph().await;
+    let dir = scratch();
+    let never = Wabot::start_with(&dir, &quiet, &[("WABOT__META__MARK_READ", "never")]);
+    let hello = message_webhook("15550002222", "wamid.read.2", text("hi"));
+    assert_eq!(post_signed(&client, &never.base, &hello, SECRET).await, 200);
+    wait_for(&quiet, 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(marked_read(&quiet).await.is_empty(), "mark_read = never");
+}
