@@ -1,10 +1,10 @@
-//! The fake Graph API: accepts every message with a fresh id (optionally after a delay, as the real one
-//! takes) and records when it arrived, per recipient.
+//! The fake Graph API: accepts every message with a fresh id, after a delay as the real one takes
+//! (`--graph-ms`), and records when it arrived, per recipient; read receipts are counted apart.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 
@@ -12,6 +12,8 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 #[derive(Default)]
 pub struct Arrivals {
     pub by_recipient: Mutex<HashMap<String, Vec<Instant>>>,
+    /// Read receipts (`"status": "read"`): not messages, not counted as replies.
+    pub receipts: AtomicU64,
     next_id: AtomicU64,
 }
 
@@ -33,24 +35,23 @@ impl Arrivals {
     }
 }
 
-/// How long the fake Graph API takes to answer: `WABOT_BENCH_GRAPH_DELAY_MS` (default 0; the real
-/// one takes 100–300 ms).
-fn delay() -> std::time::Duration {
-    let millis = std::env::var("WABOT_BENCH_GRAPH_DELAY_MS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0);
-    std::time::Duration::from_millis(millis)
-}
+/// How long the fake Graph API takes to answer.
+#[derive(Clone, Copy)]
+struct Delay(Duration);
 
-async fn accept(arrivals: web::Data<Arrivals>, body: web::Bytes) -> HttpResponse {
-    tokio::time::sleep(delay()).await;
+async fn accept(
+    arrivals: web::Data<Arrivals>,
+    delay: web::Data<Delay>,
+    body: web::Bytes,
+) -> HttpResponse {
+    // Meta answers `delay` after the send arrives; the reply counts as delivered then.
+    tokio::time::sleep(delay.0).await;
     let now = Instant::now();
-    let to = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|json| json["to"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    if let Ok(mut map) = arrivals.by_recipient.lock() {
+    let json = serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default();
+    if json["status"] == "read" {
+        arrivals.receipts.fetch_add(1, Ordering::Relaxed);
+    } else if let Ok(mut map) = arrivals.by_recipient.lock() {
+        let to = json["to"].as_str().unwrap_or_default().to_owned();
         map.entry(to).or_default().push(now);
     }
     let id = arrivals.next_id.fetch_add(1, Ordering::Relaxed);
@@ -60,12 +61,14 @@ async fn accept(arrivals: web::Data<Arrivals>, body: web::Bytes) -> HttpResponse
     }))
 }
 
-/// Starts the fake Graph API on a free local port; returns its base URL.
-pub fn start(arrivals: Arc<Arrivals>) -> anyhow::Result<String> {
+/// Starts the fake Graph API on a free local port, answering after `delay`; returns its base URL.
+pub fn start(arrivals: Arc<Arrivals>, delay: Duration) -> anyhow::Result<String> {
     let data = web::Data::from(arrivals);
+    let delay = web::Data::new(Delay(delay));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(delay.clone())
             .route("/{version}/{phone}/messages", web::post().to(accept))
     })
     .workers(1)

@@ -2,8 +2,10 @@
 //! signed webhooks at fixed rates, printing ack latency, reply latency and the sending pace.
 //!
 //! `cargo run --release -p wabot-bench` (it builds `wabot` first). Optional arguments:
-//! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario;
-//! `disk SECONDS` measures the disk's own sync latency (the floor of every ack).
+//! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario, and
+//! `--graph-ms MS` with any of them for a fake Graph API that answers each send after MS
+//! milliseconds (Meta takes 100–400); `disk SECONDS` measures the disk's own sync latency (the
+//! floor of every ack).
 #![allow(clippy::print_stdout)]
 
 mod disk;
@@ -173,18 +175,32 @@ fn busiest_second(mut times: Vec<Instant>) -> usize {
     best
 }
 
-async fn scenario(
-    binary: &Path,
-    name: &str,
+/// One scenario's parameters.
+#[derive(Clone, Copy)]
+struct Load {
+    /// Webhooks per second.
     rate: u32,
+    /// For how long.
     seconds: u32,
+    /// The server's pace (`meta.messages_per_second`).
     mps: u32,
-) -> anyhow::Result<()> {
+    /// How long the fake Graph API takes to answer a send.
+    graph_latency: Duration,
+}
+
+async fn scenario(binary: &Path, name: &str, load: Load) -> anyhow::Result<()> {
+    let Load {
+        rate,
+        seconds,
+        mps,
+        graph_latency,
+    } = load;
     let arrivals = Arc::new(Arrivals::default());
-    let graph = graph::start(Arc::clone(&arrivals))?;
+    let graph = graph::start(Arc::clone(&arrivals), graph_latency)?;
     let server = start(binary, &graph, mps)?;
     println!(
-        "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s"
+        "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s, Graph API latency {} ms",
+        graph_latency.as_millis()
     );
     let sent = drive(&server.base, SECRET, rate, seconds, name).await;
     let expected = sent.iter().filter(|s| s.ack.is_ok()).count();
@@ -193,17 +209,45 @@ async fn scenario(
     settle(&arrivals, expected, patience).await;
     report_acks(&sent);
     report_replies(&sent, &arrivals);
+    let times = arrivals.all();
     println!(
-        "  pace: busiest one-second window {} replies (configured {mps}/s)",
-        busiest_second(arrivals.all())
+        "  pace: busiest one-second window {} replies (configured {mps}/s); sustained {:.1} replies/s; {} read receipts",
+        busiest_second(times.clone()),
+        sustained(times),
+        arrivals.receipts.load(std::sync::atomic::Ordering::Relaxed)
     );
     drop(server);
     Ok(())
 }
 
+/// Replies per second from the first to the last (the rate the sender kept up while it had work).
+fn sustained(mut times: Vec<Instant>) -> f64 {
+    times.sort();
+    match (times.first(), times.last()) {
+        (Some(first), Some(last)) if times.len() > 1 => {
+            (times.len() - 1) as f64 / last.duration_since(*first).as_secs_f64()
+        }
+        _ => 0.0,
+    }
+}
+
+/// Takes `--graph-ms MS` out of the arguments: the fake Graph API's latency (default 0).
+fn graph_latency(args: &mut Vec<String>) -> anyhow::Result<Duration> {
+    let Some(at) = args.iter().position(|arg| arg == "--graph-ms") else {
+        return Ok(Duration::ZERO);
+    };
+    let millis = args
+        .get(at + 1)
+        .and_then(|value| value.parse().ok())
+        .context("--graph-ms needs a number of milliseconds, e.g. --graph-ms 150")?;
+    args.drain(at..=at + 1);
+    Ok(Duration::from_millis(millis))
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let graph_latency = graph_latency(&mut args)?;
     let number = |index: usize, default: u32| {
         args.get(index)
             .and_then(|a| a.parse().ok())
@@ -213,17 +257,26 @@ async fn main() -> anyhow::Result<()> {
         return disk::probe(number(1, 20));
     }
     let binary = wabot_binary()?;
+    let load = |rate, seconds, mps| Load {
+        rate,
+        seconds,
+        mps,
+        graph_latency,
+    };
     match args.first().map(String::as_str) {
-        Some("ack") => scenario(&binary, "ack", number(1, 1000), number(2, 10), 1000).await,
-        Some("reply") => scenario(&binary, "reply", number(1, 500), number(2, 10), 1000).await,
+        Some("ack") => scenario(&binary, "ack", load(number(1, 1000), number(2, 10), 1000)).await,
+        Some("reply") => {
+            scenario(&binary, "reply", load(number(1, 500), number(2, 10), 1000)).await
+        }
         Some("pace") => {
-            scenario(&binary, "pace", number(1, 200), number(2, 2), number(3, 50)).await
+            let pace = load(number(1, 200), number(2, 2), number(3, 50));
+            scenario(&binary, "pace", pace).await
         }
         Some(other) => bail!("unknown scenario `{other}`: use ack, reply, pace or disk"),
         None => {
-            scenario(&binary, "ack", 1000, 10, 1000).await?;
-            scenario(&binary, "reply", 500, 10, 1000).await?;
-            scenario(&binary, "pace", 200, 2, 50).await
+            scenario(&binary, "ack", load(1000, 10, 1000)).await?;
+            scenario(&binary, "reply", load(500, 10, 1000)).await?;
+            scenario(&binary, "pace", load(200, 2, 50)).await
         }
     }
 }
