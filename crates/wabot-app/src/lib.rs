@@ -28,7 +28,7 @@ pub use fakes::RecordingInbox;
 pub use heartbeat::Heartbeat;
 pub use messenger::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
-    ContactIds, ContactSummary, Count, DeliveryStatus, Direction, InboundMessage, InboundPayload,
+    ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction, InboundPayload,
     IngestReceipt, MessageRecord, MessageStatus, NewInboundItem, NewWebhookEvent, OutboundDraft,
     OutboundJob, OutboundKind, Page, ResponseTimes, SendOutcome, Stats, StatusApplied,
     StatusUpdate, StepRecord, Turn,

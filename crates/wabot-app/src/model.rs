@@ -26,7 +26,7 @@ impl ContactIds {
 
 /// A message a customer sent, as the conversation worker needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InboundMessage {
+pub struct CustomerMessage {
     /// Meta's message id, to quote and to mark as read.
     pub message_id: String,
     /// The WhatsApp type name (`text`, `interactive`, `image`, …).
@@ -53,7 +53,7 @@ pub struct StatusUpdate {
 #[serde(tag = "item", rename_all = "snake_case")]
 pub enum InboundPayload {
     /// A customer's message, for the conversation worker.
-    Message(InboundMessage),
+    Message(CustomerMessage),
     /// A status of one of our messages.
     Status(StatusUpdate),
 }

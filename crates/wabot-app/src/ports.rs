@@ -9,7 +9,7 @@ use wabot_engine::{BusinessData, ConversationState};
 
 use crate::error::StoreError;
 use crate::model::{
-    ContactSummary, InboundMessage, IngestReceipt, MessageRecord, NewWebhookEvent, OutboundJob,
+    ContactSummary, CustomerMessage, IngestReceipt, MessageRecord, NewWebhookEvent, OutboundJob,
     Page, SendOutcome, Stats, StatusApplied, StatusUpdate, StepRecord, Turn,
 };
 use crate::monitoring::Backlog;
@@ -24,7 +24,7 @@ pub type StepData<'a> = dyn BusinessData<Error = StoreError> + 'a;
 pub trait TurnStep:
     Fn(
         &str,
-        &InboundMessage,
+        &CustomerMessage,
         ConversationState,
         &mut StepData<'_>,
     ) -> Result<StepRecord, StoreError>
@@ -36,7 +36,7 @@ pub trait TurnStep:
 impl<F> TurnStep for F where
     F: Fn(
             &str,
-            &InboundMessage,
+            &CustomerMessage,
             ConversationState,
             &mut StepData<'_>,
         ) -> Result<StepRecord, StoreError>

@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use wabot_app::{
-    ContactIds, DeliveryStatus, InboundMessage as AppMessage, InboundPayload, NewInboundItem,
-    StatusUpdate,
+    ContactIds, CustomerMessage, DeliveryStatus, InboundPayload, NewInboundItem, StatusUpdate,
 };
 use wabot_cloud_api::{
     InboundMessage, InteractiveReply, MessageContent, MessagesValue, Status, StatusKind,
@@ -87,7 +86,7 @@ fn message_item(
         profile_name: profile_name(value, &contact),
         contact,
         occurred_at: at(message.timestamp, received),
-        payload: InboundPayload::Message(AppMessage {
+        payload: InboundPayload::Message(CustomerMessage {
             message_id: message.id.clone(),
             kind: message.kind.clone(),
             input: input(message),

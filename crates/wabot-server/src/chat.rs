@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use wabot_app::{
-    ContactIds, InboundMessage, InboundPayload, Inbox, Messenger, NewInboundItem, NewWebhookEvent,
+    ContactIds, CustomerMessage, InboundPayload, Inbox, Messenger, NewInboundItem, NewWebhookEvent,
     SendFailure, TokenBucket, utc_now,
 };
 use wabot_engine::{Input, MediaKind};
@@ -130,7 +130,7 @@ pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
             },
             profile_name: None,
             occurred_at: now,
-            payload: InboundPayload::Message(InboundMessage {
+            payload: InboundPayload::Message(CustomerMessage {
                 message_id,
                 kind: "text".into(),
                 input: input(&line),

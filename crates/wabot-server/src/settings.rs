@@ -27,7 +27,7 @@ pub struct Settings {
     /// The admin API.
     pub admin: Admin,
     /// The menu file.
-    pub menu: MenuFile,
+    pub menu: MenuSettings,
     /// Worker counts and polling.
     pub workers: Workers,
     /// Logging.
@@ -101,7 +101,7 @@ pub enum MarkRead {
 
 /// `[menu]`.
 #[derive(Debug, Deserialize)]
-pub struct MenuFile {
+pub struct MenuSettings {
     /// Path of the menu file.
     pub path: String,
 }

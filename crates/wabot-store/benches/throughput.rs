@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use wabot_app::{
-    ContactIds, Conversations, InboundMessage, InboundPayload, Inbox, NewInboundItem,
+    ContactIds, Conversations, CustomerMessage, InboundPayload, Inbox, NewInboundItem,
     NewWebhookEvent, StepRecord,
 };
 use wabot_engine::Input;
@@ -46,7 +46,7 @@ fn event(n: usize) -> NewWebhookEvent {
             },
             profile_name: Some("Bench".into()),
             occurred_at: at,
-            payload: InboundPayload::Message(InboundMessage {
+            payload: InboundPayload::Message(CustomerMessage {
                 message_id: format!("wamid.{n}"),
                 kind: "text".into(),
                 input: Input::text("hi"),

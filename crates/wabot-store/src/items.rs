@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{InboundMessage, InboundPayload, StoreError};
+use wabot_app::{CustomerMessage, InboundPayload, StoreError};
 
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, webhook_events};
@@ -16,7 +16,7 @@ pub(crate) struct PendingMessage {
     /// The item's id.
     pub(crate) id: i64,
     /// The message.
-    pub(crate) message: InboundMessage,
+    pub(crate) message: CustomerMessage,
 }
 
 /// The contact whose oldest pending message is the oldest of all. On PostgreSQL the contact's row

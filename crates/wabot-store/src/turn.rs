@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
-use wabot_app::{Conversations, InboundMessage, StoreError, Turn, TurnStep};
+use wabot_app::{Conversations, CustomerMessage, StoreError, Turn, TurnStep};
 use wabot_engine::ConversationState;
 
 use crate::business::TxBusinessData;
@@ -57,7 +57,7 @@ fn step_message<F: TurnStep>(
     contact_id: i64,
     customer: &str,
     item_id: i64,
-    message: &InboundMessage,
+    message: &CustomerMessage,
     now: DateTime<Utc>,
     step: &F,
 ) -> Result<(), TxError> {

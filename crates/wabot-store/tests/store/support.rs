@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use wabot_app::{
-    ContactIds, Conversations, DeliveryStatus, InboundMessage, InboundPayload, Inbox,
+    ContactIds, Conversations, CustomerMessage, DeliveryStatus, InboundPayload, Inbox,
     NewInboundItem, NewWebhookEvent, OutboundDraft, OutboundKind, StatusUpdate, StepData,
     StepRecord, StoreError,
 };
@@ -37,7 +37,7 @@ pub fn message_item(
         contact,
         profile_name: Some("Ana".to_owned()),
         occurred_at: at,
-        payload: InboundPayload::Message(InboundMessage {
+        payload: InboundPayload::Message(CustomerMessage {
             message_id: message_id.to_owned(),
             kind: "text".to_owned(),
             input: Input::text(text),

@@ -79,7 +79,7 @@ crate::both_backends!(
         let store = DieselStore::open(&url, 2).await.unwrap();
         say_all(&store, "521", &["hi", "boom", "1"]).await;
         let step = |_: &str,
-                    message: &wabot_app::InboundMessage,
+                    message: &wabot_app::CustomerMessage,
                     mut state: ConversationState,
                     _: &mut StepData<'_>| {
             if format!("{:?}", message.input).contains("boom") {
