@@ -56,10 +56,8 @@ impl StoreError {
         what: impl std::fmt::Display,
         error: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        Self::Corrupt {
-            what: format!("{what}: {error}"),
-            source: Some(Box::new(error)),
-        }
+        let (what, source) = with_cause(what, error);
+        Self::Corrupt { what, source }
     }
 
     /// An invalid stored value with no lower-level error behind it.
@@ -75,10 +73,8 @@ impl StoreError {
         what: impl std::fmt::Display,
         error: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
-        Self::Unavailable {
-            what: format!("{what}: {error}"),
-            source: Some(Box::new(error)),
-        }
+        let (what, source) = with_cause(what, error);
+        Self::Unavailable { what, source }
     }
 
     /// The database could not be reached, for a reason no lower-level error describes.
@@ -88,6 +84,14 @@ impl StoreError {
             source: None,
         }
     }
+}
+
+/// What failed with the cause's own words (logs show only the top error), and the cause kept.
+fn with_cause(
+    what: impl std::fmt::Display,
+    error: impl std::error::Error + Send + Sync + 'static,
+) -> (String, Option<Cause>) {
+    (format!("{what}: {error}"), Some(Box::new(error)))
 }
 
 #[cfg(test)]

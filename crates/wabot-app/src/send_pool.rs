@@ -100,28 +100,27 @@ impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
                 .await?;
             self.unsettled = false;
         }
-        let room = self
-            .deliver
-            .max_in_flight
-            .saturating_sub(self.underway.len());
-        if room == 0 {
-            return Ok(Cycle {
-                recorded,
-                lost_leases,
-                started: 0,
-                wait: Wait::Room,
-            });
-        }
-        let tokens = self.deliver.bucket.take(room, now);
-        if tokens == 0 {
-            return Ok(Cycle {
-                recorded,
-                lost_leases,
-                started: 0,
-                wait: Wait::Token,
-            });
-        }
+        let (started, wait) = self.start(now).await?;
+        Ok(Cycle {
+            recorded,
+            lost_leases,
+            started,
+            wait,
+        })
+    }
+
+    /// Starts as many sends as tokens, room and due work allow, then read receipts with the tokens
+    /// and room left; returns how many started and what to wait for next.
+    async fn start(&mut self, now: DateTime<Utc>) -> Result<(usize, Wait), StoreError> {
         let deliver = self.deliver;
+        let room = deliver.max_in_flight.saturating_sub(self.underway.len());
+        if room == 0 {
+            return Ok((0, Wait::Room));
+        }
+        let tokens = deliver.bucket.take(room, now);
+        if tokens == 0 {
+            return Ok((0, Wait::Token));
+        }
         let jobs = match deliver
             .store
             .claim_due(&deliver.owner, now, deliver.lease, tokens)
@@ -151,13 +150,7 @@ impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
                 .push(Box::pin(deliver.send_receipt(message_id).map(|()| None)));
         }
         deliver.observer.in_flight(self.underway.len());
-        let wait = if more_due { Wait::Token } else { Wait::Work };
-        Ok(Cycle {
-            recorded,
-            lost_leases,
-            started,
-            wait,
-        })
+        Ok((started, if more_due { Wait::Token } else { Wait::Work }))
     }
 
     /// Records what ended and starts nothing: for a caller that stops using the pool (a send

@@ -285,16 +285,36 @@ pub async fn marked_read(graph: &MockServer) -> Vec<String> {
 
 /// Waits until the fake Graph API has received at least `count` messages; returns them.
 pub async fn wait_for(graph: &MockServer, count: usize) -> Vec<Value> {
+    let posted = wait_posted(graph, "messages", count, |body| !is_receipt(body)).await;
+    posted
+        .into_iter()
+        .filter(|body| !is_receipt(body))
+        .collect()
+}
+
+/// Waits until the server has marked at least `count` customer messages read; returns their ids.
+pub async fn wait_marked(graph: &MockServer, count: usize) -> Vec<String> {
+    wait_posted(graph, "read receipts", count, is_receipt).await;
+    marked_read(graph).await
+}
+
+/// Waits (up to 30 s) until at least `count` of the bodies POSTed to `/messages` are `wanted`.
+async fn wait_posted(
+    graph: &MockServer,
+    what: &str,
+    count: usize,
+    wanted: impl Fn(&Value) -> bool,
+) -> Vec<Value> {
     let started = Instant::now();
     loop {
-        let bodies = sent(graph).await;
-        if bodies.len() >= count {
+        let bodies = posted(graph).await;
+        let seen = bodies.iter().filter(|body| wanted(body)).count();
+        if seen >= count {
             return bodies;
         }
         assert!(
             started.elapsed() < Duration::from_secs(30),
-            "only {} of {count} messages arrived",
-            bodies.len()
+            "only {seen} of {count} {what} arrived"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

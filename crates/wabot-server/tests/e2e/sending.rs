@@ -14,7 +14,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::harness::{
     PHONE, SECRET, Wabot, graph, marked_read, message_webhook, post_signed, scratch, sent, shown,
-    text, wait_for,
+    text, wait_for, wait_marked,
 };
 
 /// When each message (not read receipt) reached the fake Graph API, and its body.
@@ -116,18 +116,6 @@ async fn a_slow_graph_api_keeps_each_customers_order_and_the_pace() {
         span < Duration::from_secs(9),
         "the sends did not overlap: {span:?}"
     );
-}
-
-/// Waits until the server has marked `count` messages read; returns their ids.
-async fn wait_marked(graph: &MockServer, count: usize) -> Vec<String> {
-    let started = Instant::now();
-    loop {
-        let read = marked_read(graph).await;
-        if read.len() >= count || started.elapsed() > Duration::from_secs(10) {
-            return read;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

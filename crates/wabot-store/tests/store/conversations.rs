@@ -4,11 +4,11 @@
 use std::sync::{Arc, Mutex};
 
 use diesel::connection::SimpleConnection;
-use wabot_app::{Conversations, Inbox, StepRecord, StoreError};
+use wabot_app::{Conversations, StepRecord, StoreError};
 use wabot_engine::{DEMO_CUSTOMER, Reply};
 use wabot_store::{DieselStore, Seeded};
 
-use crate::support::{engine, event, message_item, noon, phone, say, unchanged};
+use crate::support::{engine, ingest_text, noon, say, unchanged};
 
 fn text(replies: &[Reply]) -> String {
     replies
@@ -100,13 +100,7 @@ crate::both_backends!(
     a_failed_step_writes_nothing_and_the_item_stays_pending,
     |url| async move {
         let store = DieselStore::open(&url, 4).await.unwrap();
-        store
-            .ingest(event(
-                vec![message_item(phone("444"), "m1", "hi", noon())],
-                noon(),
-            ))
-            .await
-            .unwrap();
+        ingest_text(&store, "444", "m1", "hi", noon()).await;
         let failed = store
             .step_next(noon(), 10, |_, _, _, _| {
                 Err(StoreError::Database("boom".into()))
@@ -142,13 +136,7 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
     let store = DieselStore::open(&url, 4).await.unwrap();
     let engine = engine();
     say(&store, &engine, "666", "m1", "hi", noon()).await;
-    store
-        .ingest(event(
-            vec![message_item(phone("666"), "m2", "1", noon())],
-            noon(),
-        ))
-        .await
-        .unwrap();
+    ingest_text(&store, "666", "m2", "1", noon()).await;
     let contact = only_contact(&store).await;
     let other_outcome = Arc::new(Mutex::new(None));
     let (other_writer, seen) = (url.clone(), Arc::clone(&other_outcome));

@@ -104,6 +104,23 @@ pub fn engine_step(
     })
 }
 
+/// Stores one webhook with one text message from `wa_id`.
+pub async fn ingest_text(
+    store: &DieselStore,
+    wa_id: &str,
+    message_id: &str,
+    text: &str,
+    at: DateTime<Utc>,
+) {
+    store
+        .ingest(event(
+            vec![message_item(phone(wa_id), message_id, text, at)],
+            at,
+        ))
+        .await
+        .unwrap();
+}
+
 /// Sends `text` from `wa_id`, then takes that conversation's turn through the engine, as a worker
 /// does. Returns the replies of the last step.
 pub async fn say(
@@ -114,13 +131,7 @@ pub async fn say(
     text: &str,
     at: DateTime<Utc>,
 ) -> Vec<Reply> {
-    store
-        .ingest(event(
-            vec![message_item(phone(wa_id), message_id, text, at)],
-            at,
-        ))
-        .await
-        .unwrap();
+    ingest_text(store, wa_id, message_id, text, at).await;
     let last = Arc::new(Mutex::new(Vec::new()));
     let (engine, seen) = (Arc::clone(engine), Arc::clone(&last));
     let turn = store
