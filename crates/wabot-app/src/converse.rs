@@ -67,7 +67,7 @@ where
                 let replies: Vec<_> = step
                     .replies
                     .iter()
-                    .flat_map(|reply| renderer.render(reply, customer))
+                    .flat_map(|reply| renderer.render(reply, message.reply_address(customer)))
                     .collect();
                 let id = (!replies.is_empty()).then(|| message.message_id.clone());
                 steps

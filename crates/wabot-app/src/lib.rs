@@ -28,10 +28,10 @@ pub use fakes::RecordingInbox;
 pub use heartbeat::Heartbeat;
 pub use messenger::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
-    ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction, InboundPayload,
-    IngestReceipt, MessageRecord, MessageStatus, NewInboundItem, NewWebhookEvent, OutboundDraft,
-    OutboundJob, OutboundKind, Page, ResponseTimes, SendOutcome, Stats, StatusApplied,
-    StatusUpdate, StepRecord, Turn,
+    ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction, IdentityChange,
+    InboundPayload, IngestReceipt, MessageRecord, MessageStatus, NewInboundItem, NewWebhookEvent,
+    OutboundDraft, OutboundJob, OutboundKind, Page, ResponseTimes, SendOutcome, Stats,
+    StatusApplied, StatusUpdate, StepRecord, Turn,
 };
 pub use monitoring::{Attempt, Backlog, DeliveryObserver, ReceiptOutcome, Unobserved};
 pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};

@@ -33,6 +33,19 @@ pub struct CustomerMessage {
     pub kind: String,
     /// What the engine sees.
     pub input: Input,
+    /// Where it came from: its replies go there (the phone number it was sent from, else the
+    /// business-scoped user id), even when the contact has been seen at another number since.
+    /// Empty in items stored before this field existed: they are answered at the contact's key.
+    #[serde(default)]
+    pub reply_to: ContactIds,
+}
+
+impl CustomerMessage {
+    /// Where replies to this message go: the phone number it came from, else its user id, else
+    /// `fallback` (the contact's key).
+    pub fn reply_address<'a>(&'a self, fallback: &'a str) -> &'a str {
+        self.reply_to.key().unwrap_or(fallback)
+    }
 }
 
 /// A status webhook for one of our messages.
@@ -56,6 +69,16 @@ pub enum InboundPayload {
     Message(CustomerMessage),
     /// A status of one of our messages.
     Status(StatusUpdate),
+    /// WhatsApp's notice that the customer moved to new ids (`system` `user_changed_number`,
+    /// `user_changed_user_id`): the contact follows, and nothing more goes to the old number.
+    IdentityChange(IdentityChange),
+}
+
+/// The ids a customer moved to (the item's contact holds the ids they came from).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityChange {
+    /// The new ids (either may be absent: only what changed).
+    pub new: ContactIds,
 }
 
 /// One item exploded from a webhook event, with the key that makes it unique.

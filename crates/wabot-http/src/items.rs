@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use wabot_app::{
-    ContactIds, CustomerMessage, DeliveryStatus, InboundPayload, NewInboundItem, StatusUpdate,
+    ContactIds, CustomerMessage, DeliveryStatus, IdentityChange, InboundPayload, NewInboundItem,
+    StatusUpdate,
 };
 use wabot_cloud_api::{
     InboundMessage, InteractiveReply, MessageContent, MessagesValue, Status, StatusKind,
@@ -67,7 +68,35 @@ fn message_item(
     if message.id.is_empty() || message.sender().is_none() {
         return None;
     }
-    // Reactions, edits, deletions and system notices are kept in the event but need no answer.
+    let contact = ContactIds {
+        wa_id: message.from.clone(),
+        user_id: message.from_user_id.clone(),
+    };
+    if let MessageContent::System {
+        kind: Some(kind),
+        wa_id,
+        user_id,
+        ..
+    } = &message.content
+        && matches!(
+            kind.as_str(),
+            "user_changed_number" | "user_changed_user_id"
+        )
+    {
+        let new = ContactIds {
+            wa_id: wa_id.clone(),
+            user_id: user_id.clone(),
+        };
+        return new.key().is_some().then(|| NewInboundItem {
+            dedupe_key: message.id.clone(),
+            profile_name: None,
+            contact,
+            occurred_at: at(message.timestamp, received),
+            payload: InboundPayload::IdentityChange(IdentityChange { new }),
+        });
+    }
+    // Reactions, edits, deletions and other system notices are kept in the event but need no
+    // answer.
     if matches!(
         message.content,
         MessageContent::Reaction { .. }
@@ -77,10 +106,7 @@ fn message_item(
     ) {
         return None;
     }
-    let contact = ContactIds {
-        wa_id: message.from.clone(),
-        user_id: message.from_user_id.clone(),
-    };
+    let reply_to = contact.clone();
     Some(NewInboundItem {
         dedupe_key: message.id.clone(),
         profile_name: profile_name(value, &contact),
@@ -90,6 +116,7 @@ fn message_item(
             message_id: message.id.clone(),
             kind: message.kind.clone(),
             input: input(message),
+            reply_to,
         }),
     })
 }

@@ -122,18 +122,20 @@ pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
         writeln!(std::io::stdout(), "  you │ {line}")?;
         let now = utc_now();
         let message_id = format!("chat.{session}.{n}");
+        let contact = ContactIds {
+            wa_id: Some(from.to_owned()),
+            user_id: None,
+        };
         let item = NewInboundItem {
             dedupe_key: message_id.clone(),
-            contact: ContactIds {
-                wa_id: Some(from.to_owned()),
-                user_id: None,
-            },
+            contact: contact.clone(),
             profile_name: None,
             occurred_at: now,
             payload: InboundPayload::Message(CustomerMessage {
                 message_id,
                 kind: "text".into(),
                 input: input(&line),
+                reply_to: contact,
             }),
         };
         store

@@ -35,21 +35,23 @@ fn event(n: usize) -> NewWebhookEvent {
     let body = format!(
         r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{"messages":[{{"from":"1{n:010}","id":"wamid.{n}","timestamp":"1","type":"text","text":{{"body":"hi"}}}}]}}}}]}}]}}"#
     );
+    let contact = ContactIds {
+        wa_id: Some(format!("1{:010}", n % 500)),
+        user_id: None,
+    };
     NewWebhookEvent {
         received_at: at,
         body,
         items: vec![NewInboundItem {
             dedupe_key: format!("wamid.{n}"),
-            contact: ContactIds {
-                wa_id: Some(format!("1{:010}", n % 500)),
-                user_id: None,
-            },
+            contact: contact.clone(),
             profile_name: Some("Bench".into()),
             occurred_at: at,
             payload: InboundPayload::Message(CustomerMessage {
                 message_id: format!("wamid.{n}"),
                 kind: "text".into(),
                 input: Input::text("hi"),
+                reply_to: contact,
             }),
         }],
     }

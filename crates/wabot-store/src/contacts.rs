@@ -1,7 +1,7 @@
-//! `contacts`: finding or creating a contact by either of Meta's ids (at ingest), its key, and
-//! [`Contacts`] for [`DieselStore`]: contacts and their message history, paged by id.
+//! `contacts`: a contact's key, and [`Contacts`] for [`DieselStore`]: contacts and their message
+//! history, paged by id. (Which contact an id belongs to is decided in `identity`.)
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use wabot_app::{
     ContactIds, ContactSummary, Contacts, Direction, MessageRecord, MessageStatus, Page, StoreError,
@@ -9,93 +9,8 @@ use wabot_app::{
 
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, messages};
-use crate::sql::{TxError, naive, per_backend, utc};
+use crate::sql::{TxError, utc};
 use crate::store::DieselStore;
-
-/// Finds the contact with either id (filling in the other one if it was missing), or creates it, and
-/// records that it was seen. Returns its id.
-pub(crate) fn resolve_contact(
-    connection: &mut AnyConnection,
-    ids: &ContactIds,
-    profile_name: Option<&str>,
-    at: DateTime<Utc>,
-    inbound: bool,
-) -> Result<i64, TxError> {
-    if ids.wa_id.is_none() && ids.user_id.is_none() {
-        return Err(StoreError::invalid("an item without any contact id").into());
-    }
-    let by_wa_id = match &ids.wa_id {
-        Some(wa_id) => contacts::table
-            .filter(contacts::wa_id.eq(wa_id))
-            .select(contacts::id)
-            .first::<i64>(connection)
-            .optional()?,
-        None => None,
-    };
-    let found = match (by_wa_id, &ids.user_id) {
-        (Some(id), _) => Some(id),
-        (None, Some(user_id)) => contacts::table
-            .filter(contacts::user_id.eq(user_id))
-            .select(contacts::id)
-            .first::<i64>(connection)
-            .optional()?,
-        (None, None) => None,
-    };
-    let at = naive(at);
-    let Some(id) = found else {
-        let new = (
-            contacts::wa_id.eq(&ids.wa_id),
-            contacts::user_id.eq(&ids.user_id),
-            contacts::profile_name.eq(profile_name),
-            contacts::first_seen_at.eq(at),
-            contacts::last_seen_at.eq(at),
-            contacts::last_inbound_at.eq(inbound.then_some(at)),
-        );
-        // Another transaction may create the same contact at the same moment: then this insert does
-        // nothing, and the contact it created is found again below.
-        let created = per_backend!(connection, |c| diesel::insert_into(contacts::table)
-            .values(new)
-            .on_conflict_do_nothing()
-            .returning(contacts::id)
-            .get_result::<i64>(c)
-            .optional()?);
-        return match created {
-            Some(id) => Ok(id),
-            None => resolve_contact(connection, ids, profile_name, utc(at), inbound),
-        };
-    };
-    let row = contacts::table.find(id);
-    diesel::update(row)
-        .set(contacts::last_seen_at.eq(at))
-        .execute(connection)?;
-    if let Some(name) = profile_name {
-        diesel::update(row)
-            .set(contacts::profile_name.eq(name))
-            .execute(connection)?;
-    }
-    if inbound {
-        diesel::update(
-            row.filter(
-                contacts::last_inbound_at
-                    .is_null()
-                    .or(contacts::last_inbound_at.lt(at)),
-            ),
-        )
-        .set(contacts::last_inbound_at.eq(at))
-        .execute(connection)?;
-    }
-    if let Some(wa_id) = &ids.wa_id {
-        diesel::update(row.filter(contacts::wa_id.is_null()))
-            .set(contacts::wa_id.eq(wa_id))
-            .execute(connection)?;
-    }
-    if let Some(user_id) = &ids.user_id {
-        diesel::update(row.filter(contacts::user_id.is_null()))
-            .set(contacts::user_id.eq(user_id))
-            .execute(connection)?;
-    }
-    Ok(id)
-}
 
 /// The contact's key: its WhatsApp id, or its user id when it has none.
 pub(crate) fn key(connection: &mut AnyConnection, contact_id: i64) -> Result<String, TxError> {

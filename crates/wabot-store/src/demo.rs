@@ -7,7 +7,7 @@ use wabot_app::{ContactIds, StoreError};
 use wabot_engine::{DEMO_CUSTOMER, InMemoryBusinessData};
 
 use crate::business::day;
-use crate::contacts::resolve_contact;
+use crate::identity::resolve_contact;
 use crate::schema::{defect_ticket_history, defect_tickets, orders, schedule_entries};
 use crate::sql::{naive, per_backend};
 use crate::store::DieselStore;

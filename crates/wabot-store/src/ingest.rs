@@ -12,7 +12,7 @@ use wabot_app::{
 };
 
 use crate::connection::AnyConnection;
-use crate::contacts::resolve_contact;
+use crate::identity::{self, resolve_contact};
 use crate::schema::{inbound_items, messages, webhook_events};
 use crate::sql::{TxError, naive, per_backend};
 use crate::states::{EventOutcome, ItemKind, ItemState};
@@ -29,6 +29,7 @@ fn store_item(
     let (kind, inbound) = match &item.payload {
         InboundPayload::Message(_) => (ItemKind::Message, true),
         InboundPayload::Status(_) => (ItemKind::Status, false),
+        InboundPayload::IdentityChange(_) => (ItemKind::Identity, false),
     };
     let contact_id = resolve_contact(
         connection,
@@ -79,18 +80,30 @@ fn store_item(
         InboundPayload::Status(update) => {
             if status::apply(connection, update, item.occurred_at)? != StatusApplied::UnknownMessage
             {
-                diesel::update(
-                    inbound_items::table.filter(inbound_items::dedupe_key.eq(&item.dedupe_key)),
-                )
-                .set((
-                    inbound_items::state.eq(ItemState::Done.as_str()),
-                    inbound_items::done_at.eq(naive(received_at)),
-                ))
-                .execute(connection)?;
+                done(connection, &item.dedupe_key, received_at)?;
             }
+        }
+        InboundPayload::IdentityChange(change) => {
+            identity::change_identity(connection, &item.contact, &change.new, item.occurred_at)?;
+            done(connection, &item.dedupe_key, received_at)?;
         }
     }
     Ok(true)
+}
+
+/// Marks an item handled at ingest (a status applied, an identity change made).
+fn done(
+    connection: &mut AnyConnection,
+    dedupe_key: &str,
+    at: DateTime<Utc>,
+) -> Result<(), TxError> {
+    diesel::update(inbound_items::table.filter(inbound_items::dedupe_key.eq(dedupe_key)))
+        .set((
+            inbound_items::state.eq(ItemState::Done.as_str()),
+            inbound_items::done_at.eq(naive(at)),
+        ))
+        .execute(connection)?;
+    Ok(())
 }
 
 /// Stores one event and its items.

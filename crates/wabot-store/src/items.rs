@@ -57,8 +57,8 @@ pub(crate) fn pending_messages(
     rows.into_iter()
         .map(|(id, payload)| match serde_json::from_str(&payload) {
             Ok(InboundPayload::Message(message)) => Ok(PendingMessage { id, message }),
-            Ok(InboundPayload::Status(_)) => Err(TxError(StoreError::invalid(format!(
-                "inbound item {id} is stored as a message but holds a status"
+            Ok(_) => Err(TxError(StoreError::invalid(format!(
+                "inbound item {id} is stored as a message but holds something else"
             )))),
             Err(error) => Err(corrupt_json(format!("inbound item {id}"), error)),
         })

@@ -15,6 +15,7 @@ mod contacts;
 mod demo;
 mod file_check;
 mod group_commit;
+mod identity;
 mod items;
 mod menu_events;
 pub mod migrations;

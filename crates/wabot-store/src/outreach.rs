@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use wabot_app::{ContactIds, ManualMessage, Outreach, Queued, StoreError, window_open};
 
 use crate::connection::AnyConnection;
-use crate::contacts::resolve_contact;
+use crate::identity::resolve_contact;
 use crate::outbox;
 use crate::schema::contacts;
 use crate::sql::{TxError, naive, utc};

@@ -87,6 +87,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_changes (id) {
+        id -> BigInt,
+        contact_id -> BigInt,
+        change -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     menu_events (id) {
         id -> BigInt,
         contact_id -> BigInt,
@@ -157,11 +168,13 @@ diesel::table! {
 diesel::joinable!(inbound_items -> contacts (contact_id));
 diesel::joinable!(inbound_items -> webhook_events (event_id));
 diesel::joinable!(sessions -> contacts (contact_id));
+diesel::joinable!(contact_changes -> contacts (contact_id));
 diesel::joinable!(messages -> contacts (contact_id));
 diesel::joinable!(outbox -> messages (message_id));
 diesel::joinable!(defect_ticket_history -> defect_tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    contact_changes,
     contacts,
     webhook_events,
     inbound_items,

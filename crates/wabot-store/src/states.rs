@@ -49,6 +49,20 @@ stored_names! {
         Message = "message",
         /// A status of one of our messages.
         Status = "status",
+        /// A customer moved to new ids (applied at ingest).
+        Identity = "identity",
+    }
+}
+
+stored_names! {
+    /// `contact_changes.change`: how a contact's identity changed.
+    ContactChange {
+        /// It wrote from (or WhatsApp moved it to) another phone number.
+        NumberChanged = "number_changed",
+        /// It gained or changed its business-scoped user id.
+        UserIdChanged = "user_id_changed",
+        /// It gave up its number: another person (another user id) writes from it now.
+        NumberReleased = "number_released",
     }
 }
 
@@ -85,7 +99,7 @@ mod tests {
         for state in [ItemState::Pending, ItemState::Done] {
             assert_eq!(ItemState::parse(state.as_str()), Some(state));
         }
-        for kind in [ItemKind::Message, ItemKind::Status] {
+        for kind in [ItemKind::Message, ItemKind::Status, ItemKind::Identity] {
             assert_eq!(ItemKind::parse(kind.as_str()), Some(kind));
         }
         for state in [OutboxState::Pending, OutboxState::Sent, OutboxState::Failed] {
@@ -97,6 +111,13 @@ mod tests {
             EventOutcome::NoItems,
         ] {
             assert_eq!(EventOutcome::parse(outcome.as_str()), Some(outcome));
+        }
+        for change in [
+            ContactChange::NumberChanged,
+            ContactChange::UserIdChanged,
+            ContactChange::NumberReleased,
+        ] {
+            assert_eq!(ContactChange::parse(change.as_str()), Some(change));
         }
         assert_eq!(ItemState::parse("leased"), None);
     }

@@ -5,6 +5,7 @@ mod backends;
 mod concurrency;
 mod conversations;
 mod health;
+mod identity;
 mod ingest;
 mod migrations;
 mod outbox;

@@ -34,13 +34,14 @@ pub fn message_item(
 ) -> NewInboundItem {
     NewInboundItem {
         dedupe_key: message_id.to_owned(),
-        contact,
+        contact: contact.clone(),
         profile_name: Some("Ana".to_owned()),
         occurred_at: at,
         payload: InboundPayload::Message(CustomerMessage {
             message_id: message_id.to_owned(),
             kind: "text".to_owned(),
             input: Input::text(text),
+            reply_to: contact,
         }),
     }
 }

@@ -1,0 +1,323 @@
+//! Which person an id belongs to. A contact is a person: known by its business-scoped user id
+//! (BSUID) when Meta sends one, and by the phone number it writes from, which may change over time.
+//! The rules (a table of them is in `docs/identity.md`):
+//!
+//! - A message with a user id belongs to the contact with that user id. If it came from another
+//!   number than the contact's, the contact moves to it (recorded as `number_changed`), and a
+//!   contact that held that number gives it up (`number_released`).
+//! - A message with a user id and a number held by a contact with *another* user id comes from a
+//!   new owner of that number: a new contact, who sees nothing of the previous one, and the
+//!   previous one gives the number up.
+//! - A number held by a contact with no user id, written from with a user id for the first time:
+//!   that contact gains the user id (`user_id_changed`) and keeps its history.
+//! - Without a user id (older payloads), the phone number decides.
+//! - Statuses only find (or create) their contact; they move no number.
+//! - WhatsApp's `user_changed_number` / `user_changed_user_id` move the contact to its new ids, and
+//!   replies still queued for the old number go to the new one.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use wabot_app::{ContactIds, StoreError};
+
+use crate::connection::AnyConnection;
+use crate::schema::{contact_changes, contacts, messages, outbox};
+use crate::sql::{TxError, naive, per_backend, utc};
+use crate::states::{ContactChange, OutboxState};
+
+/// A contact as identity needs it.
+#[derive(Clone, Debug)]
+struct Known {
+    id: i64,
+    wa_id: Option<String>,
+    user_id: Option<String>,
+}
+
+fn by_wa_id(connection: &mut AnyConnection, wa_id: &str) -> Result<Option<Known>, TxError> {
+    let row = contacts::table
+        .filter(contacts::wa_id.eq(wa_id))
+        .select((contacts::id, contacts::wa_id, contacts::user_id))
+        .first::<(i64, Option<String>, Option<String>)>(connection)
+        .optional()?;
+    Ok(row.map(|(id, wa_id, user_id)| Known { id, wa_id, user_id }))
+}
+
+fn by_user_id(connection: &mut AnyConnection, user_id: &str) -> Result<Option<Known>, TxError> {
+    let row = contacts::table
+        .filter(contacts::user_id.eq(user_id))
+        .select((contacts::id, contacts::wa_id, contacts::user_id))
+        .first::<(i64, Option<String>, Option<String>)>(connection)
+        .optional()?;
+    Ok(row.map(|(id, wa_id, user_id)| Known { id, wa_id, user_id }))
+}
+
+/// Records a change of a contact's identity.
+fn record(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    change: ContactChange,
+    old: Option<&str>,
+    new: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<(), TxError> {
+    diesel::insert_into(contact_changes::table)
+        .values((
+            contact_changes::contact_id.eq(contact_id),
+            contact_changes::change.eq(change.as_str()),
+            contact_changes::old_value.eq(old),
+            contact_changes::new_value.eq(new),
+            contact_changes::at.eq(at),
+        ))
+        .execute(connection)?;
+    Ok(())
+}
+
+/// `holder` gives its number up (another person writes from it now).
+fn release_number(
+    connection: &mut AnyConnection,
+    holder: &Known,
+    at: NaiveDateTime,
+) -> Result<(), TxError> {
+    diesel::update(contacts::table.find(holder.id))
+        .set(contacts::wa_id.eq(None::<String>))
+        .execute(connection)?;
+    record(
+        connection,
+        holder.id,
+        ContactChange::NumberReleased,
+        holder.wa_id.as_deref(),
+        None,
+        at,
+    )
+}
+
+/// Moves `contact` to the number `wa_id` (taking it from whoever held it). With `readdress` (a
+/// number change WhatsApp announced), the messages still queued for its old number go to the new
+/// one; without (the person wrote from another number), each queued reply keeps the number its
+/// question came from.
+fn move_number(
+    connection: &mut AnyConnection,
+    contact: &Known,
+    wa_id: &str,
+    at: NaiveDateTime,
+    readdress: bool,
+) -> Result<(), TxError> {
+    if contact.wa_id.as_deref() == Some(wa_id) {
+        return Ok(());
+    }
+    if let Some(holder) = by_wa_id(connection, wa_id)?
+        && holder.id != contact.id
+    {
+        release_number(connection, &holder, at)?;
+    }
+    diesel::update(contacts::table.find(contact.id))
+        .set(contacts::wa_id.eq(wa_id))
+        .execute(connection)?;
+    record(
+        connection,
+        contact.id,
+        ContactChange::NumberChanged,
+        contact.wa_id.as_deref(),
+        Some(wa_id),
+        at,
+    )?;
+    if let Some(old) = contact.wa_id.as_deref().filter(|_| readdress) {
+        readdress_queued(connection, contact.id, old, wa_id)?;
+    }
+    Ok(())
+}
+
+/// Gives `contact` the user id `user_id` (when no other contact has it).
+fn set_user_id(
+    connection: &mut AnyConnection,
+    contact: &Known,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), TxError> {
+    if contact.user_id.as_deref() == Some(user_id) || by_user_id(connection, user_id)?.is_some() {
+        return Ok(());
+    }
+    diesel::update(contacts::table.find(contact.id))
+        .set(contacts::user_id.eq(user_id))
+        .execute(connection)?;
+    record(
+        connection,
+        contact.id,
+        ContactChange::UserIdChanged,
+        contact.user_id.as_deref(),
+        Some(user_id),
+        at,
+    )
+}
+
+/// Rewrites the recipient of the contact's messages still waiting in the outbox (not the one in
+/// flight: it has left) from `old` to `new`, so nothing more goes to the old number.
+fn readdress_queued(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<(), TxError> {
+    let waiting = outbox::table
+        .filter(outbox::contact_id.eq(contact_id))
+        .filter(outbox::state.eq(OutboxState::Pending.as_str()))
+        .filter(outbox::lease_owner.is_null())
+        .select((outbox::id, outbox::message_id, outbox::body))
+        .load::<(i64, i64, String)>(connection)?;
+    for (outbox_id, message_id, body) in waiting {
+        let Ok(mut json) = serde_json::from_str::<serde_json::Value>(&body) else {
+            continue;
+        };
+        if json["to"] != old {
+            continue;
+        }
+        json["to"] = serde_json::Value::String(new.to_owned());
+        let body = json.to_string();
+        diesel::update(outbox::table.find(outbox_id))
+            .set(outbox::body.eq(&body))
+            .execute(connection)?;
+        diesel::update(messages::table.find(message_id))
+            .set(messages::body.eq(&body))
+            .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// Creates a contact (or, when another transaction just created one with the same ids, finds it).
+fn create(
+    connection: &mut AnyConnection,
+    ids: &ContactIds,
+    profile_name: Option<&str>,
+    at: NaiveDateTime,
+    inbound: bool,
+) -> Result<Option<i64>, TxError> {
+    let new = (
+        contacts::wa_id.eq(&ids.wa_id),
+        contacts::user_id.eq(&ids.user_id),
+        contacts::profile_name.eq(profile_name),
+        contacts::first_seen_at.eq(at),
+        contacts::last_seen_at.eq(at),
+        contacts::last_inbound_at.eq(inbound.then_some(at)),
+    );
+    Ok(per_backend!(connection, |c| diesel::insert_into(
+        contacts::table
+    )
+    .values(new)
+    .on_conflict_do_nothing()
+    .returning(contacts::id)
+    .get_result::<i64>(c)
+    .optional()?))
+}
+
+/// The contact the ids belong to by the rules above, created if it is new, and recorded as seen.
+/// `inbound`: a customer's message (which may move numbers), not a status.
+pub(crate) fn resolve_contact(
+    connection: &mut AnyConnection,
+    ids: &ContactIds,
+    profile_name: Option<&str>,
+    at: DateTime<Utc>,
+    inbound: bool,
+) -> Result<i64, TxError> {
+    if ids.key().is_none() {
+        return Err(StoreError::invalid("an item without any contact id").into());
+    }
+    let at = naive(at);
+    let by_user = match &ids.user_id {
+        Some(user_id) => by_user_id(connection, user_id)?,
+        None => None,
+    };
+    let by_phone = match &ids.wa_id {
+        Some(wa_id) => by_wa_id(connection, wa_id)?,
+        None => None,
+    };
+    let found = match (by_user, by_phone) {
+        (Some(person), _) => {
+            if inbound && let Some(wa_id) = &ids.wa_id {
+                move_number(connection, &person, wa_id, at, false)?;
+            }
+            Some(person.id)
+        }
+        (None, Some(holder)) => match (&holder.user_id, &ids.user_id) {
+            // A contact known by its number writes with a user id for the first time.
+            (None, Some(user_id)) => {
+                set_user_id(connection, &holder, user_id, at)?;
+                Some(holder.id)
+            }
+            // Another person writes from this number now.
+            (Some(_), Some(_)) if inbound => {
+                release_number(connection, &holder, at)?;
+                None
+            }
+            _ => Some(holder.id),
+        },
+        (None, None) => None,
+    };
+    let id = match found {
+        Some(id) => id,
+        None => match create(connection, ids, profile_name, at, inbound)? {
+            Some(id) => id,
+            // Created by another transaction meanwhile: found now.
+            None => return resolve_contact(connection, ids, profile_name, utc(at), inbound),
+        },
+    };
+    seen(connection, id, profile_name, at, inbound)?;
+    Ok(id)
+}
+
+/// Records that the contact was seen (and, for a message, that its 24-hour window opened).
+fn seen(
+    connection: &mut AnyConnection,
+    id: i64,
+    profile_name: Option<&str>,
+    at: NaiveDateTime,
+    inbound: bool,
+) -> Result<(), TxError> {
+    let row = contacts::table.find(id);
+    diesel::update(row)
+        .set(contacts::last_seen_at.eq(at))
+        .execute(connection)?;
+    if let Some(name) = profile_name {
+        diesel::update(row)
+            .set(contacts::profile_name.eq(name))
+            .execute(connection)?;
+    }
+    if inbound {
+        diesel::update(
+            row.filter(
+                contacts::last_inbound_at
+                    .is_null()
+                    .or(contacts::last_inbound_at.lt(at)),
+            ),
+        )
+        .set(contacts::last_inbound_at.eq(at))
+        .execute(connection)?;
+    }
+    Ok(())
+}
+
+/// WhatsApp says the customer behind `old` moved to `new` (`system` `user_changed_number`,
+/// `user_changed_user_id`): the contact follows, keeping its session, history and data.
+pub(crate) fn change_identity(
+    connection: &mut AnyConnection,
+    old: &ContactIds,
+    new: &ContactIds,
+    at: DateTime<Utc>,
+) -> Result<(), TxError> {
+    let contact_id = resolve_contact(connection, old, None, at, false)?;
+    let at = naive(at);
+    let (wa_id, user_id) = contacts::table
+        .find(contact_id)
+        .select((contacts::wa_id, contacts::user_id))
+        .first::<(Option<String>, Option<String>)>(connection)?;
+    let contact = Known {
+        id: contact_id,
+        wa_id,
+        user_id,
+    };
+    if let Some(new_wa_id) = &new.wa_id {
+        move_number(connection, &contact, new_wa_id, at, true)?;
+    }
+    if let Some(new_user_id) = &new.user_id {
+        set_user_id(connection, &contact, new_user_id, at)?;
+    }
+    Ok(())
+}

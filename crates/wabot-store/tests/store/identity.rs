@@ -1,0 +1,276 @@
+//! Customers are people, not numbers: replies go to the number each message came from, a user id
+//! (BSUID) seen from a new number moves its contact there, a number written from with another user id
+//! belongs to a new person, WhatsApp's number-change notice moves the contact and re-addresses what
+//! is queued, and a status carrying only a user id settles its message.
+
+use diesel::prelude::*;
+use wabot_app::{
+    ContactIds, Contacts, Conversations, CustomerMessage, DeliveryStatus, IdentityChange,
+    InboundPayload, Inbox, MessageStatus, NewInboundItem, OutboundDraft, OutboundKind, Outbox,
+    Page, SendOutcome, StepRecord,
+};
+use wabot_store::DieselStore;
+use wabot_store::schema::{contact_changes, contacts, outbox};
+
+use crate::support::{LEASE, event, message_item, noon, query, status_item};
+
+fn ids(wa_id: Option<&str>, user_id: Option<&str>) -> ContactIds {
+    ContactIds {
+        wa_id: wa_id.map(str::to_owned),
+        user_id: user_id.map(str::to_owned),
+    }
+}
+
+/// Stores one message from `from` and takes every turn, each step answering with one draft
+/// addressed as the worker addresses replies (`CustomerMessage::reply_address`).
+async fn say(store: &DieselStore, from: ContactIds, message_id: &str) {
+    store
+        .ingest(event(
+            vec![message_item(from, message_id, "hi", noon())],
+            noon(),
+        ))
+        .await
+        .unwrap();
+    while let Some(turn) = store
+        .step_next(noon(), 20, |customer, message, state, _| {
+            Ok(StepRecord {
+                state,
+                replies: vec![OutboundDraft {
+                    kind: OutboundKind::Text,
+                    body: serde_json::json!({"to": message.reply_address(customer)}).to_string(),
+                }],
+                events: vec![],
+            })
+        })
+        .await
+        .unwrap()
+    {
+        assert!(turn.failed.is_none(), "{turn:?}");
+    }
+}
+
+/// Every contact as (wa_id, user_id), by id.
+async fn all_contacts(url: &str) -> Vec<(Option<String>, Option<String>)> {
+    query(url, |c| {
+        contacts::table
+            .order(contacts::id)
+            .select((contacts::wa_id, contacts::user_id))
+            .load(c)
+            .unwrap()
+    })
+    .await
+}
+
+/// The recipients of the queued messages, in order.
+async fn recipients(url: &str) -> Vec<String> {
+    query(url, |c| {
+        outbox::table
+            .order(outbox::id)
+            .select(outbox::body)
+            .load::<String>(c)
+            .unwrap()
+            .iter()
+            .map(|body| {
+                serde_json::from_str::<serde_json::Value>(body).unwrap()["to"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    })
+    .await
+}
+
+/// Every recorded change as (change, old, new).
+async fn changes(url: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    query(url, |c| {
+        contact_changes::table
+            .order(contact_changes::id)
+            .select((
+                contact_changes::change,
+                contact_changes::old_value,
+                contact_changes::new_value,
+            ))
+            .load(c)
+            .unwrap()
+    })
+    .await
+}
+
+crate::both_backends!(
+    one_user_id_from_two_numbers_is_answered_at_each,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        say(&store, ids(Some("15550001001"), Some("US.1")), "a1").await;
+        say(&store, ids(Some("15550001002"), Some("US.1")), "a2").await;
+        assert_eq!(recipients(&url).await, ["15550001001", "15550001002"]);
+        assert_eq!(
+            all_contacts(&url).await,
+            [(Some("15550001002".to_owned()), Some("US.1".to_owned()))],
+            "one person, at the number seen last"
+        );
+        assert_eq!(
+            changes(&url).await,
+            [(
+                "number_changed".to_owned(),
+                Some("15550001001".to_owned()),
+                Some("15550001002".to_owned())
+            )]
+        );
+    }
+);
+
+crate::both_backends!(a_reused_number_is_a_new_person, |url| async move {
+    let store = DieselStore::open(&url, 2).await.unwrap();
+    say(&store, ids(Some("15550002001"), Some("US.old")), "b1").await;
+    say(&store, ids(Some("15550002001"), Some("US.new")), "b2").await;
+    assert_eq!(
+        all_contacts(&url).await,
+        [
+            (None, Some("US.old".to_owned())),
+            (Some("15550002001".to_owned()), Some("US.new".to_owned())),
+        ]
+    );
+    let listed = store
+        .list_contacts(Page {
+            limit: 10,
+            after: None,
+        })
+        .await
+        .unwrap();
+    let (old, new) = (listed[0].id, listed[1].id);
+    // The new owner sees nothing of the previous one: their own message only, a session of their own.
+    let history = store
+        .history(
+            new,
+            Page {
+                limit: 10,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .filter(|m| m.status == MessageStatus::Received)
+            .count(),
+        1
+    );
+    assert_eq!(store.session(new).await.unwrap().unwrap().version, 0);
+    assert_eq!(
+        store
+            .history(
+                old,
+                Page {
+                    limit: 10,
+                    after: None
+                }
+            )
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(changes(&url).await[0].0, "number_released");
+});
+
+crate::both_backends!(
+    a_number_known_without_a_user_id_gains_one,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        say(&store, ids(Some("15550003001"), None), "c1").await;
+        say(&store, ids(Some("15550003001"), Some("US.3")), "c2").await;
+        assert_eq!(
+            all_contacts(&url).await,
+            [(Some("15550003001".to_owned()), Some("US.3".to_owned()))]
+        );
+        // Without a user id, the number still decides (older payloads).
+        say(&store, ids(Some("15550003001"), None), "c3").await;
+        assert_eq!(all_contacts(&url).await.len(), 1);
+        // A username user with no number at all is answered at the user id.
+        say(&store, ids(None, Some("US.nophone")), "c4").await;
+        assert_eq!(recipients(&url).await.last().unwrap(), "US.nophone");
+    }
+);
+
+crate::both_backends!(
+    a_number_change_moves_the_contact_and_what_is_queued,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        say(&store, ids(Some("15550004001"), Some("US.4")), "d1").await;
+        say(&store, ids(Some("15550004001"), Some("US.4")), "d2").await;
+        // The first reply is in flight (leased), the second still queued.
+        let in_flight = store.claim_due("s", noon(), LEASE, 1).await.unwrap();
+        assert_eq!(in_flight.len(), 1);
+        let notice = NewInboundItem {
+            dedupe_key: "d-system".to_owned(),
+            contact: ids(Some("15550004001"), Some("US.4")),
+            profile_name: None,
+            occurred_at: noon(),
+            payload: InboundPayload::IdentityChange(IdentityChange {
+                new: ids(Some("15550004999"), None),
+            }),
+        };
+        store.ingest(event(vec![notice], noon())).await.unwrap();
+        assert_eq!(
+            recipients(&url).await,
+            ["15550004001", "15550004999"],
+            "the queued one follows"
+        );
+        assert_eq!(
+            all_contacts(&url).await,
+            [(Some("15550004999".to_owned()), Some("US.4".to_owned()))]
+        );
+        // A message from the new number without a user id finds the same person.
+        say(&store, ids(Some("15550004999"), None), "d3").await;
+        assert_eq!(all_contacts(&url).await.len(), 1);
+        assert_eq!(recipients(&url).await.last().unwrap(), "15550004999");
+    }
+);
+
+crate::both_backends!(
+    a_status_with_only_a_user_id_settles_its_message,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        say(&store, ids(None, Some("US.5")), "e1").await;
+        let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
+        let sent = SendOutcome::Sent {
+            wa_message_id: "wamid.out.e1".to_owned(),
+        };
+        store
+            .record_outcome(&jobs[0], "s", noon(), sent)
+            .await
+            .unwrap();
+        let status = status_item(
+            ids(None, Some("US.5")),
+            "wamid.out.e1",
+            DeliveryStatus::Delivered,
+            noon(),
+        );
+        store.ingest(event(vec![status], noon())).await.unwrap();
+        let contact = store
+            .list_contacts(Page {
+                limit: 1,
+                after: None,
+            })
+            .await
+            .unwrap()[0]
+            .id;
+        let out = store
+            .history(
+                contact,
+                Page {
+                    limit: 10,
+                    after: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            out[1].status,
+            MessageStatus::Delivery(DeliveryStatus::Delivered)
+        );
+        let _: Option<CustomerMessage> = None;
+    }
+);
