@@ -1,5 +1,7 @@
 //! The engine's [`BusinessData`] port on the open transaction of a conversation step. Every query
-//! filters by the asking customer, so nobody reads another customer's records.
+//! filters by the contact whose conversation it is (not by the `customer` string the engine
+//! passes, which is the number the conversation started from), so nobody reads another person's
+//! records, and a new owner of a reused number sees none of the previous owner's.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::prelude::*;
@@ -13,9 +15,12 @@ use crate::connection::AnyConnection;
 use crate::schema::{defect_ticket_history, defect_tickets, feedback, orders, schedule_entries};
 use crate::sql::{naive, per_backend, utc};
 
-/// Business data bound to one connection (inside the step's transaction).
+/// Business data bound to one connection (inside the step's transaction) and to the contact whose
+/// conversation is stepped: every read and write is that person's, whatever number they write from
+/// (the engine's `customer` key is kept in the rows written, as the id the business knows).
 pub(crate) struct TxBusinessData<'c> {
     pub connection: &'c mut AnyConnection,
+    pub contact_id: i64,
 }
 
 const DAY: &str = "%Y-%m-%d";
@@ -160,9 +165,9 @@ impl TxBusinessData<'_> {
 impl BusinessData for TxBusinessData<'_> {
     type Error = StoreError;
 
-    fn recent_orders(&mut self, customer: &str, n: usize) -> Result<Vec<Order>, StoreError> {
+    fn recent_orders(&mut self, _customer: &str, n: usize) -> Result<Vec<Order>, StoreError> {
         orders::table
-            .filter(orders::customer.eq(customer))
+            .filter(orders::contact_id.eq(self.contact_id))
             .order((orders::placed_on.desc(), orders::number.desc()))
             .limit(limit(n))
             .select(OrderRow::as_select())
@@ -173,9 +178,9 @@ impl BusinessData for TxBusinessData<'_> {
             .collect()
     }
 
-    fn order(&mut self, customer: &str, number: &str) -> Result<Option<Order>, StoreError> {
+    fn order(&mut self, _customer: &str, number: &str) -> Result<Option<Order>, StoreError> {
         orders::table
-            .filter(orders::customer.eq(customer))
+            .filter(orders::contact_id.eq(self.contact_id))
             .filter(orders::number.eq(number))
             .select(OrderRow::as_select())
             .first(self.connection)
@@ -185,14 +190,14 @@ impl BusinessData for TxBusinessData<'_> {
             .transpose()
     }
 
-    fn delivery_dates(&mut self, customer: &str) -> Result<Vec<Order>, StoreError> {
+    fn delivery_dates(&mut self, _customer: &str) -> Result<Vec<Order>, StoreError> {
         let open: Vec<&str> = OrderStatus::ALL
             .iter()
             .filter(|s| s.is_open())
             .map(|s| s.as_str())
             .collect();
         orders::table
-            .filter(orders::customer.eq(customer))
+            .filter(orders::contact_id.eq(self.contact_id))
             .filter(orders::status.eq_any(open))
             .filter(orders::expected_delivery.is_not_null())
             .order((orders::expected_delivery, orders::number))
@@ -219,6 +224,7 @@ impl BusinessData for TxBusinessData<'_> {
         let row = (
             defect_tickets::reference.eq(&placeholder),
             defect_tickets::customer.eq(customer),
+            defect_tickets::contact_id.eq(self.contact_id),
             defect_tickets::order_number.eq(&defect.order),
             defect_tickets::description.eq(&defect.description),
             defect_tickets::photo_media_id.eq(&defect.photo_media_id),
@@ -251,11 +257,11 @@ impl BusinessData for TxBusinessData<'_> {
 
     fn defect_history(
         &mut self,
-        customer: &str,
+        _customer: &str,
         n: usize,
     ) -> Result<Vec<DefectTicket>, StoreError> {
         let rows = defect_tickets::table
-            .filter(defect_tickets::customer.eq(customer))
+            .filter(defect_tickets::contact_id.eq(self.contact_id))
             .order((defect_tickets::opened_at.desc(), defect_tickets::id.desc()))
             .limit(limit(n))
             .select(TicketRow::as_select())
@@ -266,11 +272,11 @@ impl BusinessData for TxBusinessData<'_> {
 
     fn defect(
         &mut self,
-        customer: &str,
+        _customer: &str,
         reference: &str,
     ) -> Result<Option<DefectTicket>, StoreError> {
         let row = defect_tickets::table
-            .filter(defect_tickets::customer.eq(customer))
+            .filter(defect_tickets::contact_id.eq(self.contact_id))
             .filter(defect_tickets::reference.eq(reference))
             .select(TicketRow::as_select())
             .first(self.connection)
@@ -281,12 +287,12 @@ impl BusinessData for TxBusinessData<'_> {
 
     fn schedule(
         &mut self,
-        customer: &str,
+        _customer: &str,
         from: NaiveDate,
         until: NaiveDate,
     ) -> Result<Vec<ScheduleEntry>, StoreError> {
         let rows = schedule_entries::table
-            .filter(schedule_entries::customer.eq(customer))
+            .filter(schedule_entries::contact_id.eq(self.contact_id))
             .filter(schedule_entries::day.ge(day(from)))
             .filter(schedule_entries::day.lt(day(until)))
             .order((schedule_entries::day, schedule_entries::starts))
@@ -298,7 +304,7 @@ impl BusinessData for TxBusinessData<'_> {
 
     fn upcoming_schedule(
         &mut self,
-        customer: &str,
+        _customer: &str,
         today: NaiveDate,
         n: usize,
     ) -> Result<Vec<ScheduleEntry>, StoreError> {
@@ -307,7 +313,7 @@ impl BusinessData for TxBusinessData<'_> {
             ScheduleStatus::Confirmed.as_str(),
         ];
         let rows = schedule_entries::table
-            .filter(schedule_entries::customer.eq(customer))
+            .filter(schedule_entries::contact_id.eq(self.contact_id))
             .filter(schedule_entries::day.ge(day(today)))
             .filter(schedule_entries::status.eq_any(live))
             .order((schedule_entries::day, schedule_entries::starts))
@@ -327,6 +333,7 @@ impl BusinessData for TxBusinessData<'_> {
         diesel::insert_into(feedback::table)
             .values((
                 feedback::customer.eq(customer),
+                feedback::contact_id.eq(self.contact_id),
                 feedback::text.eq(text),
                 feedback::created_at.eq(naive(now)),
             ))

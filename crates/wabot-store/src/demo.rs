@@ -39,11 +39,16 @@ impl DieselStore {
                 wa_id: Some(DEMO_CUSTOMER.to_owned()),
                 user_id: None,
             };
-            resolve_contact(connection, &ids, Some("Demo Customer"), now, false)?;
+            let demo_contact =
+                resolve_contact(connection, &ids, Some("Demo Customer"), now, false)?;
+            // The demo set is the demo customer's; any other customer's rows find their contact
+            // when that customer first writes.
+            let contact = |customer: &str| (customer == DEMO_CUSTOMER).then_some(demo_contact);
             for (customer, order) in &demo.orders {
                 diesel::insert_into(orders::table)
                     .values((
                         orders::customer.eq(customer),
+                        orders::contact_id.eq(contact(customer)),
                         orders::number.eq(&order.number),
                         orders::status.eq(order.status.as_str()),
                         orders::items.eq(&order.items),
@@ -57,6 +62,7 @@ impl DieselStore {
                 let row = (
                     defect_tickets::reference.eq(&ticket.reference),
                     defect_tickets::customer.eq(customer),
+                    defect_tickets::contact_id.eq(contact(customer)),
                     defect_tickets::order_number.eq(&ticket.order),
                     defect_tickets::description.eq(&ticket.description),
                     defect_tickets::photo_media_id.eq(&ticket.photo_media_id),
@@ -82,6 +88,7 @@ impl DieselStore {
                 diesel::insert_into(schedule_entries::table)
                     .values((
                         schedule_entries::customer.eq(customer),
+                        schedule_entries::contact_id.eq(contact(customer)),
                         schedule_entries::day.eq(day(entry.date)),
                         schedule_entries::starts.eq(entry.starts.format("%H:%M").to_string()),
                         schedule_entries::ends.eq(entry.ends.format("%H:%M").to_string()),

@@ -20,7 +20,9 @@ use diesel::prelude::*;
 use wabot_app::{ContactIds, StoreError};
 
 use crate::connection::AnyConnection;
-use crate::schema::{contact_changes, contacts, messages, outbox};
+use crate::schema::{
+    contact_changes, contacts, defect_tickets, feedback, messages, orders, outbox, schedule_entries,
+};
 use crate::sql::{TxError, naive, per_backend, utc};
 use crate::states::{ContactChange, OutboxState};
 
@@ -198,14 +200,58 @@ fn create(
         contacts::last_seen_at.eq(at),
         contacts::last_inbound_at.eq(inbound.then_some(at)),
     );
-    Ok(per_backend!(connection, |c| diesel::insert_into(
-        contacts::table
+    let created = per_backend!(connection, |c| diesel::insert_into(contacts::table)
+        .values(new)
+        .on_conflict_do_nothing()
+        .returning(contacts::id)
+        .get_result::<i64>(c)
+        .optional()?);
+    if let Some(id) = created {
+        adopt_business_data(connection, id, ids)?;
+    }
+    Ok(created)
+}
+
+/// Gives a new contact the business rows written for one of its ids before it first wrote (orders
+/// loaded ahead, say) that belong to nobody yet.
+fn adopt_business_data(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    ids: &ContactIds,
+) -> Result<(), TxError> {
+    let keys: Vec<&str> = [ids.wa_id.as_deref(), ids.user_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    diesel::update(
+        orders::table
+            .filter(orders::contact_id.is_null())
+            .filter(orders::customer.eq_any(&keys)),
     )
-    .values(new)
-    .on_conflict_do_nothing()
-    .returning(contacts::id)
-    .get_result::<i64>(c)
-    .optional()?))
+    .set(orders::contact_id.eq(contact_id))
+    .execute(connection)?;
+    diesel::update(
+        defect_tickets::table
+            .filter(defect_tickets::contact_id.is_null())
+            .filter(defect_tickets::customer.eq_any(&keys)),
+    )
+    .set(defect_tickets::contact_id.eq(contact_id))
+    .execute(connection)?;
+    diesel::update(
+        schedule_entries::table
+            .filter(schedule_entries::contact_id.is_null())
+            .filter(schedule_entries::customer.eq_any(&keys)),
+    )
+    .set(schedule_entries::contact_id.eq(contact_id))
+    .execute(connection)?;
+    diesel::update(
+        feedback::table
+            .filter(feedback::contact_id.is_null())
+            .filter(feedback::customer.eq_any(&keys)),
+    )
+    .set(feedback::contact_id.eq(contact_id))
+    .execute(connection)?;
+    Ok(())
 }
 
 /// The contact the ids belong to by the rules above, created if it is new, and recorded as seen.

@@ -117,6 +117,7 @@ diesel::table! {
         placed_on -> Text,
         expected_delivery -> Nullable<Text>,
         tracking_note -> Nullable<Text>,
+        contact_id -> Nullable<BigInt>,
     }
 }
 
@@ -130,6 +131,7 @@ diesel::table! {
         photo_media_id -> Nullable<Text>,
         status -> Text,
         opened_at -> Timestamp,
+        contact_id -> Nullable<BigInt>,
     }
 }
 
@@ -153,6 +155,7 @@ diesel::table! {
         kind -> Text,
         status -> Text,
         note -> Nullable<Text>,
+        contact_id -> Nullable<BigInt>,
     }
 }
 
@@ -162,6 +165,7 @@ diesel::table! {
         customer -> Text,
         text -> Text,
         created_at -> Timestamp,
+        contact_id -> Nullable<BigInt>,
     }
 }
 

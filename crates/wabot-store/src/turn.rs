@@ -68,6 +68,7 @@ fn step_message<F: TurnStep>(
         state,
         &mut TxBusinessData {
             connection: &mut *connection,
+            contact_id,
         },
     )?;
     sessions::save(connection, contact_id, &record.state, version, now)?;

@@ -5,14 +5,14 @@
 
 use diesel::prelude::*;
 use wabot_app::{
-    ContactIds, Contacts, Conversations, CustomerMessage, DeliveryStatus, IdentityChange,
-    InboundPayload, Inbox, MessageStatus, NewInboundItem, OutboundDraft, OutboundKind, Outbox,
-    Page, SendOutcome, StepRecord,
+    ContactIds, Contacts, Conversations, DeliveryStatus, IdentityChange, InboundPayload, Inbox,
+    MessageStatus, NewInboundItem, OutboundDraft, OutboundKind, Outbox, Page, SendOutcome,
+    StepRecord,
 };
 use wabot_store::DieselStore;
 use wabot_store::schema::{contact_changes, contacts, outbox};
 
-use crate::support::{LEASE, event, message_item, noon, query, status_item};
+use crate::support::{LEASE, engine, event, message_item, noon, query, say_as, status_item};
 
 fn ids(wa_id: Option<&str>, user_id: Option<&str>) -> ContactIds {
     ContactIds {
@@ -271,6 +271,47 @@ crate::both_backends!(
             out[1].status,
             MessageStatus::Delivery(DeliveryStatus::Delivered)
         );
-        let _: Option<CustomerMessage> = None;
     }
 );
+
+crate::both_backends!(business_data_follows_the_person, |url| async move {
+    let store = DieselStore::open(&url, 2).await.unwrap();
+    store.seed_demo(noon()).await.unwrap();
+    let engine = engine();
+    let text = |replies: Vec<wabot_engine::Reply>| {
+        replies
+            .iter()
+            .map(wabot_engine::Reply::to_plain_text)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let demo = wabot_engine::DEMO_CUSTOMER;
+    let person = ids(Some(demo), Some("US.demo"));
+    for (id, said) in [("f1", "hi"), ("f2", "1"), ("f3", "2")] {
+        say_as(&store, &engine, person.clone(), id, said, noon()).await;
+    }
+    let found = text(say_as(&store, &engine, person.clone(), "f4", "ord 1", noon()).await);
+    assert!(found.contains("In transit"), "{found}");
+    // WhatsApp moves the person to a new number: their orders come along.
+    let notice = NewInboundItem {
+        dedupe_key: "f-system".to_owned(),
+        contact: person.clone(),
+        profile_name: None,
+        occurred_at: noon(),
+        payload: InboundPayload::IdentityChange(IdentityChange {
+            new: ids(Some("15559990001"), None),
+        }),
+    };
+    store.ingest(event(vec![notice], noon())).await.unwrap();
+    let moved = ids(Some("15559990001"), Some("US.demo"));
+    say_as(&store, &engine, moved.clone(), "f5", "2", noon()).await;
+    let found = text(say_as(&store, &engine, moved, "f6", "ord 1", noon()).await);
+    assert!(found.contains("In transit"), "{found}");
+    // Someone else gets the old number: they see none of it.
+    let stranger = ids(Some(demo), Some("US.stranger"));
+    for (id, said) in [("f7", "hi"), ("f8", "1"), ("f9", "2")] {
+        say_as(&store, &engine, stranger.clone(), id, said, noon()).await;
+    }
+    let refused = text(say_as(&store, &engine, stranger, "f10", "ord 1", noon()).await);
+    assert!(refused.contains("couldn't find order"), "{refused}");
+});

@@ -99,6 +99,17 @@ fn load_every_table(connection: &mut AnyConnection) {
             Option<chrono::NaiveDateTime>,
         )>(connection)
         .unwrap();
+    schema::contact_changes::table
+        .select(schema::contact_changes::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            chrono::NaiveDateTime,
+        )>(connection)
+        .unwrap();
     schema::menu_events::table
         .select(schema::menu_events::all_columns)
         .load::<(i64, i64, String, Option<String>, chrono::NaiveDateTime)>(connection)
@@ -114,6 +125,7 @@ fn load_every_table(connection: &mut AnyConnection) {
             String,
             Option<String>,
             Option<String>,
+            Option<i64>,
         )>(connection)
         .unwrap();
     schema::defect_tickets::table
@@ -127,6 +139,7 @@ fn load_every_table(connection: &mut AnyConnection) {
             Option<String>,
             String,
             chrono::NaiveDateTime,
+            Option<i64>,
         )>(connection)
         .unwrap();
     schema::defect_ticket_history::table
@@ -144,11 +157,12 @@ fn load_every_table(connection: &mut AnyConnection) {
             String,
             String,
             Option<String>,
+            Option<i64>,
         )>(connection)
         .unwrap();
     schema::feedback::table
         .select(schema::feedback::all_columns)
-        .load::<(i64, String, String, chrono::NaiveDateTime)>(connection)
+        .load::<(i64, String, String, chrono::NaiveDateTime, Option<i64>)>(connection)
         .unwrap();
 }
 

@@ -132,7 +132,22 @@ pub async fn say(
     text: &str,
     at: DateTime<Utc>,
 ) -> Vec<Reply> {
-    ingest_text(store, wa_id, message_id, text, at).await;
+    say_as(store, engine, phone(wa_id), message_id, text, at).await
+}
+
+/// [`say`] from any ids (a user id, a number, or both).
+pub async fn say_as(
+    store: &DieselStore,
+    engine: &Arc<Engine>,
+    from: ContactIds,
+    message_id: &str,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Vec<Reply> {
+    store
+        .ingest(event(vec![message_item(from, message_id, text, at)], at))
+        .await
+        .unwrap();
     let last = Arc::new(Mutex::new(Vec::new()));
     let (engine, seen) = (Arc::clone(engine), Arc::clone(&last));
     let turn = store
