@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod clock;
+mod contact_ref;
 mod converse;
 mod deliver;
 mod error;
@@ -20,6 +21,7 @@ mod send_pool;
 
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
+pub use contact_ref::{ContactRef, phone_number};
 pub use converse::Converse;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use error::{Cause, StoreError};

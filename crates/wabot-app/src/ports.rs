@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use wabot_engine::{BusinessData, ConversationState};
 
+use crate::contact_ref::ContactRef;
 use crate::error::StoreError;
 use crate::model::{
     ContactSummary, CustomerMessage, IngestReceipt, MessageRecord, NewWebhookEvent, OutboundJob,
@@ -139,6 +140,13 @@ pub trait Contacts: Send + Sync {
     fn contact(
         &self,
         contact_id: i64,
+    ) -> impl Future<Output = Result<Option<ContactSummary>, StoreError>> + Send;
+
+    /// The contact a reference names (see [`ContactRef`]): by id, by its current phone number (an
+    /// all-digit number no contact has is tried as an id too), or by its user id.
+    fn find_contact(
+        &self,
+        by: ContactRef,
     ) -> impl Future<Output = Result<Option<ContactSummary>, StoreError>> + Send;
 
     /// A contact's messages, both directions, oldest first, after `page.after`.

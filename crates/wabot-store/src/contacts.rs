@@ -4,7 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use wabot_app::{
-    ContactIds, ContactSummary, Contacts, Direction, MessageRecord, MessageStatus, Page, StoreError,
+    ContactIds, ContactRef, ContactSummary, Contacts, Direction, MessageRecord, MessageStatus,
+    Page, StoreError,
 };
 
 use crate::connection::AnyConnection;
@@ -111,6 +112,31 @@ impl Contacts for DieselStore {
                 .select(ContactRow::as_select())
                 .first(connection)
                 .optional()?;
+            Ok(row.map(summary))
+        })
+        .await
+    }
+
+    async fn find_contact(&self, by: ContactRef) -> Result<Option<ContactSummary>, StoreError> {
+        self.read(move |connection| {
+            let select = contacts::table.select(ContactRow::as_select());
+            let row = match &by {
+                ContactRef::Id(id) => select.find(*id).first(connection).optional()?,
+                ContactRef::Phone(number) => {
+                    let by_phone = select
+                        .filter(contacts::wa_id.eq(number))
+                        .first(connection)
+                        .optional()?;
+                    match (by_phone, number.parse::<i64>()) {
+                        (None, Ok(id)) => select.find(id).first(connection).optional()?,
+                        (found, _) => found,
+                    }
+                }
+                ContactRef::UserId(user_id) => select
+                    .filter(contacts::user_id.eq(user_id))
+                    .first(connection)
+                    .optional()?,
+            };
             Ok(row.map(summary))
         })
         .await

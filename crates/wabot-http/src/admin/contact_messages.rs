@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::Contacts;
 
-use crate::admin::contact_show::contact_id;
+use crate::admin::contact_show::{CONTACT_ID_DOC, find};
 use crate::admin::paging::{Paging, split};
 use crate::admin::state::AdminState;
 use crate::admin::views::{ErrorBody, Message, MessagePage};
@@ -15,7 +15,7 @@ use crate::error::ApiError;
     get,
     path = "/api/contacts/{id}/messages",
     tag = "contacts",
-    params(("id" = i64, Path, description = "The contact's id"), Paging),
+    params(("id" = String, Path, description = CONTACT_ID_DOC), Paging),
     responses(
         (status = 200, description = "A page of messages", body = MessagePage),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
@@ -30,24 +30,13 @@ pub async fn contact_messages<S: Contacts + 'static>(
     id: web::Path<String>,
     paging: web::Query<Paging>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = contact_id(&id)?;
     let page = paging.page()?;
+    let contact = find(&state.store, &id).await?;
     let rows = state
         .store
-        .history(id, page)
+        .history(contact.id, page)
         .await
         .map_err(ApiError::Unavailable)?;
-    if rows.is_empty()
-        && page.after.is_none()
-        && state
-            .store
-            .contact(id)
-            .await
-            .map_err(ApiError::Unavailable)?
-            .is_none()
-    {
-        return Err(ApiError::NotFound(format!("contact {id}")));
-    }
     let (rows, next_cursor) = split(rows, page, |message| message.id);
     Ok(HttpResponse::Ok().json(MessagePage {
         items: rows.into_iter().map(Message::from).collect(),

@@ -1,18 +1,31 @@
-//! `GET /api/contacts/{id}`: one contact, its 24-hour window and where its conversation stands.
+//! `GET /api/contacts/{id}`: one contact, its 24-hour window and where its conversation stands. The
+//! `{id}` of every contact route is a contact id, a phone number or a user id ([`find`]).
 
 use actix_web::{HttpResponse, web};
-use wabot_app::{Contacts, Conversations, utc_now};
+use wabot_app::{ContactRef, ContactSummary, Contacts, Conversations, utc_now};
 
 use crate::admin::state::AdminState;
 use crate::admin::views::{Contact, ContactDetail, ErrorBody};
 use crate::error::ApiError;
 
-/// The contact id from the path, or a 422 naming it.
-pub fn contact_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::invalid("id", "must be a contact id (a positive number)"))
+/// What the `{id}` of a contact route may be.
+pub const CONTACT_ID_DOC: &str = "The contact: its id, a phone number (`+15551234567`, spaces and \
+    dashes allowed; a leading `+` or eight digits or more is read as one, and looked up first) or a \
+    business-scoped user id (`US.1349…`)";
+
+/// The contact the path names, or a 422 naming `id` (not a reference) or a 404 (no such contact).
+pub async fn find<S: Contacts>(store: &S, raw: &str) -> Result<ContactSummary, ApiError> {
+    let by = ContactRef::parse(raw).ok_or_else(|| {
+        ApiError::invalid(
+            "id",
+            "must be a contact id, a phone number such as +15551234567, or a user id such as US.1349…",
+        )
+    })?;
+    store
+        .find_contact(by)
+        .await
+        .map_err(ApiError::Unavailable)?
+        .ok_or_else(|| ApiError::NotFound(format!("contact {raw}")))
 }
 
 /// Shows one contact.
@@ -20,12 +33,12 @@ pub fn contact_id(raw: &str) -> Result<i64, ApiError> {
     get,
     path = "/api/contacts/{id}",
     tag = "contacts",
-    params(("id" = i64, Path, description = "The contact's id")),
+    params(("id" = String, Path, description = CONTACT_ID_DOC)),
     responses(
         (status = 200, description = "The contact", body = ContactDetail),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 404, description = "No such contact", body = ErrorBody),
-        (status = 422, description = "The id is not a number", body = ErrorBody),
+        (status = 422, description = "The id is not a contact id, a phone number or a user id", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -34,16 +47,10 @@ pub async fn show_contact<S: Contacts + Conversations + 'static>(
     state: web::Data<AdminState<S>>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = contact_id(&id)?;
-    let contact = state
-        .store
-        .contact(id)
-        .await
-        .map_err(ApiError::Unavailable)?
-        .ok_or_else(|| ApiError::NotFound(format!("contact {id}")))?;
+    let contact = find(&state.store, &id).await?;
     let session = state
         .store
-        .session(id)
+        .session(contact.id)
         .await
         .map_err(ApiError::Unavailable)?;
     Ok(HttpResponse::Ok().json(ContactDetail {

@@ -4,7 +4,9 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::Value;
-use wabot_app::{ManualMessage, OutboundDraft, OutboundKind, Outreach, Queued, utc_now};
+use wabot_app::{
+    ManualMessage, OutboundDraft, OutboundKind, Outreach, Queued, phone_number, utc_now,
+};
 use wabot_cloud_api::{BuildError, OutboundMessage, Template, TemplateComponent};
 
 use crate::admin::state::AdminState;
@@ -78,20 +80,12 @@ fn parse(body: &[u8]) -> Result<SendMessage, ApiError> {
 /// The recipient as a WhatsApp id: digits only, 6–15 of them (E.164).
 fn recipient(to: Option<&str>) -> Result<String, ApiError> {
     let to = to.ok_or_else(|| ApiError::invalid("to", "is required"))?;
-    let digits: String = to
-        .trim()
-        .trim_start_matches('+')
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
-        .collect();
-    if (6..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(digits)
-    } else {
-        Err(ApiError::invalid(
+    phone_number(to).ok_or_else(|| {
+        ApiError::invalid(
             "to",
             "must be a phone number in international format, e.g. +15551234567",
-        ))
-    }
+        )
+    })
 }
 
 fn template(to: &str, request: TemplateRequest) -> Result<OutboundMessage, ApiError> {

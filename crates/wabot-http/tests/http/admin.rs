@@ -136,6 +136,15 @@ async fn a_contact_shows_its_menu_position_and_messages_with_their_statuses() {
     assert_eq!(contact["menu_node"], "orders");
     assert_eq!(contact["window"]["open"], true);
     assert!(contact["window"]["closes_at"].is_string());
+    // The phone number finds it too, written any usual way.
+    for uri in [
+        "/api/contacts/+15551234567",
+        "/api/contacts/+1%20555-123-4567",
+        "/api/contacts/15551234567/messages",
+    ] {
+        let response = test::call_service(&app, admin_get(uri).to_request()).await;
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    }
 
     let page =
         json(test::call_service(&app, admin_get("/api/contacts/1/messages").to_request()).await)

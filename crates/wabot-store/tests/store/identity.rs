@@ -315,3 +315,31 @@ crate::both_backends!(business_data_follows_the_person, |url| async move {
     let refused = text(say_as(&store, &engine, stranger, "f10", "ord 1", noon()).await);
     assert!(refused.contains("couldn't find order"), "{refused}");
 });
+
+crate::both_backends!(a_contact_is_found_by_any_of_its_ids, |url| async move {
+    use wabot_app::ContactRef;
+    let store = DieselStore::open(&url, 2).await.unwrap();
+    say(&store, ids(Some("15550006001"), Some("US.6")), "g1").await;
+    let found = |by| {
+        let store = store.clone();
+        async move { store.find_contact(by).await.unwrap().map(|c| c.id) }
+    };
+    let id = store
+        .list_contacts(Page {
+            limit: 1,
+            after: None,
+        })
+        .await
+        .unwrap()[0]
+        .id;
+    assert_eq!(
+        found(ContactRef::Phone("15550006001".into())).await,
+        Some(id)
+    );
+    assert_eq!(found(ContactRef::UserId("US.6".into())).await, Some(id));
+    assert_eq!(found(ContactRef::Id(id)).await, Some(id));
+    // An all-digit "number" no contact has is tried as an id.
+    assert_eq!(found(ContactRef::Phone(id.to_string())).await, Some(id));
+    assert_eq!(found(ContactRef::Phone("15550006999".into())).await, None);
+    assert_eq!(found(ContactRef::UserId("US.other".into())).await, None);
+});
