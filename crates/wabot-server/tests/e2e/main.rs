@@ -3,6 +3,7 @@
 
 mod commands;
 mod harness;
+mod identity;
 mod operations;
 mod sending;
 
