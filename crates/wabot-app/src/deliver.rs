@@ -22,7 +22,7 @@ pub const SEND_LEASE: Duration = Duration::from_secs(60);
 /// How long a status webhook for a message we do not know yet is kept waiting for it.
 pub const STATUS_WAIT: Duration = Duration::from_secs(3600);
 
-/// What one delivery round did.
+/// What one delivery round (or one cycle of the send pool) recorded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeliveryRound {
     /// Accepted by Meta.

@@ -37,7 +37,7 @@ impl Attempt {
     }
 }
 
-/// Told what the delivery workers do (for metrics); must not block.
+/// Told what the sender does (for metrics); must not block.
 pub trait DeliveryObserver: Send + Sync {
     /// A send attempt ended.
     fn attempted(&self, attempt: Attempt);

@@ -7,10 +7,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::messenger::ErrorClass;
 
-/// A token bucket shared by every delivery worker of a process: never more than `rate` sends in any
-/// one-second window. Bursts of up to a twentieth of a second's worth let a delivery round send
-/// several messages at once (with a Graph API answering in 100–300 ms, rounds of one message would
-/// cap the sender far below the rate); to keep every window within the rate, the bucket refills at
+/// A token bucket for the sender of a process: never more than `rate` sends in any one-second
+/// window. Bursts of up to a twentieth of a second's worth let a cycle of the send pool start
+/// several messages at once (taking tokens one at a time would mean a write per message to claim
+/// it); to keep every window within the rate, the bucket refills at
 /// the rate less the burst, less a hundredth more so that sends bunched by up to 10 ms on the way
 /// (network, scheduling) still arrive within the rate (`rate - (burst - 1) - rate / 100` per second:
 /// 76/s at 80, 941/s at 1,000). A throttled answer from Meta pauses it.

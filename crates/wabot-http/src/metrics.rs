@@ -1,5 +1,5 @@
 //! [`Metrics`]: the Prometheus registry behind `GET /metrics` — webhook requests by outcome and the
-//! ack latency, sends by outcome and error class and the reply latency (as the delivery workers'
+//! ack latency, sends by outcome and error class and the reply latency (as the sender's
 //! [`DeliveryObserver`]), and the backlog gauges read from the database on each scrape.
 
 use std::sync::atomic::AtomicU64;

@@ -18,7 +18,7 @@ pub async fn ready<I: Health + 'static>(state: web::Data<WebhookState<I>>) -> Ht
         reasons.push("conversation workers are not running".to_owned());
     }
     if !readiness.deliveries.alive(now, readiness.max_silence) {
-        reasons.push("delivery workers are not running".to_owned());
+        reasons.push("the sender is not running".to_owned());
     }
     if reasons.is_empty() {
         HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))

@@ -33,7 +33,7 @@ pub struct WebhookState<I> {
 pub struct Readiness {
     /// Beaten by the conversation workers.
     pub conversations: Arc<Heartbeat>,
-    /// Beaten by the delivery workers.
+    /// Beaten by the sender.
     pub deliveries: Arc<Heartbeat>,
     /// The longest silence of either kind that still counts as running.
     pub max_silence: TimeDelta,

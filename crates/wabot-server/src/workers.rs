@@ -31,7 +31,7 @@ pub struct Signals {
     pub outbound: Arc<Notify>,
     /// Beaten by conversation workers after every round.
     pub conversations_alive: Arc<Heartbeat>,
-    /// Beaten by delivery workers after every round.
+    /// Beaten by the sender after every cycle.
     pub deliveries_alive: Arc<Heartbeat>,
 }
 

@@ -102,7 +102,7 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 /// it changed whole, and a message changes a few dozen pages, mostly index pages each holding one
 /// new entry: at 1,000 webhooks/s 4 KiB pages wrote 148 MB/s, 1 KiB pages 55 MB/s; an existing file
 /// keeps its page size), write-ahead log, `synchronous = NORMAL` (a commit survives a
-/// crash of the process; ingest raises it to `FULL` for its own commits, see `tx::Durability`),
+/// crash of the process; ingest raises it to `FULL` for its own commits, see `store::Durability`),
 /// foreign keys, and temporary files in memory: group commit runs each write in a savepoint (see
 /// `group_commit`), which keeps the pages it changes in a statement journal that SQLite otherwise
 /// spills to a temporary file — measured at 1,000 webhooks/s, about 40 % of all bytes written.

@@ -1,4 +1,8 @@
-//! [`DieselStore`]: the pools, and running blocking diesel work off the async threads.
+//! [`DieselStore`]: the pools, and running blocking diesel work off the async threads. Every write
+//! of the store goes through [`DieselStore::write`] (survives a crash of the process) or
+//! [`DieselStore::write_durable`] (survives a power loss too: ingest), which run their closure in a
+//! transaction on PostgreSQL and in a savepoint of the writer thread's batch on SQLite; no other
+//! code opens a transaction of its own.
 
 use diesel::r2d2::PooledConnection;
 use wabot_app::StoreError;
