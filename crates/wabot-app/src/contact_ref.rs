@@ -29,6 +29,31 @@ pub fn phone_number(raw: &str) -> Option<String> {
         .then_some(digits)
 }
 
+/// The ways one mobile number is written in countries that write it two ways, the given form
+/// first: Brazil's ninth digit (`55 11 9xxxx xxxx` and `55 11 xxxx xxxx`), Mexico's `521` and `52`,
+/// Argentina's `549` and `54` (all for ten national digits). WhatsApp knows each customer by one of
+/// them; a number typed by a person may be the other. Any other number has one form.
+pub fn phone_variants(number: &str) -> Vec<String> {
+    let mut forms = vec![number.to_owned()];
+    let other = match (number.len(), number.get(..2), number.get(2..)) {
+        // Brazil: country 55, two-digit area, then 9 + eight digits, or eight digits.
+        (13, Some("55"), Some(rest)) if rest.as_bytes().get(2) == Some(&b'9') => {
+            Some(format!("55{}{}", &rest[..2], &rest[3..]))
+        }
+        (12, Some("55"), Some(rest)) if matches!(rest.as_bytes().get(2), Some(b'6'..=b'9')) => {
+            Some(format!("55{}9{}", &rest[..2], &rest[2..]))
+        }
+        // Mexico and Argentina: the mobile `1` / `9` after the country code, or not.
+        (13, Some("52"), Some(rest)) if rest.starts_with('1') => Some(format!("52{}", &rest[1..])),
+        (12, Some("52"), Some(rest)) => Some(format!("521{rest}")),
+        (13, Some("54"), Some(rest)) if rest.starts_with('9') => Some(format!("54{}", &rest[1..])),
+        (12, Some("54"), Some(rest)) => Some(format!("549{rest}")),
+        _ => None,
+    };
+    forms.extend(other);
+    forms
+}
+
 /// Whether `raw` is shaped like a business-scoped user id: a two-letter country code, a dot, and
 /// letters or digits (`US.13491208655302741918`).
 fn user_id(raw: &str) -> bool {
@@ -61,6 +86,28 @@ impl ContactRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_written_two_ways_have_both_forms() {
+        for (number, forms) in [
+            // Brazil: with and without the mobile ninth digit.
+            ("5511987654321", vec!["5511987654321", "551187654321"]),
+            ("551187654321", vec!["551187654321", "5511987654321"]),
+            // A Brazilian landline (starting 2-5) has one form.
+            ("551132654321", vec!["551132654321"]),
+            // Mexico: 521 and 52.
+            ("5215512345678", vec!["5215512345678", "525512345678"]),
+            ("525512345678", vec!["525512345678", "5215512345678"]),
+            // Argentina: 549 and 54.
+            ("5491123456789", vec!["5491123456789", "541123456789"]),
+            ("541123456789", vec!["541123456789", "5491123456789"]),
+            // Elsewhere: one form.
+            ("15551234567", vec!["15551234567"]),
+            ("34612345678", vec!["34612345678"]),
+        ] {
+            assert_eq!(phone_variants(number), forms, "{number}");
+        }
+    }
 
     #[test]
     fn every_form_reads_as_the_rule_says() {

@@ -21,7 +21,7 @@ mod send_pool;
 
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
-pub use contact_ref::{ContactRef, phone_number};
+pub use contact_ref::{ContactRef, phone_number, phone_variants};
 pub use converse::Converse;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use error::{Cause, StoreError};

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use wabot_app::{
     ContactIds, ContactRef, ContactSummary, Contacts, Direction, MessageRecord, MessageStatus,
-    Page, StoreError,
+    Page, StoreError, phone_variants,
 };
 
 use crate::connection::AnyConnection;
@@ -123,10 +123,18 @@ impl Contacts for DieselStore {
             let row = match &by {
                 ContactRef::Id(id) => select.find(*id).first(connection).optional()?,
                 ContactRef::Phone(number) => {
-                    let by_phone = select
-                        .filter(contacts::wa_id.eq(number))
-                        .first(connection)
-                        .optional()?;
+                    // The form given first, then the other way the country writes it.
+                    let forms = phone_variants(number);
+                    let mut by_phone = None;
+                    for form in &forms {
+                        by_phone = select
+                            .filter(contacts::wa_id.eq(form))
+                            .first(connection)
+                            .optional()?;
+                        if by_phone.is_some() {
+                            break;
+                        }
+                    }
                     match (by_phone, number.parse::<i64>()) {
                         (None, Ok(id)) => select.find(id).first(connection).optional()?,
                         (found, _) => found,

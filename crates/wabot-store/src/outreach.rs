@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{ContactIds, ManualMessage, Outreach, Queued, StoreError, window_open};
+use wabot_app::{
+    ContactIds, ManualMessage, Outreach, Queued, StoreError, phone_variants, window_open,
+};
 
 use crate::connection::AnyConnection;
 use crate::identity::resolve_contact;
@@ -18,11 +20,23 @@ fn queue(
     message: &ManualMessage,
     now: DateTime<Utc>,
 ) -> Result<Queued, TxError> {
+    // A number typed by a person may be the other way its country writes it: the contact
+    // WhatsApp knows is found either way, and the message goes to the number WhatsApp knows.
+    let forms = phone_variants(&message.to);
     let known = contacts::table
-        .filter(contacts::wa_id.eq(&message.to))
-        .select((contacts::id, contacts::last_inbound_at))
-        .first::<(i64, Option<NaiveDateTime>)>(connection)
+        .filter(contacts::wa_id.eq_any(&forms))
+        .select((contacts::id, contacts::last_inbound_at, contacts::wa_id))
+        .first::<(i64, Option<NaiveDateTime>, Option<String>)>(connection)
         .optional()?;
+    let mut draft = message.draft.clone();
+    if let Some((_, _, Some(known_as))) = &known
+        && *known_as != message.to
+        && let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&draft.body)
+    {
+        body["to"] = serde_json::Value::String(known_as.clone());
+        draft.body = body.to_string();
+    }
+    let known = known.map(|(id, at, _)| (id, at));
     let last_inbound_at = known.and_then(|(_, at)| at).map(utc);
     if message.window_required && !window_open(last_inbound_at, now) {
         return Ok(Queued::OutsideWindow { last_inbound_at });
@@ -37,7 +51,7 @@ fn queue(
             resolve_contact(connection, &ids, None, now, false)?
         }
     };
-    let message_id = outbox::queue(connection, contact_id, &message.draft, naive(now), None)?;
+    let message_id = outbox::queue(connection, contact_id, &draft, naive(now), None)?;
     Ok(Queued::Accepted {
         message_id,
         contact_id,

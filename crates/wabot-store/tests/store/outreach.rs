@@ -92,3 +92,48 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends!(
+    a_number_written_the_local_way_reaches_the_known_contact,
+    |url| async move {
+        use wabot_app::ContactRef;
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        let engine = engine();
+        // WhatsApp knows this Brazilian customer with the ninth digit; an operator types it without.
+        say(&store, &engine, "5511987654321", "br1", "hi", noon()).await;
+        let known = store
+            .find_contact(ContactRef::Phone("551187654321".into()))
+            .await
+            .unwrap();
+        assert_eq!(known.unwrap().ids.wa_id.as_deref(), Some("5511987654321"));
+        let queued = store
+            .queue_message(manual("551187654321", true), noon())
+            .await
+            .unwrap();
+        let Queued::Accepted { contact_id, .. } = queued else {
+            panic!("{queued:?}")
+        };
+        let listed = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1, "no second contact for the other form");
+        assert_eq!(listed[0].id, contact_id);
+        // The manual message (the last queued) goes to the number WhatsApp knows.
+        let last_body = crate::support::query(&url, |c| {
+            use diesel::prelude::*;
+            use wabot_store::schema::outbox;
+            outbox::table
+                .order(outbox::id.desc())
+                .select(outbox::body)
+                .first::<String>(c)
+                .unwrap()
+        })
+        .await;
+        let body: serde_json::Value = serde_json::from_str(&last_body).unwrap();
+        assert_eq!(body["to"], "5511987654321");
+    }
+);
