@@ -1,6 +1,7 @@
 //! End to end: the real `wabot` binary, a fake Graph API, signed webhooks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cli;
 mod commands;
 mod harness;
 mod operations;
@@ -66,7 +67,11 @@ async fn the_demo_customer_walks_the_tree_by_number_and_by_reply_id() {
     let graph = graph().await;
     let dir = scratch();
     let wabot = Wabot::start(&dir, &graph);
-    assert!(wabot.run(&["seed-demo"]).contains("Written"));
+    assert!(
+        wabot
+            .run(&["seed-demo"])
+            .contains("the demo data was written")
+    );
     let client = reqwest::Client::new();
     let steps: &[(&str, Value, &str)] = &[
         ("d1", text("hi"), "Main Menu"),
