@@ -184,6 +184,8 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
                     SendOutcome::Failed { .. } => Attempt::Failed(failure.class),
                     _ => Attempt::Retried(failure.class),
                 };
+                let number = u32::try_from(job.attempts).unwrap_or(0).saturating_add(1);
+                self.observer.send_failed(&failure, number, attempt);
                 (outcome, attempt)
             }
         };

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::messenger::ErrorClass;
+use crate::messenger::{ErrorClass, SendFailure};
 
 /// How one send attempt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +58,13 @@ pub trait DeliveryObserver: Send + Sync {
     /// What became of a read receipt.
     fn read_receipt(&self, outcome: ReceiptOutcome) {
         let _ = outcome;
+    }
+
+    /// A send failed: `attempt` (1 for the first) ended as `failure`, and the message is either
+    /// scheduled again (`Attempt::Retried`) or given up (`Attempt::Failed`). Called once per
+    /// failed attempt, with no body, token or phone number (for the server's log).
+    fn send_failed(&self, failure: &SendFailure, attempt: u32, outcome: Attempt) {
+        let _ = (failure, attempt, outcome);
     }
 }
 

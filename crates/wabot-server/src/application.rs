@@ -18,6 +18,7 @@ use wabot_store::DieselStore;
 
 use crate::components::Components;
 use crate::messenger::AnyMessenger;
+use crate::observer::Logged;
 use crate::settings::Settings;
 use crate::workers::{self, Signals, Task};
 
@@ -37,13 +38,20 @@ impl Application {
         let messenger = Arc::new(AnyMessenger::from_settings(settings)?);
         let metrics = Arc::new(Metrics::new());
         let signals = Signals::default();
-        let observer: Arc<dyn DeliveryObserver> = Arc::clone(&metrics) as _;
+        let observer: Arc<dyn DeliveryObserver> = Arc::new(Logged::new(
+            Arc::clone(&metrics) as Arc<dyn DeliveryObserver>
+        ));
         let workers = workers::tasks(settings, &components, messenger, &signals, observer);
         let state = app_state(settings, &components, &signals, metrics)?;
         let server = HttpServer::new(move || wabot_http::app(state.clone()))
             .shutdown_timeout(settings.server.shutdown_timeout_seconds)
             .bind(&settings.server.bind)
-            .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+            .with_context(|| {
+                format!(
+                    "cannot listen on {}: another program may use this port; choose another                      address with server.bind (or WABOT__SERVER__BIND)",
+                    settings.server.bind
+                )
+            })?;
         let address = *server
             .addrs()
             .first()

@@ -6,6 +6,7 @@ pub mod check;
 pub mod components;
 pub mod layers;
 pub mod messenger;
+pub mod observer;
 pub mod serve;
 pub mod settings;
 pub mod suggest;
