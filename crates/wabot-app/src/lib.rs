@@ -2,6 +2,7 @@
 
 mod clock;
 mod converse;
+mod current_menu;
 mod deliver;
 mod error;
 #[cfg(feature = "test-util")]
@@ -21,6 +22,7 @@ mod send_pool;
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use converse::Converse;
+pub use current_menu::CurrentEngine;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use error::{Cause, StoreError};
 #[cfg(feature = "test-util")]

@@ -3,7 +3,6 @@
 //! warnings, and every problem (menu problems with file and line), and fails if there is any.
 
 use secrecy::{ExposeSecret, SecretString};
-use wabot_engine::{Menu, MenuFile};
 use wabot_store::DatabaseUrl;
 
 use crate::layers::Source;
@@ -28,19 +27,7 @@ fn masked(secret: &SecretString) -> String {
 
 /// Every problem in the menu file at `path`, each as `path:line: message`.
 pub fn menu_problems(path: &str) -> Vec<String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => return vec![format!("{path}: cannot read the menu file: {error}")],
-    };
-    let compiled = MenuFile::parse(&text).and_then(|file| Menu::compile(&file));
-    match compiled {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors
-            .problems()
-            .iter()
-            .map(|problem| format!("{path}:{}: {}", problem.line, problem.message))
-            .collect(),
-    }
+    crate::reload::compile_menu(path).err().unwrap_or_default()
 }
 
 /// How `key` is shown: masked where secret, the database URL without its password, paths as

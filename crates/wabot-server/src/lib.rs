@@ -7,6 +7,7 @@ pub mod components;
 pub mod layers;
 pub mod messenger;
 pub mod observer;
+pub mod reload;
 pub mod serve;
 pub mod settings;
 pub mod suggest;

@@ -84,6 +84,12 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
         }),
         idle_after: chrono::TimeDelta::minutes(30),
         tags: Arc::new(ContactTag::new(SECRET)),
+        reload_menu: Arc::new(|| {
+            Ok(wabot_http::MenuReloaded {
+                path: "config/menu.toml".to_owned(),
+                nodes: 1,
+            })
+        }),
     };
     AppState::new(
         webhook,

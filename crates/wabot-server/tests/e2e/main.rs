@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod harness;
 mod operations;
+mod reload;
 mod sending;
 
 use std::collections::HashMap;
