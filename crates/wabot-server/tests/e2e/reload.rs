@@ -13,8 +13,8 @@ use crate::harness::{ADMIN, Wabot, graph, scratch, text};
 const LAST_OPTION: &str =
     r#"{ key = 5, title = "Back to Menu", description = "Show this menu again", goto = "main" },"#;
 const NEW_OPTION: &str = r#"{ key = 6, title = "Opening hours", goto = "hours" },"#;
-const NEW_NODE: &str =
-    "\n[[node]]\nid = \"hours\"\nkind = \"text\"\ntext = \"We are open from 8 to 18.\"\n";
+const NEW_NODE: &str = "\n[[node]]\nid = \"hours\"\nkind = \"menu\"\nbody = \"We are open from 8 to 18.\"\n\
+     options = [{ key = 1, title = \"Back\", back = true }]\n";
 
 /// Waits until the log holds `needle`.
 fn wait_logged(wabot: &Wabot, needle: &str) -> String {
@@ -92,7 +92,10 @@ async fn the_menu_reloads_on_sighup_and_on_request_and_a_broken_one_is_refused()
     std::fs::write(&menu_path, format!("{broken}{NEW_NODE}")).unwrap();
     wabot.hangup();
     let log = wait_logged(&wabot, "menu reload refused");
-    assert!(log.contains("hourz"), "{log}");
+    assert!(
+        log.contains("hourz") && log.contains("unknown field `bdy`"),
+        "{log}"
+    );
     exchange(
         &client,
         &wabot,
