@@ -12,6 +12,8 @@ use crate::messenger::{ErrorClass, SendFailure};
 pub enum Attempt {
     /// Accepted by Meta.
     Sent,
+    /// Recorded by the sandbox, not sent.
+    Sandboxed,
     /// Failed for now; scheduled again.
     Retried(ErrorClass),
     /// Given up.
@@ -19,10 +21,11 @@ pub enum Attempt {
 }
 
 impl Attempt {
-    /// The outcome's name: `sent`, `retried` or `failed`.
+    /// The outcome's name: `sent`, `sandboxed`, `retried` or `failed`.
     pub fn outcome(self) -> &'static str {
         match self {
             Self::Sent => "sent",
+            Self::Sandboxed => "sandboxed",
             Self::Retried(_) => "retried",
             Self::Failed(_) => "failed",
         }
@@ -31,7 +34,7 @@ impl Attempt {
     /// The error class's name, or `none` for a send that went through.
     pub fn class(self) -> &'static str {
         match self {
-            Self::Sent => "none",
+            Self::Sent | Self::Sandboxed => "none",
             Self::Retried(class) | Self::Failed(class) => class.as_str(),
         }
     }

@@ -56,4 +56,8 @@ impl Messenger for AnyMessenger {
             Self::Live(client) => Messenger::mark_read(client, message_id).await,
         }
     }
+
+    fn sandboxed(&self) -> bool {
+        matches!(self, Self::Sandbox(_))
+    }
 }

@@ -6,6 +6,7 @@ mod commands;
 mod harness;
 mod operations;
 mod reload;
+mod sandbox;
 mod sending;
 
 use std::collections::HashMap;
