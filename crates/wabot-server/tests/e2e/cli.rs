@@ -168,3 +168,24 @@ fn a_config_folder_elsewhere_is_read_with_its_paths_and_its_mistakes() {
         "{text}"
     );
 }
+
+#[test]
+fn a_port_in_use_names_the_setting_to_change() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bind = taken.local_addr().unwrap().to_string();
+    let dir = crate::harness::scratch();
+    let url = format!("sqlite://{}", dir.join("port.db").display());
+    let (ok, text) = wabot(
+        &["serve"],
+        &[
+            ("WABOT__SERVER__BIND", bind.as_str()),
+            ("WABOT__DATABASE__URL", url.as_str()),
+        ],
+    );
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(&format!("cannot listen on {bind}"))
+            && text.contains("server.bind (or WABOT__SERVER__BIND)"),
+        "{text}"
+    );
+}
