@@ -122,14 +122,18 @@ fn database(settings: &Settings) -> Option<String> {
     let key = settings.named("database.url");
     let url = settings.database.url.expose_secret().trim();
     let fix = |message: String| Some(format!("{key}: {message}"));
-    for scheme in ["sqlite", "postgres", "postgresql"] {
-        if let Some(rest) = url.strip_prefix(&format!("{scheme}:"))
-            && !rest.starts_with("//")
-        {
-            return fix(format!(
-                "`{scheme}:{rest}` lacks the `//`: write `{scheme}://{rest}`"
-            ));
-        }
+    if let Some(rest) = url.strip_prefix("sqlite:")
+        && !rest.starts_with("//")
+    {
+        return fix(format!(
+            "`sqlite:{rest}` lacks the `//`: write `sqlite://{rest}`"
+        ));
+    }
+    // A PostgreSQL URL may hold a password: it is not repeated.
+    if (url.starts_with("postgres:") || url.starts_with("postgresql:")) && !url.contains("://") {
+        return fix(
+            "a PostgreSQL URL lacks the `//`: write `postgres://USER:PASSWORD@HOST/DB`".into(),
+        );
     }
     if !url.contains("://") {
         return fix(if url.is_empty() {
@@ -230,4 +234,37 @@ fn ranges(settings: &Settings) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use crate::layers::ConfigDir;
+    use crate::settings::Settings;
+
+    fn problems(name: &str, value: &str) -> String {
+        let env = [(name.to_owned(), value.to_owned())];
+        Settings::load_from(ConfigDir::default(), env)
+            .unwrap()
+            .problems()
+            .join("\n")
+    }
+
+    #[test]
+    fn each_malformed_value_says_what_to_write() {
+        let url = "WABOT__DATABASE__URL";
+        assert!(problems(url, "sqlite:data/x.db").contains("write `sqlite://data/x.db`"));
+        let postgres = problems(url, "postgres:u:secret@h/db");
+        assert!(postgres.contains("write `postgres://USER:PASSWORD@HOST/DB`"));
+        assert!(!postgres.contains("secret"), "{postgres}");
+        assert!(problems(url, "data/x.db").contains("it has no scheme"));
+        assert!(problems(url, "").contains("it is empty"));
+        assert!(problems("WABOT__SERVER__BIND", "9090").contains("like `127.0.0.1:8080`"));
+        assert!(problems("WABOT__SERVER__BIND", "localhost:9090").is_empty());
+        assert!(problems("WABOT__LOG__LEVEL", "verbose").contains("is not a log filter"));
+        assert!(problems("WABOT__LOG__LEVEL", "warn,wabot=debug").is_empty());
+        assert!(problems("WABOT__META__MESSAGES_PER_SECOND", "20000").is_empty());
+        assert!(problems("WABOT__META__MESSAGES_PER_SECOND", "0").contains("between 1 and"));
+    }
 }
