@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, Utc};
 use wabot_engine::Engine;
 
+use crate::current_menu::CurrentEngine;
 use crate::error::StoreError;
 use crate::messenger::ReplyRenderer;
 use crate::model::StepRecord;
@@ -20,7 +21,7 @@ const BATCH: usize = 20;
 /// and the store never gives the same conversation to two turns at once.
 pub struct Converse<S, R> {
     store: S,
-    engine: Arc<Engine>,
+    engine: Arc<CurrentEngine>,
     renderer: Arc<R>,
     /// Where the ids of answered messages go, for their read receipts (none: no blue ticks).
     receipts: Option<(Arc<ReadReceipts>, Arc<dyn DeliveryObserver>)>,
@@ -33,6 +34,12 @@ where
 {
     /// A worker stepping conversations of `store` through `engine`.
     pub fn new(store: S, engine: Arc<Engine>, renderer: Arc<R>) -> Self {
+        Self::sharing(store, Arc::new(CurrentEngine::new(engine)), renderer)
+    }
+
+    /// A worker stepping conversations through whichever engine `engine` holds when a turn starts
+    /// (the server shares one among its workers and replaces it on a menu reload).
+    pub fn sharing(store: S, engine: Arc<CurrentEngine>, renderer: Arc<R>) -> Self {
         Self {
             store,
             engine,
@@ -56,7 +63,8 @@ where
     /// When a step fails, the messages before it stay handled and the error is returned: that
     /// message and the ones after it stay pending for a later turn.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
-        let (engine, renderer) = (Arc::clone(&self.engine), Arc::clone(&self.renderer));
+        // One menu for the whole turn, even if a reload replaces it meanwhile.
+        let (engine, renderer) = (self.engine.get(), Arc::clone(&self.renderer));
         // For each step taken, in order: the message's id if the step answers it.
         let answered = Arc::new(Mutex::new(Vec::new()));
         let steps = Arc::clone(&answered);

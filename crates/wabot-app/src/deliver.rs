@@ -25,7 +25,7 @@ pub const STATUS_WAIT: Duration = Duration::from_secs(3600);
 /// What one delivery round (or one cycle of the send pool) recorded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeliveryRound {
-    /// Accepted by Meta.
+    /// Accepted by Meta (or recorded by the sandbox).
     pub sent: usize,
     /// Scheduled for another attempt.
     pub retried: usize,
@@ -42,7 +42,7 @@ impl DeliveryRound {
     /// Counts one recorded attempt.
     pub(crate) fn count(&mut self, attempt: Attempt) {
         match attempt {
-            Attempt::Sent => self.sent += 1,
+            Attempt::Sent | Attempt::Sandboxed => self.sent += 1,
             Attempt::Retried(_) => self.retried += 1,
             Attempt::Failed(_) => self.failed += 1,
         }
@@ -173,7 +173,11 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
                     let latency = (crate::utc_now() - origin).to_std().unwrap_or_default();
                     self.observer.replied(latency);
                 }
-                (SendOutcome::Sent { wa_message_id }, Attempt::Sent)
+                if self.messenger.sandboxed() {
+                    (SendOutcome::Sandboxed { wa_message_id }, Attempt::Sandboxed)
+                } else {
+                    (SendOutcome::Sent { wa_message_id }, Attempt::Sent)
+                }
             }
             Err(failure) => {
                 let (outcome, pause) = outcome_of(&job, &failure, now);
@@ -184,6 +188,8 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
                     SendOutcome::Failed { .. } => Attempt::Failed(failure.class),
                     _ => Attempt::Retried(failure.class),
                 };
+                let number = u32::try_from(job.attempts).unwrap_or(0).saturating_add(1);
+                self.observer.send_failed(&failure, number, attempt);
                 (outcome, attempt)
             }
         };

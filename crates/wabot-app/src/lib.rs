@@ -3,6 +3,7 @@
 mod clock;
 mod contact_ref;
 mod converse;
+mod current_menu;
 mod deliver;
 mod error;
 #[cfg(feature = "test-util")]
@@ -23,6 +24,7 @@ pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use contact_ref::{ContactRef, phone_number, phone_variants};
 pub use converse::Converse;
+pub use current_menu::CurrentEngine;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use error::{Cause, StoreError};
 #[cfg(feature = "test-util")]

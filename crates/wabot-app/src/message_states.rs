@@ -13,6 +13,9 @@ pub enum DeliveryStatus {
     Pending,
     /// Accepted by WhatsApp.
     Sent,
+    /// Recorded by the sandbox (no access token), never sent: done, like `Sent`, but no status
+    /// webhook will ever follow.
+    Sandboxed,
     /// On the customer's phone.
     Delivered,
     /// Read (or a voice message played).
@@ -26,7 +29,7 @@ impl DeliveryStatus {
     pub fn rank(self) -> i32 {
         match self {
             Self::Pending => 0,
-            Self::Sent => 1,
+            Self::Sent | Self::Sandboxed => 1,
             Self::Delivered => 2,
             Self::Read => 3,
             Self::Failed => 4,
@@ -38,6 +41,7 @@ impl DeliveryStatus {
         match self {
             Self::Pending => "pending",
             Self::Sent => "sent",
+            Self::Sandboxed => "sandboxed",
             Self::Delivered => "delivered",
             Self::Read => "read",
             Self::Failed => "failed",
@@ -45,9 +49,10 @@ impl DeliveryStatus {
     }
 
     /// Every status, in rank order.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Pending,
         Self::Sent,
+        Self::Sandboxed,
         Self::Delivered,
         Self::Read,
         Self::Failed,
@@ -165,6 +170,14 @@ mod tests {
             assert_eq!(DeliveryStatus::parse(status.as_str()), Some(status));
         }
         assert_eq!(DeliveryStatus::parse("played"), None);
+        assert_eq!(
+            DeliveryStatus::parse("sandboxed"),
+            Some(DeliveryStatus::Sandboxed)
+        );
+        assert_eq!(
+            DeliveryStatus::Sandboxed.rank(),
+            DeliveryStatus::Sent.rank()
+        );
     }
 
     #[test]

@@ -56,6 +56,11 @@ pub trait Messenger: Send + Sync {
 
     /// Marks the customer's message `message_id` (and the ones before it) as read: the blue ticks.
     fn mark_read(&self, message_id: &str) -> impl Future<Output = Result<(), SendFailure>> + Send;
+
+    /// Whether it only records messages (the sandbox): they are then `sandboxed`, not `sent`.
+    fn sandboxed(&self) -> bool {
+        false
+    }
 }
 
 /// Turns the engine's replies into request bodies for one recipient.
@@ -72,5 +77,9 @@ impl<T: Messenger + ?Sized> Messenger for std::sync::Arc<T> {
 
     fn mark_read(&self, message_id: &str) -> impl Future<Output = Result<(), SendFailure>> + Send {
         (**self).mark_read(message_id)
+    }
+
+    fn sandboxed(&self) -> bool {
+        (**self).sandboxed()
     }
 }

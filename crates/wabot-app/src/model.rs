@@ -174,6 +174,11 @@ pub enum SendOutcome {
         /// The id Meta gave it.
         wa_message_id: String,
     },
+    /// The sandbox recorded it (nothing was sent): done, like `Sent`, and never sent again.
+    Sandboxed {
+        /// The id the sandbox gave it.
+        wa_message_id: String,
+    },
     /// Try again at `at`.
     Retry {
         /// When.

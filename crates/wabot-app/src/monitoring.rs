@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::messenger::ErrorClass;
+use crate::messenger::{ErrorClass, SendFailure};
 
 /// How one send attempt ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attempt {
     /// Accepted by Meta.
     Sent,
+    /// Recorded by the sandbox, not sent.
+    Sandboxed,
     /// Failed for now; scheduled again.
     Retried(ErrorClass),
     /// Given up.
@@ -19,10 +21,11 @@ pub enum Attempt {
 }
 
 impl Attempt {
-    /// The outcome's name: `sent`, `retried` or `failed`.
+    /// The outcome's name: `sent`, `sandboxed`, `retried` or `failed`.
     pub fn outcome(self) -> &'static str {
         match self {
             Self::Sent => "sent",
+            Self::Sandboxed => "sandboxed",
             Self::Retried(_) => "retried",
             Self::Failed(_) => "failed",
         }
@@ -31,7 +34,7 @@ impl Attempt {
     /// The error class's name, or `none` for a send that went through.
     pub fn class(self) -> &'static str {
         match self {
-            Self::Sent => "none",
+            Self::Sent | Self::Sandboxed => "none",
             Self::Retried(class) | Self::Failed(class) => class.as_str(),
         }
     }
@@ -58,6 +61,13 @@ pub trait DeliveryObserver: Send + Sync {
     /// What became of a read receipt.
     fn read_receipt(&self, outcome: ReceiptOutcome) {
         let _ = outcome;
+    }
+
+    /// A send failed: `attempt` (1 for the first) ended as `failure`, and the message is either
+    /// scheduled again (`Attempt::Retried`) or given up (`Attempt::Failed`). Called once per
+    /// failed attempt, with no body, token or phone number (for the server's log).
+    fn send_failed(&self, failure: &SendFailure, attempt: u32, outcome: Attempt) {
+        let _ = (failure, attempt, outcome);
     }
 }
 

@@ -1,5 +1,5 @@
 //! The sandbox messenger: with no access token configured, replies are not sent anywhere; they are
-//! recorded in the database as sent, with a `sandbox.` message id, so the bot can be tried without a
+//! recorded in the database as `sandboxed` (done, never sent), with a `sandbox.` message id, so the bot can be tried without a
 //! Meta account.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -43,5 +43,9 @@ impl Messenger for SandboxMessenger {
 
     async fn mark_read(&self, _message_id: &str) -> Result<(), SendFailure> {
         Ok(())
+    }
+
+    fn sandboxed(&self) -> bool {
+        true
     }
 }

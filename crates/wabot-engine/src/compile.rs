@@ -84,7 +84,7 @@ impl Checker<'_> {
 pub(crate) fn compile(file: &MenuFile) -> Result<Menu, MenuErrors> {
     let mut check = Checker {
         file,
-        problems: Vec::new(),
+        problems: file.unknown_keys.clone(),
     };
     let raw = &file.raw;
     let index = index_nodes(&mut check);

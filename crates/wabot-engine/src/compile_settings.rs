@@ -41,6 +41,13 @@ pub(crate) fn compile_texts(
             TEXT,
             "texts.welcome_back",
         ),
+        menu_changed: text_or(
+            check,
+            &texts.menu_changed,
+            "Our menu has changed since your last message, so we start again from the main menu.",
+            TEXT,
+            "texts.menu_changed",
+        ),
         not_understood: text_or(
             check,
             &texts.not_understood,

@@ -14,20 +14,29 @@ use crate::error::{MenuErrors, Problem};
 pub struct MenuFile {
     pub(crate) raw: RawMenu,
     line_starts: Vec<usize>,
+    /// Unknown keys, each a problem at its line, reported with the compiler's problems.
+    pub(crate) unknown_keys: Vec<Problem>,
 }
 
 impl MenuFile {
-    /// Parses TOML text; syntax errors and unknown keys are reported with their line.
+    /// Parses TOML text; syntax errors are reported with their line, and stop it. Unknown keys do
+    /// not: each is reported (with its line) when the file is compiled, with every other problem.
     pub fn parse(source: &str) -> Result<Self, MenuErrors> {
-        let line_starts = std::iter::once(0)
+        let line_starts: Vec<usize> = std::iter::once(0)
             .chain(source.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
-        match toml::from_str::<RawMenu>(source) {
-            Ok(raw) => Ok(Self { raw, line_starts }),
+        let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
+        match crate::unknown_keys::read(source, line_of) {
+            Ok((raw, unknown_keys)) => Ok(Self {
+                raw,
+                line_starts,
+                unknown_keys,
+            }),
             Err(error) => {
                 let file = Self {
                     raw: RawMenu::default(),
                     line_starts,
+                    unknown_keys: Vec::new(),
                 };
                 let line = error.span().map_or(0, |span| file.line_of(span.start));
                 let message = error.message().trim().to_owned();
@@ -57,7 +66,6 @@ impl MenuFile {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawMenu {
     #[serde(default)]
     pub settings: RawSettings,
@@ -70,7 +78,6 @@ pub(crate) struct RawMenu {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawSettings {
     pub start: Option<Spanned<String>>,
     pub help_node: Option<Spanned<String>>,
@@ -83,7 +90,6 @@ pub(crate) struct RawSettings {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawWords {
     pub main_menu: Option<Spanned<Vec<String>>>,
     pub back: Option<Spanned<Vec<String>>>,
@@ -95,9 +101,9 @@ pub(crate) struct RawWords {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawTexts {
     pub welcome_back: Option<Spanned<String>>,
+    pub menu_changed: Option<Spanned<String>>,
     pub not_understood: Option<Spanned<String>>,
     pub media_not_supported: Option<Spanned<String>>,
     pub cancelled: Option<Spanned<String>>,
@@ -109,7 +115,6 @@ pub(crate) struct RawTexts {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawNode {
     pub id: Option<Spanned<String>>,
     pub kind: Option<Spanned<String>>,
@@ -125,7 +130,6 @@ pub(crate) struct RawNode {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawOption {
     pub key: Option<Spanned<i64>>,
     pub title: Option<Spanned<String>>,
@@ -136,7 +140,6 @@ pub(crate) struct RawOption {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RawField {
     pub name: Option<Spanned<String>>,
     pub kind: Option<Spanned<String>>,

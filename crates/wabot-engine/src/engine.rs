@@ -79,6 +79,10 @@ impl Engine {
             _ => {
                 if state.node.is_none() {
                     turn.events.push(Event::SessionStarted);
+                } else {
+                    // Saved at a node this menu no longer has (or no longer as that kind): the
+                    // menu was changed under the conversation, e.g. by a reload.
+                    turn.replies.push(Reply::text(&menu.texts.menu_changed));
                 }
                 turn.fresh_start(input)?;
             }

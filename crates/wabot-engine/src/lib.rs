@@ -18,6 +18,7 @@ mod port;
 mod reply;
 mod results;
 mod state;
+mod unknown_keys;
 
 pub use actions::{FormAction, NodeAction};
 pub use definition::MenuFile;

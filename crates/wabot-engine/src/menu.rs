@@ -76,6 +76,7 @@ impl Words {
 #[derive(Debug)]
 pub(crate) struct Texts {
     pub welcome_back: String,
+    pub menu_changed: String,
     pub not_understood: String,
     pub media_not_supported: String,
     pub cancelled: String,

@@ -30,6 +30,7 @@ pub struct Metrics {
     graph_seconds: Histogram,
     sends_in_flight: Gauge,
     read_receipts: Family<Labels<1>, Counter>,
+    menu_reloads: Family<Labels<1>, Counter>,
     database_up: Gauge,
     inbox_pending: Gauge,
     inbox_oldest_age: Seconds,
@@ -78,6 +79,7 @@ impl Metrics {
             graph_seconds: Histogram::new(exponential_buckets(0.005, 2.0, 13)),
             sends_in_flight: Gauge::default(),
             read_receipts: Family::default(),
+            menu_reloads: Family::default(),
             database_up: Gauge::default(),
             inbox_pending: Gauge::default(),
             inbox_oldest_age: Seconds::default(),
@@ -121,6 +123,11 @@ impl Metrics {
             m.read_receipts.clone(),
         );
         r.register(
+            "menu_reloads",
+            "Menu reloads (SIGHUP or POST /api/menu/reload) by outcome: applied, refused (the running menu was kept)",
+            m.menu_reloads.clone(),
+        );
+        r.register(
             "database_up",
             "1 when the last scrape could read the database",
             m.database_up.clone(),
@@ -154,6 +161,14 @@ impl Metrics {
             registry,
             ..metrics
         }
+    }
+
+    /// Records a menu reload: `applied`, or refused with the running menu kept.
+    pub fn menu_reloaded(&self, applied: bool) {
+        let outcome = if applied { "applied" } else { "refused" };
+        self.menu_reloads
+            .get_or_create(&[("outcome", outcome)])
+            .inc();
     }
 
     /// Records a webhook POST answered with `status` after `elapsed`.

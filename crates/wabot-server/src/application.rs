@@ -2,7 +2,8 @@
 //! opens the store (once: that applies pending migrations), compiles the menu, chooses the messenger,
 //! prepares the workers, assembles the HTTP app (`wabot_http::app`) and **binds** its address — so
 //! `server.bind = "127.0.0.1:0"` works and [`Application::address`] tells which port was taken.
-//! [`Application::run`] starts the workers and serves until SIGINT or SIGTERM.
+//! [`Application::run`] starts the workers (and the menu reload on SIGHUP) and serves until SIGINT or
+//! SIGTERM.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,6 +19,8 @@ use wabot_store::DieselStore;
 
 use crate::components::Components;
 use crate::messenger::AnyMessenger;
+use crate::observer::Logged;
+use crate::reload::{self, MenuReloader};
 use crate::settings::Settings;
 use crate::workers::{self, Signals, Task};
 
@@ -37,13 +40,26 @@ impl Application {
         let messenger = Arc::new(AnyMessenger::from_settings(settings)?);
         let metrics = Arc::new(Metrics::new());
         let signals = Signals::default();
-        let observer: Arc<dyn DeliveryObserver> = Arc::clone(&metrics) as _;
-        let workers = workers::tasks(settings, &components, messenger, &signals, observer);
-        let state = app_state(settings, &components, &signals, metrics)?;
+        let observer: Arc<dyn DeliveryObserver> = Arc::new(Logged::new(
+            Arc::clone(&metrics) as Arc<dyn DeliveryObserver>
+        ));
+        let mut workers = workers::tasks(settings, &components, messenger, &signals, observer);
+        let reloader = Arc::new(MenuReloader::new(
+            &settings.menu.path,
+            Arc::clone(&components.engine),
+            Arc::clone(&metrics),
+        ));
+        workers.push(reload::on_sighup(Arc::clone(&reloader)));
+        let state = app_state(settings, &components, &signals, metrics, reloader)?;
         let server = HttpServer::new(move || wabot_http::app(state.clone()))
             .shutdown_timeout(settings.server.shutdown_timeout_seconds)
             .bind(&settings.server.bind)
-            .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+            .with_context(|| {
+                format!(
+                    "cannot listen on {}: another program may use this port; choose another                      address with server.bind (or WABOT__SERVER__BIND)",
+                    settings.server.bind
+                )
+            })?;
         let address = *server
             .addrs()
             .first()
@@ -95,6 +111,7 @@ fn app_state(
     components: &Components,
     signals: &Signals,
     metrics: Arc<Metrics>,
+    reloader: Arc<MenuReloader>,
 ) -> anyhow::Result<AppState<DieselStore>> {
     let secrets = [
         settings.meta.app_secret.expose_secret(),
@@ -127,6 +144,7 @@ fn app_state(
         wake_senders: Arc::new(move || outbound.notify_waiters()),
         idle_after: components.idle_after,
         tags,
+        reload_menu: Arc::new(move || reloader.reload()),
     };
     Ok(AppState::new(
         webhook,

@@ -25,7 +25,7 @@ struct Terminal {
 }
 
 /// The text of a request body as a customer would read it, with the ids of tappable options.
-fn readable(body: &Value) -> String {
+pub(crate) fn readable(body: &Value) -> String {
     let mut lines: Vec<String> = Vec::new();
     if let Some(text) = body.pointer("/text/body").and_then(Value::as_str) {
         lines.push(text.to_owned());

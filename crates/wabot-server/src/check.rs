@@ -1,84 +1,92 @@
-//! `wabot check-config`: loads the settings and the menu file, prints what it found (secrets masked)
-//! and every problem (menu problems with file and line), and fails if there is any.
+//! `wabot check-config`: loads the settings and the menu file exactly as `serve` would, prints the
+//! configuration folder, **every** setting (secrets masked) with where its value came from, the
+//! warnings, and every problem (menu problems with file and line), and fails if there is any.
 
 use secrecy::{ExposeSecret, SecretString};
-use wabot_engine::{Menu, MenuFile};
 use wabot_store::DatabaseUrl;
 
+use crate::layers::Source;
 use crate::settings::Settings;
 
-fn masked(secret: &SecretString) -> &'static str {
+/// Settings whose value is never shown.
+const SECRETS: [&str; 5] = [
+    "meta.access_token",
+    "meta.app_secret",
+    "meta.previous_app_secret",
+    "meta.verify_token",
+    "admin.api_token",
+];
+
+fn masked(secret: &SecretString) -> String {
     if secret.expose_secret().is_empty() {
-        "(empty)"
+        "(empty)".to_owned()
     } else {
-        "*** (set)"
+        "*** (set)".to_owned()
     }
 }
 
 /// Every problem in the menu file at `path`, each as `path:line: message`.
-fn menu_problems(path: &str) -> Vec<String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => return vec![format!("{path}: cannot read the menu file: {error}")],
-    };
-    let compiled = MenuFile::parse(&text).and_then(|file| Menu::compile(&file));
-    match compiled {
-        Ok(_) => Vec::new(),
-        Err(errors) => errors
-            .problems()
-            .iter()
-            .map(|problem| format!("{path}:{}: {}", problem.line, problem.message))
-            .collect(),
+pub fn menu_problems(path: &str) -> Vec<String> {
+    crate::reload::compile_menu(path).err().unwrap_or_default()
+}
+
+/// How `key` is shown: masked where secret, the database URL without its password, paths as
+/// resolved, and everything else as TOML writes it.
+fn shown(settings: &Settings, key: &str, raw: Option<&toml::Value>) -> String {
+    match key {
+        "meta.access_token" => masked(&settings.meta.access_token),
+        "meta.app_secret" => masked(&settings.meta.app_secret),
+        "meta.previous_app_secret" => masked(&settings.meta.previous_app_secret),
+        "meta.verify_token" => masked(&settings.meta.verify_token),
+        "admin.api_token" if settings.admin.api_token.expose_secret().trim().is_empty() => {
+            "(empty: the admin API is disabled)".to_owned()
+        }
+        "admin.api_token" => masked(&settings.admin.api_token),
+        "database.url" => DatabaseUrl::parse(settings.database.url.expose_secret())
+            .map_or_else(|_| "(invalid)".to_owned(), |url| url.to_string()),
+        "menu.path" => settings.menu.path.clone(),
+        _ if SECRETS.contains(&key) => "***".to_owned(),
+        _ => raw.map_or_else(String::new, ToString::to_string),
     }
 }
 
 /// Prints the report; returns whether everything is fine.
 #[allow(clippy::print_stdout)]
 pub fn check(settings: &Settings) -> bool {
-    let database = match DatabaseUrl::parse(settings.database.url.expose_secret()) {
-        Ok(url) => Ok(url.to_string()),
-        Err(error) => Err(format!("database.url: {error}")),
-    };
-    let meta = &settings.meta;
-    println!("server.bind            {}", settings.server.bind);
+    let dir = &settings.origin.dir;
     println!(
-        "database.url           {}",
-        database.as_ref().map_or("(invalid)", String::as_str)
+        "configuration folder   {}{}",
+        dir.path.display(),
+        if dir.explicit {
+            " (named by --config or WABOT_CONFIG_DIR; relative paths are resolved in it)"
+        } else {
+            " (the default; relative paths are resolved in the working directory)"
+        }
     );
     println!(
-        "mode                   {}",
+        "mode                   {}\n",
         if settings.sandbox() {
             "sandbox (no access token)"
         } else {
             "live"
         }
     );
-    println!(
-        "meta.api               {}/{}",
-        meta.api_base_url, meta.api_version
-    );
-    println!(
-        "meta.phone_number_id   {}",
-        if meta.phone_number_id.is_empty() {
-            "(empty)"
-        } else {
-            &meta.phone_number_id
-        }
-    );
-    println!("meta.access_token      {}", masked(&meta.access_token));
-    println!("meta.app_secret        {}", masked(&meta.app_secret));
-    println!("meta.verify_token      {}", masked(&meta.verify_token));
-    println!(
-        "admin.api_token        {}",
-        if settings.admin.api_token.expose_secret().trim().is_empty() {
-            "(empty: the admin API is disabled)"
-        } else {
-            masked(&settings.admin.api_token)
-        }
-    );
-    println!("menu.path              {}", settings.menu.path);
+    for key in crate::layers::keys(&settings.origin.values) {
+        let source = settings
+            .origin
+            .sources
+            .get(&key)
+            .cloned()
+            .unwrap_or(Source::Default);
+        let raw = key
+            .split_once('.')
+            .and_then(|(section, name)| settings.origin.values.get(section)?.as_table()?.get(name));
+        println!("{key:<34} {:<40} {source}", shown(settings, &key, raw));
+    }
+    for warning in &settings.origin.warnings {
+        println!("\nwarning: {warning}");
+    }
     let mut problems = settings.problems();
-    problems.extend(database.err());
     problems.extend(menu_problems(&settings.menu.path));
     if problems.is_empty() {
         println!("\nno problems found");

@@ -6,9 +6,8 @@
 
 use std::sync::Arc;
 
-use anyhow::Context;
 use secrecy::ExposeSecret;
-use wabot_app::{Converse, Deliver, Messenger, TimeDelta, TokenBucket};
+use wabot_app::{Converse, CurrentEngine, Deliver, Messenger, TimeDelta, TokenBucket};
 use wabot_cloud_api::CloudApiRenderer;
 use wabot_engine::{Engine, Menu};
 use wabot_store::DieselStore;
@@ -19,8 +18,9 @@ use crate::settings::Settings;
 pub struct Components {
     /// The database, migrated.
     pub store: DieselStore,
-    /// The conversation engine over the compiled menu.
-    pub engine: Arc<Engine>,
+    /// The conversation engine over the compiled menu, shared by the workers and replaced by a
+    /// menu reload.
+    pub engine: Arc<CurrentEngine>,
     /// Turns the engine's replies into Cloud API request bodies.
     pub renderer: Arc<CloudApiRenderer>,
     /// The menu's idle timeout: a conversation quiet for longer counts as left.
@@ -43,7 +43,7 @@ impl Components {
         let idle_after = menu.idle_timeout();
         Ok(Self {
             store,
-            engine: Arc::new(Engine::new(menu)),
+            engine: Arc::new(CurrentEngine::new(Arc::new(Engine::new(menu)))),
             renderer: Arc::new(CloudApiRenderer),
             idle_after,
         })
@@ -51,7 +51,7 @@ impl Components {
 
     /// A conversation worker's use case: steps pending conversations through the engine.
     pub fn converse(&self) -> Converse<DieselStore, CloudApiRenderer> {
-        Converse::new(
+        Converse::sharing(
             self.store.clone(),
             Arc::clone(&self.engine),
             Arc::clone(&self.renderer),
@@ -73,7 +73,7 @@ impl Components {
 
 /// Reads and compiles the menu file, or explains every problem in it.
 pub fn load_menu(path: &str) -> anyhow::Result<Menu> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the menu file {path}"))?;
-    Menu::from_toml_str(&text).map_err(|errors| anyhow::anyhow!("{path}: {errors}"))
+    crate::reload::compile_menu(path).map_err(|problems| {
+        anyhow::anyhow!("the menu file has problems:\n  {}", problems.join("\n  "))
+    })
 }

@@ -4,10 +4,15 @@ pub mod application;
 pub mod chat;
 pub mod check;
 pub mod components;
+pub mod layers;
 pub mod messenger;
+pub mod observer;
+pub mod reload;
 pub mod serve;
 pub mod settings;
+pub mod suggest;
 pub mod telemetry;
+pub mod validate;
 pub mod workers;
 
 pub use application::Application;

@@ -1,26 +1,84 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`, `check-config`, `chat`; each is a function of the `wabot_server` library.
+//! `seed-demo`, `check-config`, `chat`; each is a function of the `wabot_server` library. The
+//! command line is parsed by clap: every subcommand has `--help`, and anything unknown is refused.
 
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
 use secrecy::ExposeSecret;
+use wabot_server::layers::{CONFIG_DIR_VAR, ConfigDir};
 use wabot_server::{chat, check, serve, settings, telemetry};
-use wabot_store::DieselStore;
+use wabot_store::{DieselStore, Seeded};
 
-const USAGE: &str = "usage: wabot [serve | migrate | seed-demo | check-config | chat]\n\
-  serve         run the server (the default)\n\
-  migrate       apply pending database migrations and exit\n\
-  seed-demo     write the demo customer's data (idempotent) and exit\n\
-  check-config  print the settings (secrets masked) and every problem; fails if there is one\n\
-  chat [--from WA_ID]  talk to the bot on the terminal (no Meta account, no server)\n\
-Settings: config/default.toml < config/local.toml < WABOT__SECTION__KEY (see docs/setup.md).";
+/// wabot: a WhatsApp Cloud API chatbot server.
+///
+/// Settings: built-in defaults < DIR/default.toml < DIR/local.toml < WABOT__SECTION__KEY
+/// environment variables (see docs/setup.md).
+#[derive(Debug, Parser)]
+#[command(name = "wabot", version, about)]
+struct Cli {
+    /// The configuration folder holding default.toml and local.toml; relative paths in the
+    /// settings (the menu file, a SQLite file) are resolved in it. Default: config/ in the
+    /// working directory, with paths relative to the working directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    config: Option<PathBuf>,
 
-#[allow(clippy::print_stdout)]
-async fn run(command: &str) -> anyhow::Result<()> {
-    let settings = settings::Settings::load("config")?;
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Write the demo customer's data (idempotent) and exit.
+    SeedDemo,
+    /// Print every setting (secrets masked) with its source, and every problem; fails if there is one.
+    CheckConfig,
+    /// Talk to the bot on the terminal (no Meta account, no server).
+    Chat {
+        /// The customer's WhatsApp id to chat as.
+        #[arg(long, value_name = "WA_ID", default_value = wabot_engine::DEMO_CUSTOMER)]
+        from: String,
+    },
+}
+
+/// What `seed-demo` did, as a sentence.
+fn seeded(seeded: Seeded) -> &'static str {
+    match seeded {
+        Seeded::Written => "the demo data was written",
+        Seeded::AlreadyThere => "the demo data was already there; nothing changed",
+    }
+}
+
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let dir = ConfigDir::choose(cli.config, std::env::var_os(CONFIG_DIR_VAR));
+    let settings = settings::Settings::load(dir).map_err(anyhow::Error::msg)?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::CheckConfig = command {
+        if check::check(&settings) {
+            return Ok(());
+        }
+        anyhow::bail!("the configuration has problems (listed above)");
+    }
+    let problems = settings.problems();
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "the settings cannot run as they are (`wabot check-config` shows them all):\n  {}",
+            problems.join("\n  ")
+        );
+    }
     telemetry::init(&settings.log.format, &settings.log.level);
+    for warning in &settings.origin.warnings {
+        tracing::warn!("{warning}");
+    }
     let url = settings.database.url.expose_secret().to_owned();
     match command {
-        "serve" => serve::serve(settings).await,
-        "migrate" => {
+        Command::Serve => serve::serve(settings).await,
+        Command::Migrate => {
             let applied = DieselStore::migrate(&url).await?;
             println!(
                 "{} migration(s) applied{}",
@@ -33,45 +91,25 @@ async fn run(command: &str) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        "seed-demo" => {
+        Command::SeedDemo => {
             let store = DieselStore::open(&url, 1).await?;
-            let seeded = store.seed_demo(wabot_app::utc_now()).await?;
+            let outcome = store.seed_demo(wabot_app::utc_now()).await?;
             println!(
-                "demo data: {seeded:?} (customer {})",
+                "{} (customer {}: try `wabot chat --from {}`)",
+                seeded(outcome),
+                wabot_engine::DEMO_CUSTOMER,
                 wabot_engine::DEMO_CUSTOMER
             );
             Ok(())
         }
-        "chat" => {
-            let args: Vec<String> = std::env::args().collect();
-            let from = args
-                .iter()
-                .position(|arg| arg == "--from")
-                .and_then(|at| args.get(at + 1))
-                .cloned()
-                .unwrap_or_else(|| wabot_engine::DEMO_CUSTOMER.to_owned());
-            chat::chat(&settings, &from).await
-        }
-        "check-config" => {
-            if check::check(&settings) {
-                Ok(())
-            } else {
-                anyhow::bail!("the configuration has problems")
-            }
-        }
-        other => anyhow::bail!("unknown command `{other}`\n{USAGE}"),
+        Command::Chat { from } => chat::chat(&settings, &from).await,
+        Command::CheckConfig => Ok(()),
     }
 }
 
-#[allow(clippy::print_stdout)]
+#[allow(clippy::print_stderr)]
 fn main() -> std::process::ExitCode {
-    let command = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "serve".to_owned());
-    if command == "--help" || command == "-h" || command == "help" {
-        println!("{USAGE}");
-        return std::process::ExitCode::SUCCESS;
-    }
+    let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -82,11 +120,23 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(&command)) {
+    match runtime.block_on(run(cli)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("wabot: {error:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

@@ -39,7 +39,11 @@ impl Messenger for AnyMessenger {
     async fn send(&self, body: &str) -> Result<String, SendFailure> {
         match self {
             Self::Sandbox(sandbox) => {
-                tracing::info!(bytes = body.len(), "sandbox: reply recorded, not sent");
+                // Sandbox only: the reply's text is logged (never its recipient), a deliberate
+                // exception to "no message text in logs", so a developer sees what the bot said.
+                let json = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+                let text = crate::chat::readable(&json);
+                tracing::info!(%text, "sandbox: reply recorded, not sent");
                 sandbox.send(body).await
             }
             Self::Live(client) => Messenger::send(client, body).await,
@@ -51,5 +55,9 @@ impl Messenger for AnyMessenger {
             Self::Sandbox(sandbox) => sandbox.mark_read(message_id).await,
             Self::Live(client) => Messenger::mark_read(client, message_id).await,
         }
+    }
+
+    fn sandboxed(&self) -> bool {
+        matches!(self, Self::Sandbox(_))
     }
 }

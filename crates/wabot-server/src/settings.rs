@@ -1,7 +1,10 @@
-//! The typed settings, layered: built-in defaults < `config/default.toml` < `config/local.toml` <
-//! environment variables `WABOT__SECTION__KEY`. The built-in defaults are `config/default.toml` as it
-//! was when the binary was built (embedded), so every default is written once, in that documented
-//! file. Secrets are `SecretString`s: Debug prints them masked.
+//! The typed settings, layered: built-in defaults < `DIR/default.toml` < `DIR/local.toml` <
+//! environment variables `WABOT__SECTION__KEY` (read strictly by [`crate::layers`]). The built-in
+//! defaults are `config/default.toml` as it was when the binary was built (embedded), so every
+//! default is written once, in that documented file. Loading never stops at the first mistake: every
+//! problem is collected (the value in question keeps its default) and [`Settings::problems`] lists
+//! them all, with each value's own checks (`validate.rs`). Secrets are `SecretString`s: Debug prints
+//! them masked.
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -11,9 +14,7 @@ pub const DEV_APP_SECRET: &str = "dev-app-secret";
 /// See [`DEV_APP_SECRET`].
 pub const DEV_VERIFY_TOKEN: &str = "dev-verify-token";
 
-/// The built-in defaults: `config/default.toml` itself, compiled in, so that every key has a value
-/// (written once, in that file) even where the file is not on disk.
-const EMBEDDED_DEFAULTS: &str = include_str!("../../../config/default.toml");
+use crate::layers::{ConfigDir, EMBEDDED_DEFAULTS, Layers, Source};
 
 /// Everything the binary can be told.
 #[derive(Debug, Deserialize)]
@@ -32,6 +33,24 @@ pub struct Settings {
     pub workers: Workers,
     /// Logging.
     pub log: Log,
+    /// Where the values came from, and what was wrong with them.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Where the settings were read from, each value's source, and the problems found while reading.
+#[derive(Debug, Default)]
+pub struct Origin {
+    /// The configuration folder.
+    pub dir: ConfigDir,
+    /// `section.key → source`.
+    pub sources: std::collections::BTreeMap<String, Source>,
+    /// Unknown keys, unreadable files, values of the wrong type.
+    pub problems: Vec<String>,
+    /// Variables that look like settings but are not read.
+    pub warnings: Vec<String>,
+    /// Every setting's value in effect, as read (before paths are resolved).
+    pub values: toml::Table,
 }
 
 /// `[admin]`.
@@ -132,23 +151,36 @@ pub struct Log {
 }
 
 impl Settings {
-    /// Loads the layers; `dir` holds `default.toml` and the optional `local.toml`.
-    pub fn load(dir: &str) -> Result<Self, config::ConfigError> {
-        config::Config::builder()
-            .add_source(config::File::from_str(
-                EMBEDDED_DEFAULTS,
-                config::FileFormat::Toml,
-            ))
-            .add_source(config::File::with_name(&format!("{dir}/default.toml")).required(false))
-            .add_source(config::File::with_name(&format!("{dir}/local.toml")).required(false))
-            .add_source(
-                config::Environment::with_prefix("WABOT")
-                    .prefix_separator("__")
-                    .separator("__")
-                    .try_parsing(true),
-            )
-            .build()?
-            .try_deserialize()
+    /// Loads the layers from `dir` and the process's environment. Mistakes do not fail it: they are
+    /// in [`Settings::problems`]; only built-in defaults that do not deserialize (a broken build) do.
+    pub fn load(dir: ConfigDir) -> Result<Self, String> {
+        let env = std::env::vars_os().filter_map(|(name, value)| {
+            Some((name.into_string().ok()?, value.into_string().ok()?))
+        });
+        Self::load_from(dir, env)
+    }
+
+    /// Loads the layers from `dir` and the variables `env`.
+    pub fn load_from(
+        dir: ConfigDir,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, String> {
+        let mut layers = Layers::read(&dir, env);
+        let mut settings = typed(&mut layers)?;
+        settings.menu.path = dir.resolve(&settings.menu.path);
+        let url = settings.database.url.expose_secret();
+        if let Some(path) = url.trim().strip_prefix("sqlite://") {
+            let resolved = format!("sqlite://{}", dir.resolve(path));
+            settings.database.url = SecretString::from(resolved);
+        }
+        settings.origin = Origin {
+            dir,
+            sources: layers.sources,
+            problems: layers.problems,
+            warnings: layers.warnings,
+            values: layers.table,
+        };
+        Ok(settings)
     }
 
     /// Whether replies are only recorded (no access token).
@@ -156,51 +188,56 @@ impl Settings {
         self.meta.access_token.expose_secret().trim().is_empty()
     }
 
-    /// Every reason the settings cannot run as they are.
+    /// `key` as a problem names it: with the file or variable its value came from.
+    pub fn named(&self, key: &str) -> String {
+        match self.origin.sources.get(key) {
+            Some(Source::Env(name)) => format!("{key} (from {name})"),
+            Some(Source::File(path)) => format!("{key} (in {})", path.display()),
+            _ => key.to_owned(),
+        }
+    }
+
+    /// Every reason the settings cannot run as they are: what reading them found, then each
+    /// value's own checks.
     pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        let app_secret = self.meta.app_secret.expose_secret();
-        let verify_token = self.meta.verify_token.expose_secret();
-        if app_secret.is_empty() {
-            problems.push("meta.app_secret is empty: webhooks could not be verified".to_owned());
-        }
-        if verify_token.is_empty() {
-            problems.push(
-                "meta.verify_token is empty: Meta's verification request would fail".to_owned(),
-            );
-        }
-        if !self.sandbox() {
-            if app_secret == DEV_APP_SECRET {
-                problems.push(
-                    "meta.app_secret is still the development value; set your app's secret"
-                        .to_owned(),
-                );
-            }
-            if verify_token == DEV_VERIFY_TOKEN {
-                problems.push(
-                    "meta.verify_token is still the development value; choose your own".to_owned(),
-                );
-            }
-            let admin_token = self.admin.api_token.expose_secret().trim();
-            if !admin_token.is_empty() && admin_token.chars().count() < MIN_ADMIN_TOKEN {
-                problems.push(format!(
-                    "admin.api_token is shorter than {MIN_ADMIN_TOKEN} characters; use a long random \
-                     value (e.g. `openssl rand -hex 32`)"
-                ));
-            }
-            if self.meta.phone_number_id.trim().is_empty() {
-                problems
-                    .push("meta.phone_number_id is empty: replies could not be sent".to_owned());
-            }
-        }
-        if !matches!(self.log.format.as_str(), "pretty" | "text" | "json") {
-            problems.push(format!(
-                "log.format `{}` must be pretty (or text) or json",
-                self.log.format
-            ));
-        }
+        let mut problems = self.origin.problems.clone();
+        problems.extend(crate::validate::problems(self));
         problems
     }
+}
+
+/// Deserializes the merged table; a value serde refuses (an unknown `mark_read`, a negative count)
+/// is a problem naming its key, and that key keeps its default.
+fn typed(layers: &mut Layers) -> Result<Settings, String> {
+    let defaults: toml::Table = EMBEDDED_DEFAULTS.parse().unwrap_or_default();
+    for _ in 0..64 {
+        let value = toml::Value::Table(layers.table.clone());
+        match serde_path_to_error::deserialize::<_, Settings>(value) {
+            Ok(settings) => return Ok(settings),
+            Err(error) => {
+                let key = error.path().to_string();
+                let source = layers.sources.get(&key).cloned().unwrap_or(Source::Default);
+                layers.problems.push(format!(
+                    "`{key}` (from {source}): {}",
+                    error.inner().message()
+                ));
+                let reset = key.split_once('.').and_then(|(section, name)| {
+                    let default = defaults.get(section)?.as_table()?.get(name)?.clone();
+                    let keys = layers.table.get_mut(section)?.as_table_mut()?;
+                    keys.insert(name.to_owned(), default);
+                    Some(())
+                });
+                layers.sources.insert(key, Source::Default);
+                if reset.is_none() {
+                    break;
+                }
+            }
+        }
+    }
+    Err(format!(
+        "the settings cannot be read: {}",
+        layers.problems.join("; ")
+    ))
 }
 
 #[cfg(test)]
@@ -209,17 +246,15 @@ mod tests {
 
     use super::*;
 
+    fn load(env: &[(&str, &str)]) -> Settings {
+        let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
+        Settings::load_from(ConfigDir::choose(None, None), env).unwrap()
+    }
+
     #[test]
     fn the_embedded_defaults_alone_are_complete_safe_settings() {
-        let settings: Settings = config::Config::builder()
-            .add_source(config::File::from_str(
-                EMBEDDED_DEFAULTS,
-                config::FileFormat::Toml,
-            ))
-            .build()
-            .unwrap()
-            .try_deserialize()
-            .unwrap();
+        let dir = ConfigDir::choose(Some("/nonexistent-wabot".into()), None);
+        let settings = Settings::load_from(dir, Vec::new()).unwrap();
         assert_eq!(settings.server.bind, "127.0.0.1:8080");
         assert_eq!(
             settings.server.body_limit_bytes,
@@ -227,9 +262,24 @@ mod tests {
         );
         assert_eq!(
             settings.database.url.expose_secret(),
-            "sqlite://data/wabot.db"
+            "sqlite:///nonexistent-wabot/data/wabot.db"
         );
         assert!(settings.sandbox());
-        assert!(settings.problems().is_empty(), "{:?}", settings.problems());
+        let problems = settings.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("does not exist"));
+    }
+
+    #[test]
+    fn a_value_serde_refuses_names_its_key_and_keeps_the_default() {
+        let settings = load(&[
+            ("WABOT__META__MARK_READ", "sometimes"),
+            ("WABOT__WORKERS__CONVERSATIONS", "-2"),
+        ]);
+        assert_eq!(settings.meta.mark_read, MarkRead::OnAnswer);
+        assert_eq!(settings.workers.conversations, 4);
+        let problems = settings.problems().join("\n");
+        assert!(problems.contains("`meta.mark_read` (from env WABOT__META__MARK_READ)"));
+        assert!(problems.contains("`workers.conversations`"), "{problems}");
     }
 }

@@ -142,7 +142,7 @@ fn record(
         outbox::lease_expires_at.eq(None::<NaiveDateTime>),
     );
     let changed = match outcome {
-        SendOutcome::Sent { .. } => diesel::update(row)
+        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => diesel::update(row)
             .set((outbox::state.eq(OutboxState::Sent.as_str()), released))
             .execute(connection)?,
         SendOutcome::Retry { at: next, error } => diesel::update(row)
@@ -167,14 +167,18 @@ fn record(
     }
     let message = messages::table.find(job.message_id);
     match outcome {
-        SendOutcome::Sent { wa_message_id } => {
+        SendOutcome::Sent { wa_message_id } | SendOutcome::Sandboxed { wa_message_id } => {
+            let done = match outcome {
+                SendOutcome::Sandboxed { .. } => DeliveryStatus::Sandboxed,
+                _ => DeliveryStatus::Sent,
+            };
             diesel::update(message)
                 .set(messages::wa_message_id.eq(wa_message_id))
                 .execute(connection)?;
-            diesel::update(message.filter(messages::status_rank.lt(DeliveryStatus::Sent.rank())))
+            diesel::update(message.filter(messages::status_rank.lt(done.rank())))
                 .set((
-                    messages::status.eq(DeliveryStatus::Sent.as_str()),
-                    messages::status_rank.eq(DeliveryStatus::Sent.rank()),
+                    messages::status.eq(done.as_str()),
+                    messages::status_rank.eq(done.rank()),
                     messages::sent_at.eq(at),
                 ))
                 .execute(connection)?;

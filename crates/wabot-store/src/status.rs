@@ -26,7 +26,8 @@ pub(crate) fn apply(
         messages::status_rank.eq(rank),
     );
     let changed = match update.status {
-        DeliveryStatus::Pending => 0,
+        // No status webhook reports these.
+        DeliveryStatus::Pending | DeliveryStatus::Sandboxed => 0,
         DeliveryStatus::Sent => diesel::update(target)
             .set((status, messages::sent_at.eq(at)))
             .execute(connection)?,

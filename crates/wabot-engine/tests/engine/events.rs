@@ -186,3 +186,33 @@ fn a_failing_port_fails_the_step_instead_of_answering() {
         .unwrap_err();
     assert_eq!(error.to_string(), "database gone");
 }
+
+#[test]
+fn a_conversation_at_a_node_the_menu_no_longer_has_starts_again_saying_the_menu_changed() {
+    let engine = engine();
+    let mut data = InMemoryBusinessData::demo(noon().date_naive());
+    let (_, mut state) = run(&engine, &["hi", "1"]);
+    assert_eq!(state.node.as_deref(), Some("orders"));
+    // A reload removed `orders`: the saved state names a node this menu does not have.
+    state.node = Some("orders_removed_by_a_reload".into());
+    let step = engine
+        .step(noon(), &state, &Input::text("1"), &mut data)
+        .unwrap();
+    let Reply::Text { body } = &step.replies[0] else {
+        panic!("a sentence first: {:?}", step.replies);
+    };
+    assert!(body.contains("menu has changed"), "{body}");
+    assert_eq!(step.replies.len(), 2, "then the start menu");
+    assert_eq!(step.state.node.as_deref(), Some("main"));
+    assert!(engine.menu().is_valid_state(&step.state));
+    // A first message is no menu change.
+    let fresh = engine
+        .step(
+            noon(),
+            &ConversationState::new(DEMO_CUSTOMER),
+            &Input::text("hi"),
+            &mut data,
+        )
+        .unwrap();
+    assert!(!matches!(&fresh.replies[0], Reply::Text { body } if body.contains("changed")));
+}

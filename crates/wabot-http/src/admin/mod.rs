@@ -5,6 +5,7 @@ mod auth;
 mod contact_messages;
 mod contact_show;
 mod contacts_list;
+mod menu_reload;
 mod openapi;
 mod paging;
 mod send_message;
@@ -18,7 +19,7 @@ use wabot_app::{Contacts, Conversations, Outreach, Statistics};
 pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
 pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
-pub use state::AdminState;
+pub use state::{AdminState, MenuReload, MenuReloaded};
 
 /// Registers the `/api` scope (every route behind the admin token) and `GET /metrics` (open, like
 /// `/health`: it shows counts and ages, never a phone number or message).
@@ -56,6 +57,10 @@ where
                     web::get().to(contact_messages::contact_messages::<S>),
                 )
                 .route("/stats", web::get().to(stats::stats::<S>))
+                .route(
+                    "/menu/reload",
+                    web::post().to(menu_reload::reload_menu::<S>),
+                )
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(crate::error::ApiError::NotFound(

@@ -5,14 +5,16 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::admin::{contact_messages, contact_show, contacts_list, send_message, stats};
+use crate::admin::{
+    contact_messages, contact_show, contacts_list, menu_reload, send_message, stats,
+};
 
 /// The document.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "wabot admin API",
-        description = "Contacts, their messages, statistics, and messages sent by hand. Every route needs `Authorization: Bearer <admin.api_token>`."
+        description = "Contacts, their messages, statistics, messages sent by hand, and menu reloads. Every route needs `Authorization: Bearer <admin.api_token>`."
     ),
     paths(
         send_message::send_message,
@@ -20,6 +22,7 @@ use crate::admin::{contact_messages, contact_show, contacts_list, send_message, 
         contact_show::show_contact,
         contact_messages::contact_messages,
         stats::stats,
+        menu_reload::reload_menu,
         openapi_json,
     ),
     modifiers(&BearerToken)

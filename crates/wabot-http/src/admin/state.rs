@@ -1,5 +1,5 @@
-//! What the admin handlers share: the store (behind its ports), a way to wake the senders, and how
-//! long a conversation may be quiet before it counts as left.
+//! What the admin handlers share: the store (behind its ports), a way to wake the senders, how
+//! long a conversation may be quiet before it counts as left, and a way to reload the menu.
 
 use std::sync::Arc;
 
@@ -18,4 +18,19 @@ pub struct AdminState<S> {
     pub idle_after: TimeDelta,
     /// How logs name recipients (never by phone number).
     pub tags: Arc<ContactTag>,
+    /// Reads the menu file again and puts it in use if it is valid (`POST /api/menu/reload`).
+    pub reload_menu: Arc<dyn Fn() -> MenuReload + Send + Sync>,
+}
+
+/// What a menu reload did: the new menu in use, or every problem of the file (the running menu
+/// kept).
+pub type MenuReload = Result<MenuReloaded, Vec<String>>;
+
+/// A menu put in use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MenuReloaded {
+    /// The file it was read from.
+    pub path: String,
+    /// How many nodes it has.
+    pub nodes: usize,
 }

@@ -64,7 +64,7 @@ pub struct StatsReport {
     pub drop_off: Vec<Tally>,
     /// Reply times.
     pub response_times: ReplyTimes,
-    /// Outbound messages by `outcome` (`pending`, `sent`, `delivered`, `read`, `failed`) and error
+    /// Outbound messages by `outcome` (`pending`, `sent`, `sandboxed`, `delivered`, `read`, `failed`) and error
     /// `class` (`none` unless failed).
     pub send_outcomes: Vec<Tally>,
 }

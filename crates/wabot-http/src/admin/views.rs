@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use wabot_app::{ContactSummary, MessageRecord, window_closes_at, window_open};
+use wabot_app::{
+    ContactSummary, DeliveryStatus, MessageRecord, MessageStatus, window_closes_at, window_open,
+};
 use wabot_cloud_api::class_of_code;
 
 /// WhatsApp's 24-hour customer service window: free-form messages only while it is open.
@@ -104,7 +106,8 @@ pub struct Message {
     /// Inbound: what the bot understood; outbound: the Cloud API request body.
     #[schema(value_type = Object)]
     pub body: serde_json::Value,
-    /// `received` (inbound) or the delivery status: `pending`, `sent`, `delivered`, `read`, `failed`.
+    /// `received` (inbound) or the delivery status: `pending`, `sent`, `sandboxed` (recorded by the
+    /// sandbox, never sent), `delivered`, `read`, `failed`.
     pub status: String,
     /// When it was received or queued.
     pub created_at: DateTime<Utc>,
@@ -116,8 +119,13 @@ pub struct Message {
 
 impl From<MessageRecord> for Message {
     fn from(record: MessageRecord) -> Self {
+        // A sandboxed message was recorded when a sent one would have been sent.
+        let done = match record.status {
+            MessageStatus::Delivery(DeliveryStatus::Sandboxed) => "sandboxed",
+            _ => "sent",
+        };
         let statuses = [
-            ("sent", record.sent_at),
+            (done, record.sent_at),
             ("delivered", record.delivered_at),
             ("read", record.read_at),
             ("failed", record.failed_at),

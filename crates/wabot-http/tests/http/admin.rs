@@ -20,6 +20,7 @@ async fn every_admin_route_needs_the_token() {
         ("GET", "/api/stats"),
         ("GET", "/api/openapi.json"),
         ("POST", "/api/messages"),
+        ("POST", "/api/menu/reload"),
         ("GET", "/api/no-such-route"),
     ];
     for (method, uri) in routes {

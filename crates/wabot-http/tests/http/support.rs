@@ -84,6 +84,12 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
         }),
         idle_after: chrono::TimeDelta::minutes(30),
         tags: Arc::new(ContactTag::new(SECRET)),
+        reload_menu: Arc::new(|| {
+            Ok(wabot_http::MenuReloaded {
+                path: "config/menu.toml".to_owned(),
+                nodes: 1,
+            })
+        }),
     };
     AppState::new(
         webhook,
@@ -162,9 +168,29 @@ pub async fn converse(bot: &Bot) {
 pub async fn deliver(bot: &Bot) {
     let bucket = Arc::new(TokenBucket::new(1000, utc_now()));
     let observer: Arc<dyn DeliveryObserver> = bot.metrics.clone();
-    let worker = Deliver::new(bot.store.clone(), SandboxMessenger::new(), bucket, "s", 50)
-        .with_observer(observer);
+    let worker = Deliver::new(
+        bot.store.clone(),
+        AsMeta(SandboxMessenger::new()),
+        bucket,
+        "s",
+        50,
+    )
+    .with_observer(observer);
     while !worker.run_once(utc_now()).await.unwrap().is_empty() {}
+}
+
+/// Meta as the tests need it: accepts every message with a fresh id, and its messages are `sent`
+/// (status webhooks move them on), not `sandboxed`.
+struct AsMeta(SandboxMessenger);
+
+impl wabot_app::Messenger for AsMeta {
+    async fn send(&self, body: &str) -> Result<String, wabot_app::SendFailure> {
+        self.0.send(body).await
+    }
+
+    async fn mark_read(&self, message_id: &str) -> Result<(), wabot_app::SendFailure> {
+        self.0.mark_read(message_id).await
+    }
 }
 
 /// The body of a response as JSON.

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-fn wabot(args: &[&str], envs: &[(&str, &str)]) -> (bool, String) {
+pub fn wabot(args: &[&str], envs: &[(&str, &str)]) -> (bool, String) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let output = Command::new(env!("CARGO_BIN_EXE_wabot"))
         .args(args)
@@ -69,12 +69,15 @@ fn migrate_and_seed_demo_are_idempotent() {
     let (ok, text) = wabot(&["migrate"], &env);
     assert!(ok && text.contains("0 migration(s) applied"), "{text}");
     let (ok, text) = wabot(&["seed-demo"], &env);
-    assert!(ok && text.contains("Written"), "{text}");
+    assert!(ok && text.contains("the demo data was written"), "{text}");
     let (ok, text) = wabot(&["seed-demo"], &env);
-    assert!(ok && text.contains("AlreadyThere"), "{text}");
+    assert!(
+        ok && text.contains("the demo data was already there"),
+        "{text}"
+    );
     let (ok, text) = wabot(&["frobnicate"], &env);
     assert!(
-        !ok && text.contains("unknown command `frobnicate`"),
+        !ok && text.contains("unrecognized subcommand 'frobnicate'"),
         "{text}"
     );
 }

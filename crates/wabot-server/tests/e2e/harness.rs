@@ -114,9 +114,14 @@ impl Wabot {
     /// Starts `wabot serve` with more (or overriding) environment variables, and waits for its
     /// banner, which says where it listens.
     pub fn start_with(dir: &Path, graph: &MockServer, env: &[(&str, &str)]) -> Self {
+        Self::start_args(dir, graph, &["serve"], env)
+    }
+
+    /// Starts the binary with `args` (e.g. `--config DIR serve`) and waits for its banner.
+    pub fn start_args(dir: &Path, graph: &MockServer, args: &[&str], env: &[(&str, &str)]) -> Self {
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let log = std::fs::File::create(dir.join(format!("server-{n}.log"))).unwrap();
-        let mut child = command(dir, &graph.uri(), &["serve"])
+        let mut child = command(dir, &graph.uri(), args)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -169,6 +174,13 @@ impl Wabot {
             .status();
         let _ = self.child.wait();
         started.elapsed()
+    }
+
+    /// Sends SIGHUP (reload the menu).
+    pub fn hangup(&self) {
+        let _ = Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status();
     }
 
     /// Everything it logged.

@@ -1,10 +1,13 @@
 //! End to end: the real `wabot` binary, a fake Graph API, signed webhooks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cli;
 mod commands;
 mod harness;
 mod identity;
 mod operations;
+mod reload;
+mod sandbox;
 mod sending;
 
 use std::collections::HashMap;
@@ -67,7 +70,11 @@ async fn the_demo_customer_walks_the_tree_by_number_and_by_reply_id() {
     let graph = graph().await;
     let dir = scratch();
     let wabot = Wabot::start(&dir, &graph);
-    assert!(wabot.run(&["seed-demo"]).contains("Written"));
+    assert!(
+        wabot
+            .run(&["seed-demo"])
+            .contains("the demo data was written")
+    );
     let client = reqwest::Client::new();
     let steps: &[(&str, Value, &str)] = &[
         ("d1", text("hi"), "Main Menu"),
@@ -258,6 +265,18 @@ async fn a_failing_graph_api_is_retried_until_the_reply_arrives_exactly_once() {
         bodies.iter().all(|b| b == &bodies[0]),
         "the same message each time"
     );
+    // Each failed attempt is logged once, with its class, Meta's code and its number.
+    let logs = harness::logs_in(&dir);
+    for (class, code, attempt) in [("retry", 131_000, 1), ("throttled", 130_429, 2)] {
+        let line = logs
+            .lines()
+            .find(|line| line.contains(&format!("\"code\":\"{code}\"")))
+            .unwrap_or_else(|| panic!("no log line for code {code} in:\n{logs}"));
+        assert!(line.contains("send failed; it will be retried"), "{line}");
+        assert!(line.contains(&format!("\"class\":\"{class}\"")), "{line}");
+        assert!(line.contains(&format!("\"attempt\":{attempt}")), "{line}");
+        assert!(!line.contains("15550002222"), "{line}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -300,3 +300,50 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends!(
+    sandboxed_messages_are_done_in_order_and_never_resent,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        queued(&store).await;
+        let mut recorded = 0;
+        // Three replies (two for 111, in order): each round claims one per recipient.
+        for round in 0..3 {
+            let jobs = store.claim_due("s1", noon(), LEASE, 10).await.unwrap();
+            for job in &jobs {
+                let sandboxed = SendOutcome::Sandboxed {
+                    wa_message_id: format!("sandbox.{}", job.outbox_id),
+                };
+                store
+                    .record_outcome(job, "s1", noon(), sandboxed)
+                    .await
+                    .unwrap();
+                recorded += 1;
+            }
+            assert!(!jobs.is_empty() || round == 2, "round {round}");
+        }
+        assert!(recorded >= 3, "{recorded}");
+        let later = noon() + TimeDelta::hours(1);
+        assert!(
+            store
+                .claim_due("s2", later, LEASE, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let contact = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap()[0]
+            .id;
+        let reply = first_outbound(&store, contact).await;
+        assert_eq!(
+            reply.status,
+            MessageStatus::Delivery(DeliveryStatus::Sandboxed)
+        );
+        assert!(reply.sent_at.is_some());
+    }
+);
