@@ -8,13 +8,32 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use wabot_app::{
-    ContactIds, CustomerMessage, InboundPayload, Inbox, Messenger, NewInboundItem, NewWebhookEvent,
-    SendFailure, TokenBucket, utc_now,
+    ContactIds, ContactRef, CustomerMessage, InboundPayload, Inbox, Messenger, NewInboundItem,
+    NewWebhookEvent, SendFailure, TokenBucket, utc_now,
 };
 use wabot_engine::{Input, MediaKind};
 
 use crate::components::Components;
 use crate::settings::Settings;
+
+/// The customer `--from` names: a phone number (normalised as the admin API does: `+`, spaces and
+/// dashes allowed) or a business-scoped user id; anything else is refused with what to write.
+fn customer(from: &str) -> anyhow::Result<ContactIds> {
+    match ContactRef::parse(from) {
+        Some(ContactRef::Phone(number)) => Ok(ContactIds {
+            wa_id: Some(number),
+            user_id: None,
+        }),
+        Some(ContactRef::UserId(user_id)) => Ok(ContactIds {
+            wa_id: None,
+            user_id: Some(user_id),
+        }),
+        _ => anyhow::bail!(
+            "--from {from:?} is not a phone number or a user id: write a number in international \
+             format, e.g. --from +15551234567, or a user id such as US.13491208655302741918"
+        ),
+    }
+}
 
 /// The chat has one customer, and one message of a customer is in flight at a time anyway.
 const CHAT_SENDS_IN_FLIGHT: usize = 1;
@@ -101,6 +120,7 @@ fn input(line: &str) -> Input {
 
 /// Runs the chat until the input ends.
 pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
+    let from = customer(from)?;
     let components = Components::open(settings, 2).await?;
     let store = &components.store;
     let owner = format!("chat-{}", std::process::id());
@@ -113,19 +133,17 @@ pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
         CHAT_SENDS_IN_FLIGHT,
     );
     let session = utc_now().timestamp_micros();
+    let shown = from.key().unwrap_or_default();
     writeln!(
         std::io::stdout(),
-        "Chatting as {from}. Type messages; `/tap ID` taps an option, `/image ID` sends a photo. Ctrl-D ends.\n"
+        "Chatting as {shown}. Type messages; `/tap ID` taps an option, `/image ID` sends a photo. Ctrl-D ends.\n"
     )?;
     for (n, line) in std::io::stdin().lock().lines().enumerate() {
         let line = line?;
         writeln!(std::io::stdout(), "  you │ {line}")?;
         let now = utc_now();
         let message_id = format!("chat.{session}.{n}");
-        let contact = ContactIds {
-            wa_id: Some(from.to_owned()),
-            user_id: None,
-        };
+        let contact = from.clone();
         let item = NewInboundItem {
             dedupe_key: message_id.clone(),
             contact: contact.clone(),

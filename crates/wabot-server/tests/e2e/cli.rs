@@ -47,6 +47,22 @@ fn version_help_and_unknown_flags() {
         "{text}"
     );
     assert!(!text.contains("Chatting as"), "{text}");
+    // --from is a phone number (written any usual way) or a user id, and nothing else.
+    let (ok, text) = wabot(&["chat", "--from", "somebody"], &[]);
+    assert!(
+        !ok && text.contains("is not a phone number or a user id"),
+        "{text}"
+    );
+    let dir = crate::harness::scratch();
+    config_folder(&dir);
+    let config = dir.display().to_string();
+    for (from, shown) in [("+1 555-000-7777", "15550007777"), ("US.4242", "US.4242")] {
+        let (ok, text) = wabot(&["--config", &config, "chat", "--from", from], &[]);
+        assert!(
+            ok && text.contains(&format!("Chatting as {shown}.")),
+            "{text}"
+        );
+    }
     for (args, flag) in [
         (&["serve", "--port", "9000"][..], "--port"),
         (&["migrate", "--revert"][..], "--revert"),
