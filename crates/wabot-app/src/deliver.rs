@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::error::StoreError;
-use crate::messenger::{ErrorClass, Messenger, SendFailure};
+use crate::messenger::{Accepted, ErrorClass, Messenger, SendFailure};
 use crate::model::{OutboundJob, SendOutcome};
 use crate::monitoring::{Attempt, DeliveryObserver, ReceiptOutcome, Unobserved};
 use crate::pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
@@ -167,7 +167,10 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
         let answer = self.messenger.send(&job.body).await;
         self.observer.send_took(asked.elapsed());
         let (outcome, attempt) = match answer {
-            Ok(wa_message_id) => {
+            Ok(Accepted {
+                message_id: wa_message_id,
+                wa_id,
+            }) => {
                 if let Some(origin) = job.origin_at {
                     // Measured on the wall clock when Meta answered, not the cycle's `now`.
                     let latency = (crate::utc_now() - origin).to_std().unwrap_or_default();
@@ -176,7 +179,13 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
                 if self.messenger.sandboxed() {
                     (SendOutcome::Sandboxed { wa_message_id }, Attempt::Sandboxed)
                 } else {
-                    (SendOutcome::Sent { wa_message_id }, Attempt::Sent)
+                    (
+                        SendOutcome::Sent {
+                            wa_message_id,
+                            wa_id,
+                        },
+                        Attempt::Sent,
+                    )
                 }
             }
             Err(failure) => {

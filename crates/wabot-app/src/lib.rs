@@ -30,7 +30,7 @@ pub use error::{Cause, StoreError};
 #[cfg(feature = "test-util")]
 pub use fakes::RecordingInbox;
 pub use heartbeat::Heartbeat;
-pub use messenger::{ErrorClass, Messenger, ReplyRenderer, SendFailure};
+pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
     ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction, IdentityChange,
     InboundPayload, IngestReceipt, MessageRecord, MessageStatus, NewInboundItem, NewWebhookEvent,

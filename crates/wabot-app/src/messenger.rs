@@ -49,10 +49,30 @@ pub struct SendFailure {
     pub title: String,
 }
 
+/// What Meta answers when it accepts a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// The id Meta gave the message (`wamid.…`).
+    pub message_id: String,
+    /// The recipient's WhatsApp id as Meta knows it, when it says (a number sent to in another
+    /// form than WhatsApp's — Brazil's ninth digit, say — comes back in WhatsApp's form).
+    pub wa_id: Option<String>,
+}
+
+impl Accepted {
+    /// An acceptance with only a message id.
+    pub fn id(message_id: impl Into<String>) -> Self {
+        Self {
+            message_id: message_id.into(),
+            wa_id: None,
+        }
+    }
+}
+
 /// Sends one request body to WhatsApp.
 pub trait Messenger: Send + Sync {
-    /// Sends `body` (a `POST /messages` request body); returns the id Meta gave the message.
-    fn send(&self, body: &str) -> impl Future<Output = Result<String, SendFailure>> + Send;
+    /// Sends `body` (a `POST /messages` request body); returns what Meta answered.
+    fn send(&self, body: &str) -> impl Future<Output = Result<Accepted, SendFailure>> + Send;
 
     /// Marks the customer's message `message_id` (and the ones before it) as read: the blue ticks.
     fn mark_read(&self, message_id: &str) -> impl Future<Output = Result<(), SendFailure>> + Send;
@@ -71,7 +91,7 @@ pub trait ReplyRenderer: Send + Sync {
 
 /// A shared messenger is a messenger.
 impl<T: Messenger + ?Sized> Messenger for std::sync::Arc<T> {
-    fn send(&self, body: &str) -> impl Future<Output = Result<String, SendFailure>> + Send {
+    fn send(&self, body: &str) -> impl Future<Output = Result<Accepted, SendFailure>> + Send {
         (**self).send(body)
     }
 

@@ -173,6 +173,9 @@ pub enum SendOutcome {
     Sent {
         /// The id Meta gave it.
         wa_message_id: String,
+        /// The recipient's WhatsApp id as Meta knows it, when Meta said: the contact is known by
+        /// it from then on.
+        wa_id: Option<String>,
     },
     /// The sandbox recorded it (nothing was sent): done, like `Sent`, and never sent again.
     Sandboxed {

@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::messenger::{Messenger, SendFailure};
+use crate::messenger::{Accepted, Messenger, SendFailure};
 
 /// Accepts every message without sending it.
 #[derive(Debug)]
@@ -36,9 +36,9 @@ impl SandboxMessenger {
 }
 
 impl Messenger for SandboxMessenger {
-    async fn send(&self, _body: &str) -> Result<String, SendFailure> {
+    async fn send(&self, _body: &str) -> Result<Accepted, SendFailure> {
         let n = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
-        Ok(format!("sandbox.{}.{n}", self.started))
+        Ok(Accepted::id(format!("sandbox.{}.{n}", self.started)))
     }
 
     async fn mark_read(&self, _message_id: &str) -> Result<(), SendFailure> {

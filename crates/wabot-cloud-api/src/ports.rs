@@ -1,7 +1,7 @@
 //! The application's ports on the Cloud API: [`CloudApiClient`] as the `Messenger`, and
 //! [`CloudApiRenderer`] as the `ReplyRenderer`.
 
-use wabot_app::{Messenger, OutboundDraft, OutboundKind, ReplyRenderer, SendFailure};
+use wabot_app::{Accepted, Messenger, OutboundDraft, OutboundKind, ReplyRenderer, SendFailure};
 use wabot_engine::Reply;
 
 use crate::client::CloudApiClient;
@@ -22,10 +22,13 @@ fn failure(error: &ClientError) -> SendFailure {
 }
 
 impl Messenger for CloudApiClient {
-    async fn send(&self, body: &str) -> Result<String, SendFailure> {
+    async fn send(&self, body: &str) -> Result<Accepted, SendFailure> {
         self.send_raw(body)
             .await
-            .map(|sent| sent.id)
+            .map(|sent| Accepted {
+                message_id: sent.id,
+                wa_id: sent.wa_id,
+            })
             .map_err(|error| failure(&error))
     }
 

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use wabot_app::{
-    ContactIds, ContactRef, CustomerMessage, InboundPayload, Inbox, Messenger, NewInboundItem,
-    NewWebhookEvent, SendFailure, TokenBucket, utc_now,
+    Accepted, ContactIds, ContactRef, CustomerMessage, InboundPayload, Inbox, Messenger,
+    NewInboundItem, NewWebhookEvent, SendFailure, TokenBucket, utc_now,
 };
 use wabot_engine::{Input, MediaKind};
 
@@ -84,7 +84,7 @@ pub(crate) fn readable(body: &Value) -> String {
 }
 
 impl Messenger for Terminal {
-    async fn send(&self, body: &str) -> Result<String, SendFailure> {
+    async fn send(&self, body: &str) -> Result<Accepted, SendFailure> {
         let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
         let mut out = std::io::stdout().lock();
         for line in readable(&json).lines() {
@@ -92,7 +92,7 @@ impl Messenger for Terminal {
         }
         let _ = writeln!(out);
         let n = self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(format!("chat.{}.{n}", std::process::id()))
+        Ok(Accepted::id(format!("chat.{}.{n}", std::process::id())))
     }
 
     /// The terminal has no blue ticks to show.

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
-use wabot_app::{Messenger, SandboxMessenger, SendFailure};
+use wabot_app::{Accepted, Messenger, SandboxMessenger, SendFailure};
 use wabot_cloud_api::{CloudApiClient, CloudApiConfig, SecretString};
 
 use crate::settings::Settings;
@@ -36,7 +36,7 @@ impl AnyMessenger {
 }
 
 impl Messenger for AnyMessenger {
-    async fn send(&self, body: &str) -> Result<String, SendFailure> {
+    async fn send(&self, body: &str) -> Result<Accepted, SendFailure> {
         match self {
             Self::Sandbox(sandbox) => {
                 // Sandbox only: the reply's text is logged (never its recipient), a deliberate

@@ -367,3 +367,34 @@ pub(crate) fn change_identity(
     }
     Ok(())
 }
+
+/// Meta accepted a message sent to the contact as `body`'s `to` and named the recipient `wa_id`:
+/// when that is another form of the number the contact is known by (a number typed the local way),
+/// the contact is known by WhatsApp's form from then on, and what is queued goes there. Nothing
+/// changes when another contact already has that form (two contacts of one person are not merged
+/// here) or the message went to another number.
+pub(crate) fn known_as(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    body: &str,
+    wa_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), TxError> {
+    let sent_to = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|json| json["to"].as_str().map(str::to_owned));
+    let (current, user_id) = contacts::table
+        .find(contact_id)
+        .select((contacts::wa_id, contacts::user_id))
+        .first::<(Option<String>, Option<String>)>(connection)?;
+    let typed_form = sent_to.is_some() && sent_to == current && current.as_deref() != Some(wa_id);
+    if !typed_form || by_wa_id(connection, wa_id)?.is_some() {
+        return Ok(());
+    }
+    let contact = Known {
+        id: contact_id,
+        wa_id: current,
+        user_id,
+    };
+    move_number(connection, &contact, wa_id, naive(at), true)
+}

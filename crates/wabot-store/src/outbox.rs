@@ -14,6 +14,7 @@ use wabot_app::{
 };
 
 use crate::connection::AnyConnection;
+use crate::identity;
 use crate::schema::{inbound_items, messages, outbox};
 use crate::sql::{TxError, naive, per_backend, utc};
 use crate::states::{ItemKind, ItemState, OutboxState};
@@ -167,7 +168,7 @@ fn record(
     }
     let message = messages::table.find(job.message_id);
     match outcome {
-        SendOutcome::Sent { wa_message_id } | SendOutcome::Sandboxed { wa_message_id } => {
+        SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id } => {
             let done = match outcome {
                 SendOutcome::Sandboxed { .. } => DeliveryStatus::Sandboxed,
                 _ => DeliveryStatus::Sent,
@@ -195,6 +196,12 @@ fn record(
                 ))
                 .execute(connection)?;
         }
+    }
+    if let SendOutcome::Sent {
+        wa_id: Some(wa_id), ..
+    } = outcome
+    {
+        identity::known_as(connection, job.contact_id, &job.body, wa_id, now)?;
     }
     Ok(())
 }

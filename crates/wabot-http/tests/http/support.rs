@@ -184,7 +184,7 @@ pub async fn deliver(bot: &Bot) {
 struct AsMeta(SandboxMessenger);
 
 impl wabot_app::Messenger for AsMeta {
-    async fn send(&self, body: &str) -> Result<String, wabot_app::SendFailure> {
+    async fn send(&self, body: &str) -> Result<wabot_app::Accepted, wabot_app::SendFailure> {
         self.0.send(body).await
     }
 

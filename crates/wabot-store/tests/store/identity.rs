@@ -237,6 +237,7 @@ crate::both_backends!(
         let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
         let sent = SendOutcome::Sent {
             wa_message_id: "wamid.out.e1".to_owned(),
+            wa_id: None,
         };
         store
             .record_outcome(&jobs[0], "s", noon(), sent)

@@ -56,6 +56,7 @@ crate::both_backends!(
         for job in &first {
             let sent = SendOutcome::Sent {
                 wa_message_id: format!("wamid.{}", job.outbox_id),
+                wa_id: None,
             };
             store.record_outcome(job, "s1", noon(), sent).await.unwrap();
         }
@@ -116,6 +117,7 @@ crate::both_backends!(retries_wait_and_failures_are_recorded, |url| async move {
             retry_at,
             SendOutcome::Sent {
                 wa_message_id: "x".into(),
+                wa_id: None,
             },
         )
         .await;
@@ -178,6 +180,7 @@ crate::both_backends!(statuses_only_move_forward, |url| async move {
             noon(),
             SendOutcome::Sent {
                 wa_message_id: "wamid.OUT".into(),
+                wa_id: None,
             },
         )
         .await
@@ -271,6 +274,7 @@ crate::both_backends!(
                 noon(),
                 SendOutcome::Sent {
                     wa_message_id: "wamid.LATE".into(),
+                    wa_id: None,
                 },
             )
             .await

@@ -137,3 +137,43 @@ crate::both_backends!(
         assert_eq!(body["to"], "5511987654321");
     }
 );
+
+crate::both_backends!(
+    the_number_meta_names_in_its_answer_is_the_contacts_from_then_on,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        // A template to a Mexican number typed without the mobile 1: a new contact in that form.
+        store
+            .queue_message(manual("525512345678", false), noon())
+            .await
+            .unwrap();
+        let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
+        let sent = wabot_app::SendOutcome::Sent {
+            wa_message_id: "wamid.mx".to_owned(),
+            wa_id: Some("5215512345678".to_owned()),
+        };
+        store
+            .record_outcome(&jobs[0], "s", noon(), sent)
+            .await
+            .unwrap();
+        let listed = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed[0].ids.wa_id.as_deref(), Some("5215512345678"));
+        // The customer answers from WhatsApp's form: the same contact.
+        let engine = engine();
+        say(&store, &engine, "5215512345678", "mx1", "hi", noon()).await;
+        let listed = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+    }
+);

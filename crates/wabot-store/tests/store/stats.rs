@@ -31,6 +31,7 @@ crate::both_backends!(
             let sent_at = noon() + TimeDelta::milliseconds(delay);
             let outcome = SendOutcome::Sent {
                 wa_message_id: format!("wamid.{}", job.outbox_id),
+                wa_id: None,
             };
             store
                 .record_outcome(job, "s", sent_at, outcome)
