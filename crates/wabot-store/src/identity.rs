@@ -17,7 +17,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{ContactIds, StoreError};
+use wabot_app::{ContactIds, StoreError, phone_variants};
 
 use crate::connection::AnyConnection;
 use crate::schema::{
@@ -387,7 +387,13 @@ pub(crate) fn known_as(
         .find(contact_id)
         .select((contacts::wa_id, contacts::user_id))
         .first::<(Option<String>, Option<String>)>(connection)?;
-    let typed_form = sent_to.is_some() && sent_to == current && current.as_deref() != Some(wa_id);
+    // Only another form of the same number counts (Brazil's ninth digit, Mexico's and Argentina's
+    // mobile digit): an answer naming anything else moves nobody.
+    let typed_form = sent_to.is_some()
+        && sent_to == current
+        && current.as_deref().is_some_and(|number| {
+            number != wa_id && phone_variants(number).iter().any(|form| form == wa_id)
+        });
     if !typed_form || by_wa_id(connection, wa_id)?.is_some() {
         return Ok(());
     }

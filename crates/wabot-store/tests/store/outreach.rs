@@ -164,6 +164,28 @@ crate::both_backends!(
             .await
             .unwrap();
         assert_eq!(listed[0].ids.wa_id.as_deref(), Some("5215512345678"));
+        // An answer naming a number that is not a form of this one moves nobody.
+        store
+            .queue_message(manual("5215512345678", false), noon())
+            .await
+            .unwrap();
+        let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
+        let odd = wabot_app::SendOutcome::Sent {
+            wa_message_id: "wamid.mx2".to_owned(),
+            wa_id: Some("15550000000".to_owned()),
+        };
+        store
+            .record_outcome(&jobs[0], "s", noon(), odd)
+            .await
+            .unwrap();
+        let listed = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed[0].ids.wa_id.as_deref(), Some("5215512345678"));
         // The customer answers from WhatsApp's form: the same contact.
         let engine = engine();
         say(&store, &engine, "5215512345678", "mx1", "hi", noon()).await;
