@@ -51,13 +51,22 @@ async fn sandbox_replies_are_logged_with_their_text_and_counted_as_sandboxed() {
     };
     let contacts = get(format!("{}/api/contacts", wabot.base)).await;
     let id = &contacts["items"][0]["id"];
-    let messages = get(format!("{}/api/contacts/{id}/messages", wabot.base)).await;
-    let reply = messages["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["direction"] == "out")
-        .unwrap_or_else(|| panic!("no reply in {messages}"));
+    // The reply is logged when it is recorded in the sandbox; its outcome is written a moment
+    // later, with the other outcomes of that cycle of the sender.
+    let reply = loop {
+        let messages = get(format!("{}/api/contacts/{id}/messages", wabot.base)).await;
+        let reply = messages["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["direction"] == "out")
+            .cloned()
+            .unwrap_or_else(|| panic!("no reply in {messages}"));
+        if reply["status"] != "pending" || started.elapsed() > Duration::from_secs(10) {
+            break reply;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(reply["status"], "sandboxed", "{reply}");
     assert_eq!(reply["statuses"][0]["status"], "sandboxed", "{reply}");
     let metrics = reqwest::get(format!("{}/metrics", wabot.base))
