@@ -223,34 +223,19 @@ fn adopt_business_data(
         .into_iter()
         .flatten()
         .collect();
-    diesel::update(
-        orders::table
-            .filter(orders::contact_id.is_null())
-            .filter(orders::customer.eq_any(&keys)),
-    )
-    .set(orders::contact_id.eq(contact_id))
-    .execute(connection)?;
-    diesel::update(
-        defect_tickets::table
-            .filter(defect_tickets::contact_id.is_null())
-            .filter(defect_tickets::customer.eq_any(&keys)),
-    )
-    .set(defect_tickets::contact_id.eq(contact_id))
-    .execute(connection)?;
-    diesel::update(
-        schedule_entries::table
-            .filter(schedule_entries::contact_id.is_null())
-            .filter(schedule_entries::customer.eq_any(&keys)),
-    )
-    .set(schedule_entries::contact_id.eq(contact_id))
-    .execute(connection)?;
-    diesel::update(
-        feedback::table
-            .filter(feedback::contact_id.is_null())
-            .filter(feedback::customer.eq_any(&keys)),
-    )
-    .set(feedback::contact_id.eq(contact_id))
-    .execute(connection)?;
+    // The same statement for each table of business data.
+    macro_rules! adopt {
+        ($($table:ident),+) => {$(
+            diesel::update(
+                $table::table
+                    .filter($table::contact_id.is_null())
+                    .filter($table::customer.eq_any(&keys)),
+            )
+            .set($table::contact_id.eq(contact_id))
+            .execute(connection)?;
+        )+};
+    }
+    adopt!(orders, defect_tickets, schedule_entries, feedback);
     Ok(())
 }
 

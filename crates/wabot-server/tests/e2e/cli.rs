@@ -3,25 +3,8 @@
 //! and running from another directory with `--config` (or `WABOT_CONFIG_DIR`).
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::commands::wabot;
-
-/// Runs the binary in `cwd`.
-fn wabot_in(cwd: &Path, args: &[&str], envs: &[(&str, &str)]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_wabot"))
-        .args(args)
-        .current_dir(cwd)
-        .envs(envs.iter().copied())
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), text)
-}
+use crate::commands::{wabot, wabot_in};
 
 /// A configuration folder of its own: settings that name the menu and database beside them.
 pub fn config_folder(dir: &Path) {

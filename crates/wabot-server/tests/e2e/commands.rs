@@ -3,11 +3,20 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Runs the binary from the repository root; whether it succeeded, and all it printed.
 pub fn wabot(args: &[&str], envs: &[(&str, &str)]) -> (bool, String) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    wabot_in(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."),
+        args,
+        envs,
+    )
+}
+
+/// Runs the binary in `cwd`; whether it succeeded, and all it printed.
+pub fn wabot_in(cwd: &Path, args: &[&str], envs: &[(&str, &str)]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_wabot"))
         .args(args)
-        .current_dir(repo)
+        .current_dir(cwd)
         .envs(envs.iter().copied())
         .output()
         .unwrap();

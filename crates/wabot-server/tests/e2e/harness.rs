@@ -339,6 +339,16 @@ pub async fn wait_and_settle(graph: &MockServer, count: usize, settle: Duration)
     sent(graph).await
 }
 
+/// What the server's `/metrics` shows now.
+pub async fn metrics(wabot: &Wabot) -> String {
+    reqwest::get(format!("{}/metrics", wabot.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The text a customer would see in a sent body (text body, interactive body and options).
 pub fn shown(body: &Value) -> String {
     let mut out = body

@@ -134,12 +134,7 @@ async fn the_menu_reloads_on_sighup_and_on_request_and_a_broken_one_is_refused()
         "menu has changed",
     )
     .await;
-    let metrics = reqwest::get(format!("{}/metrics", wabot.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::harness::metrics(&wabot).await;
     for line in [
         "wabot_menu_reloads_total{outcome=\"applied\"} 2",
         "wabot_menu_reloads_total{outcome=\"refused\"} 2",

@@ -69,12 +69,7 @@ async fn sandbox_replies_are_logged_with_their_text_and_counted_as_sandboxed() {
     };
     assert_eq!(reply["status"], "sandboxed", "{reply}");
     assert_eq!(reply["statuses"][0]["status"], "sandboxed", "{reply}");
-    let metrics = reqwest::get(format!("{}/metrics", wabot.base))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::harness::metrics(&wabot).await;
     assert!(
         metrics.contains("wabot_sends_total{outcome=\"sandboxed\",class=\"none\"} 1"),
         "{metrics}"

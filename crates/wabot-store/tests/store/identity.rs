@@ -6,13 +6,12 @@
 use diesel::prelude::*;
 use wabot_app::{
     ContactIds, Contacts, Conversations, DeliveryStatus, IdentityChange, InboundPayload, Inbox,
-    MessageStatus, NewInboundItem, OutboundDraft, OutboundKind, Outbox, Page, SendOutcome,
-    StepRecord,
+    MessageStatus, NewInboundItem, OutboundDraft, OutboundKind, Outbox, SendOutcome, StepRecord,
 };
 use wabot_store::DieselStore;
 use wabot_store::schema::{contact_changes, contacts, outbox};
 
-use crate::support::{LEASE, engine, event, message_item, noon, query, say_as, status_item};
+use crate::support::{FIRST, LEASE, engine, event, message_item, noon, query, say_as, status_item};
 
 fn ids(wa_id: Option<&str>, user_id: Option<&str>) -> ContactIds {
     ContactIds {
@@ -47,6 +46,18 @@ async fn say(store: &DieselStore, from: ContactIds, message_id: &str) {
     {
         assert!(turn.failed.is_none(), "{turn:?}");
     }
+}
+
+/// Stores WhatsApp's notice (message `key`) that the customer behind `old` moved to `new`.
+async fn moved(store: &DieselStore, key: &str, old: ContactIds, new: ContactIds) {
+    let notice = NewInboundItem {
+        dedupe_key: key.to_owned(),
+        contact: old,
+        profile_name: None,
+        occurred_at: noon(),
+        payload: InboundPayload::IdentityChange(IdentityChange { new }),
+    };
+    store.ingest(event(vec![notice], noon())).await.unwrap();
 }
 
 /// Every contact as (wa_id, user_id), by id.
@@ -131,25 +142,10 @@ crate::both_backends!(a_reused_number_is_a_new_person, |url| async move {
             (Some("15550002001".to_owned()), Some("US.new".to_owned())),
         ]
     );
-    let listed = store
-        .list_contacts(Page {
-            limit: 10,
-            after: None,
-        })
-        .await
-        .unwrap();
+    let listed = store.list_contacts(FIRST).await.unwrap();
     let (old, new) = (listed[0].id, listed[1].id);
     // The new owner sees nothing of the previous one: their own message only, a session of their own.
-    let history = store
-        .history(
-            new,
-            Page {
-                limit: 10,
-                after: None,
-            },
-        )
-        .await
-        .unwrap();
+    let history = store.history(new, FIRST).await.unwrap();
     assert_eq!(
         history
             .iter()
@@ -158,20 +154,7 @@ crate::both_backends!(a_reused_number_is_a_new_person, |url| async move {
         1
     );
     assert_eq!(store.session(new).await.unwrap().unwrap().version, 0);
-    assert_eq!(
-        store
-            .history(
-                old,
-                Page {
-                    limit: 10,
-                    after: None
-                }
-            )
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(store.history(old, FIRST).await.unwrap().len(), 2);
     assert_eq!(changes(&url).await[0].0, "number_released");
 });
 
@@ -203,16 +186,13 @@ crate::both_backends!(
         // The first reply is in flight (leased), the second still queued.
         let in_flight = store.claim_due("s", noon(), LEASE, 1).await.unwrap();
         assert_eq!(in_flight.len(), 1);
-        let notice = NewInboundItem {
-            dedupe_key: "d-system".to_owned(),
-            contact: ids(Some("15550004001"), Some("US.4")),
-            profile_name: None,
-            occurred_at: noon(),
-            payload: InboundPayload::IdentityChange(IdentityChange {
-                new: ids(Some("15550004999"), None),
-            }),
-        };
-        store.ingest(event(vec![notice], noon())).await.unwrap();
+        moved(
+            &store,
+            "d-system",
+            ids(Some("15550004001"), Some("US.4")),
+            ids(Some("15550004999"), None),
+        )
+        .await;
         assert_eq!(
             recipients(&url).await,
             ["15550004001", "15550004999"],
@@ -250,24 +230,8 @@ crate::both_backends!(
             noon(),
         );
         store.ingest(event(vec![status], noon())).await.unwrap();
-        let contact = store
-            .list_contacts(Page {
-                limit: 1,
-                after: None,
-            })
-            .await
-            .unwrap()[0]
-            .id;
-        let out = store
-            .history(
-                contact,
-                Page {
-                    limit: 10,
-                    after: None,
-                },
-            )
-            .await
-            .unwrap();
+        let contact = store.list_contacts(FIRST).await.unwrap()[0].id;
+        let out = store.history(contact, FIRST).await.unwrap();
         assert_eq!(
             out[1].status,
             MessageStatus::Delivery(DeliveryStatus::Delivered)
@@ -294,16 +258,13 @@ crate::both_backends!(business_data_follows_the_person, |url| async move {
     let found = text(say_as(&store, &engine, person.clone(), "f4", "ord 1", noon()).await);
     assert!(found.contains("In transit"), "{found}");
     // WhatsApp moves the person to a new number: their orders come along.
-    let notice = NewInboundItem {
-        dedupe_key: "f-system".to_owned(),
-        contact: person.clone(),
-        profile_name: None,
-        occurred_at: noon(),
-        payload: InboundPayload::IdentityChange(IdentityChange {
-            new: ids(Some("15559990001"), None),
-        }),
-    };
-    store.ingest(event(vec![notice], noon())).await.unwrap();
+    moved(
+        &store,
+        "f-system",
+        person.clone(),
+        ids(Some("15559990001"), None),
+    )
+    .await;
     let moved = ids(Some("15559990001"), Some("US.demo"));
     say_as(&store, &engine, moved.clone(), "f5", "2", noon()).await;
     let found = text(say_as(&store, &engine, moved, "f6", "ord 1", noon()).await);
@@ -325,14 +286,7 @@ crate::both_backends!(a_contact_is_found_by_any_of_its_ids, |url| async move {
         let store = store.clone();
         async move { store.find_contact(by).await.unwrap().map(|c| c.id) }
     };
-    let id = store
-        .list_contacts(Page {
-            limit: 1,
-            after: None,
-        })
-        .await
-        .unwrap()[0]
-        .id;
+    let id = store.list_contacts(FIRST).await.unwrap()[0].id;
     assert_eq!(
         found(ContactRef::Phone("15550006001".into())).await,
         Some(id)

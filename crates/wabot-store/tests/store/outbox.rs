@@ -2,25 +2,16 @@
 
 use chrono::TimeDelta;
 use wabot_app::{
-    Contacts, DeliveryStatus, Direction, Inbox, MessageStatus, Outbox, Page, SendOutcome,
-    StatusApplied, StatusUpdate,
+    Contacts, DeliveryStatus, Direction, Inbox, MessageStatus, Outbox, SendOutcome, StatusApplied,
+    StatusUpdate,
 };
 use wabot_store::DieselStore;
 
-use crate::support::{LEASE, engine, event, noon, phone, say, status_item};
+use crate::support::{FIRST, LEASE, engine, event, noon, phone, say, status_item};
 
 /// The first outbound message in a contact's history.
 async fn first_outbound(store: &DieselStore, contact_id: i64) -> wabot_app::MessageRecord {
-    let history = store
-        .history(
-            contact_id,
-            Page {
-                limit: 10,
-                after: None,
-            },
-        )
-        .await
-        .unwrap();
+    let history = store.history(contact_id, FIRST).await.unwrap();
     history
         .into_iter()
         .find(|m| m.direction == Direction::Out)
@@ -62,14 +53,7 @@ crate::both_backends!(
         }
         let second = store.claim_due("s2", noon(), LEASE, 10).await.unwrap();
         assert_eq!(second.len(), 1);
-        let contact_111 = store
-            .list_contacts(Page {
-                limit: 10,
-                after: None,
-            })
-            .await
-            .unwrap()[0]
-            .id;
+        let contact_111 = store.list_contacts(FIRST).await.unwrap()[0].id;
         assert_eq!(second[0].contact_id, contact_111);
     }
 );
@@ -140,16 +124,7 @@ crate::both_backends!(retries_wait_and_failures_are_recorded, |url| async move {
             .unwrap()
             .is_empty()
     );
-    let history = store
-        .history(
-            again.contact_id,
-            Page {
-                limit: 10,
-                after: None,
-            },
-        )
-        .await
-        .unwrap();
+    let history = store.history(again.contact_id, FIRST).await.unwrap();
     let out = history
         .iter()
         .find(|m| m.direction == Direction::Out)
@@ -335,14 +310,7 @@ crate::both_backends!(
                 .unwrap()
                 .is_empty()
         );
-        let contact = store
-            .list_contacts(Page {
-                limit: 10,
-                after: None,
-            })
-            .await
-            .unwrap()[0]
-            .id;
+        let contact = store.list_contacts(FIRST).await.unwrap()[0].id;
         let reply = first_outbound(&store, contact).await;
         assert_eq!(
             reply.status,

@@ -2,12 +2,10 @@
 //! reach new numbers.
 
 use chrono::TimeDelta;
-use wabot_app::{
-    Contacts, ManualMessage, OutboundDraft, OutboundKind, Outbox, Outreach, Page, Queued,
-};
+use wabot_app::{Contacts, ManualMessage, OutboundDraft, OutboundKind, Outbox, Outreach, Queued};
 use wabot_store::DieselStore;
 
-use crate::support::{LEASE, engine, noon, say};
+use crate::support::{FIRST, LEASE, engine, noon, say};
 
 fn manual(to: &str, window_required: bool) -> ManualMessage {
     ManualMessage {
@@ -29,10 +27,7 @@ crate::both_backends!(
     |url| async move {
         let store = DieselStore::open(&url, 4).await.unwrap();
         say(&store, &engine(), "111", "a1", "hi", noon()).await;
-        let page = Page {
-            limit: 10,
-            after: None,
-        };
+        let page = FIRST;
 
         // Within the window: queued behind the bot's own reply, for the same sender.
         let within = noon() + TimeDelta::hours(23);
@@ -113,13 +108,7 @@ crate::both_backends!(
         let Queued::Accepted { contact_id, .. } = queued else {
             panic!("{queued:?}")
         };
-        let listed = store
-            .list_contacts(Page {
-                limit: 10,
-                after: None,
-            })
-            .await
-            .unwrap();
+        let listed = store.list_contacts(FIRST).await.unwrap();
         assert_eq!(listed.len(), 1, "no second contact for the other form");
         assert_eq!(listed[0].id, contact_id);
         // The manual message (the last queued) goes to the number WhatsApp knows.
@@ -138,64 +127,43 @@ crate::both_backends!(
     }
 );
 
+/// Sends a template to `to` and records Meta's answer naming the recipient `named`; returns the
+/// (only) contact's number afterwards.
+async fn send_named(store: &DieselStore, to: &str, named: &str) -> Option<String> {
+    store
+        .queue_message(manual(to, false), noon())
+        .await
+        .unwrap();
+    let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
+    let sent = wabot_app::SendOutcome::Sent {
+        wa_message_id: format!("wamid.{to}.{named}"),
+        wa_id: Some(named.to_owned()),
+    };
+    store
+        .record_outcome(&jobs[0], "s", noon(), sent)
+        .await
+        .unwrap();
+    store.list_contacts(FIRST).await.unwrap()[0]
+        .ids
+        .wa_id
+        .clone()
+}
+
 crate::both_backends!(
     the_number_meta_names_in_its_answer_is_the_contacts_from_then_on,
     |url| async move {
         let store = DieselStore::open(&url, 2).await.unwrap();
-        // A template to a Mexican number typed without the mobile 1: a new contact in that form.
-        store
-            .queue_message(manual("525512345678", false), noon())
-            .await
-            .unwrap();
-        let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
-        let sent = wabot_app::SendOutcome::Sent {
-            wa_message_id: "wamid.mx".to_owned(),
-            wa_id: Some("5215512345678".to_owned()),
-        };
-        store
-            .record_outcome(&jobs[0], "s", noon(), sent)
-            .await
-            .unwrap();
-        let listed = store
-            .list_contacts(Page {
-                limit: 10,
-                after: None,
-            })
-            .await
-            .unwrap();
-        assert_eq!(listed[0].ids.wa_id.as_deref(), Some("5215512345678"));
+        // A template to a Mexican number typed without the mobile 1: a new contact in that form;
+        // Meta names WhatsApp's form in its answer, and the contact is known by it from then on.
+        let number = send_named(&store, "525512345678", "5215512345678").await;
+        assert_eq!(number.as_deref(), Some("5215512345678"));
         // An answer naming a number that is not a form of this one moves nobody.
-        store
-            .queue_message(manual("5215512345678", false), noon())
-            .await
-            .unwrap();
-        let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
-        let odd = wabot_app::SendOutcome::Sent {
-            wa_message_id: "wamid.mx2".to_owned(),
-            wa_id: Some("15550000000".to_owned()),
-        };
-        store
-            .record_outcome(&jobs[0], "s", noon(), odd)
-            .await
-            .unwrap();
-        let listed = store
-            .list_contacts(Page {
-                limit: 10,
-                after: None,
-            })
-            .await
-            .unwrap();
-        assert_eq!(listed[0].ids.wa_id.as_deref(), Some("5215512345678"));
+        let number = send_named(&store, "5215512345678", "15550000000").await;
+        assert_eq!(number.as_deref(), Some("5215512345678"));
         // The customer answers from WhatsApp's form: the same contact.
         let engine = engine();
         say(&store, &engine, "5215512345678", "mx1", "hi", noon()).await;
-        let listed = store
-            .list_contacts(Page {
-                limit: 10,
-                after: None,
-            })
-            .await
-            .unwrap();
+        let listed = store.list_contacts(FIRST).await.unwrap();
         assert_eq!(listed.len(), 1, "{listed:?}");
     }
 );

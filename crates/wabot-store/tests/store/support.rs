@@ -12,6 +12,12 @@ use wabot_app::{
 use wabot_engine::{ConversationState, DEFAULT_MENU_TOML, Engine, Input, Menu, Reply};
 use wabot_store::DieselStore;
 
+/// The first page of anything, big enough for every test.
+pub const FIRST: wabot_app::Page = wabot_app::Page {
+    limit: 100,
+    after: None,
+};
+
 /// How long a sender's lease on an outbound message lasts in these tests.
 pub const LEASE: Duration = Duration::from_secs(30);
 
