@@ -109,6 +109,12 @@ fn move_number(
     if let Some(holder) = by_wa_id(connection, wa_id)?
         && holder.id != contact.id
     {
+        if holder.user_id.is_none() {
+            // The number is all the holder is known by (a contact from before user ids): it
+            // cannot give it up, so the number stays where it is. Replies still go to the number
+            // each message came from; the two contacts are not merged.
+            return Ok(());
+        }
         release_number(connection, &holder, at)?;
     }
     diesel::update(contacts::table.find(contact.id))

@@ -298,3 +298,33 @@ crate::both_backends!(a_contact_is_found_by_any_of_its_ids, |url| async move {
     assert_eq!(found(ContactRef::Phone("15550006999".into())).await, None);
     assert_eq!(found(ContactRef::UserId("US.other".into())).await, None);
 });
+
+crate::both_backends!(
+    a_number_that_is_all_its_holder_has_stays_with_it,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        // A contact from before user ids at one number, a person with a user id at another.
+        say(&store, ids(Some("15550007001"), None), "h1").await;
+        say(&store, ids(Some("15550007002"), Some("US.7")), "h2").await;
+        // The person writes from the first number: the ingest must not fail (the old contact would be
+        // left with no id at all), and the reply still goes where the message came from.
+        say(&store, ids(Some("15550007001"), Some("US.7")), "h3").await;
+        assert_eq!(
+            all_contacts(&url).await,
+            [
+                (Some("15550007001".to_owned()), None),
+                (Some("15550007002".to_owned()), Some("US.7".to_owned())),
+            ]
+        );
+        assert_eq!(recipients(&url).await.last().unwrap(), "15550007001");
+        // The same holds for WhatsApp's number-change notice.
+        moved(
+            &store,
+            "h-system",
+            ids(Some("15550007002"), Some("US.7")),
+            ids(Some("15550007001"), None),
+        )
+        .await;
+        assert_eq!(all_contacts(&url).await.len(), 2);
+    }
+);
