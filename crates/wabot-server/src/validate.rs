@@ -22,6 +22,7 @@ pub fn problems(settings: &Settings) -> Vec<String> {
     problems.extend(log(settings));
     problems.extend(database(settings));
     problems.extend(ranges(settings));
+    problems.extend(lease_outlives_a_send(settings));
     if !(settings.meta.api_base_url.starts_with("https://")
         || settings.meta.api_base_url.starts_with("http://"))
     {
@@ -234,6 +235,21 @@ fn ranges(settings: &Settings) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A send's lease must outlive the longest a send can take, or a send still waiting on the Graph
+/// API is taken over and sent a second time.
+fn lease_outlives_a_send(settings: &Settings) -> Option<String> {
+    (settings.workers.lease_seconds <= settings.meta.timeout_seconds).then(|| {
+        format!(
+            "{} is {} but {} is {}: a send still waiting on the Graph API would be sent again; \
+             make the lease longer than the timeout",
+            settings.named("workers.lease_seconds"),
+            settings.workers.lease_seconds,
+            settings.named("meta.timeout_seconds"),
+            settings.meta.timeout_seconds
+        )
+    })
 }
 
 #[cfg(test)]

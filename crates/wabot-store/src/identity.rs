@@ -23,7 +23,7 @@ use crate::connection::AnyConnection;
 use crate::schema::{
     contact_changes, contacts, defect_tickets, feedback, messages, orders, outbox, schedule_entries,
 };
-use crate::sql::{TxError, naive, per_backend, utc};
+use crate::sql::{TxError, naive, per_backend};
 use crate::states::{ContactChange, OutboxState};
 
 /// A contact as identity needs it.
@@ -32,24 +32,59 @@ struct Known {
     id: i64,
     wa_id: Option<String>,
     user_id: Option<String>,
+    /// The latest message from it: an older one (arriving late) moves no number.
+    last_inbound_at: Option<NaiveDateTime>,
+}
+
+/// The columns of a [`Known`].
+const KNOWN: (
+    contacts::id,
+    contacts::wa_id,
+    contacts::user_id,
+    contacts::last_inbound_at,
+) = (
+    contacts::id,
+    contacts::wa_id,
+    contacts::user_id,
+    contacts::last_inbound_at,
+);
+
+type KnownRow = (i64, Option<String>, Option<String>, Option<NaiveDateTime>);
+
+fn known((id, wa_id, user_id, last_inbound_at): KnownRow) -> Known {
+    Known {
+        id,
+        wa_id,
+        user_id,
+        last_inbound_at,
+    }
+}
+
+fn by_id(connection: &mut AnyConnection, id: i64) -> Result<Known, TxError> {
+    Ok(known(
+        contacts::table
+            .find(id)
+            .select(KNOWN)
+            .first::<KnownRow>(connection)?,
+    ))
 }
 
 fn by_wa_id(connection: &mut AnyConnection, wa_id: &str) -> Result<Option<Known>, TxError> {
-    let row = contacts::table
+    Ok(contacts::table
         .filter(contacts::wa_id.eq(wa_id))
-        .select((contacts::id, contacts::wa_id, contacts::user_id))
-        .first::<(i64, Option<String>, Option<String>)>(connection)
-        .optional()?;
-    Ok(row.map(|(id, wa_id, user_id)| Known { id, wa_id, user_id }))
+        .select(KNOWN)
+        .first::<KnownRow>(connection)
+        .optional()?
+        .map(known))
 }
 
 fn by_user_id(connection: &mut AnyConnection, user_id: &str) -> Result<Option<Known>, TxError> {
-    let row = contacts::table
+    Ok(contacts::table
         .filter(contacts::user_id.eq(user_id))
-        .select((contacts::id, contacts::wa_id, contacts::user_id))
-        .first::<(i64, Option<String>, Option<String>)>(connection)
-        .optional()?;
-    Ok(row.map(|(id, wa_id, user_id)| Known { id, wa_id, user_id }))
+        .select(KNOWN)
+        .first::<KnownRow>(connection)
+        .optional()?
+        .map(known))
 }
 
 /// Records a change of a contact's identity.
@@ -73,7 +108,9 @@ fn record(
     Ok(())
 }
 
-/// `holder` gives its number up (another person writes from it now).
+/// `holder` gives its number up (another person writes from it now). Its replies still queued
+/// for that number go to its user id instead (it always has one here: a number that is all its
+/// holder is known by is never given up), so none reaches the number's new owner.
 fn release_number(
     connection: &mut AnyConnection,
     holder: &Known,
@@ -82,6 +119,9 @@ fn release_number(
     diesel::update(contacts::table.find(holder.id))
         .set(contacts::wa_id.eq(None::<String>))
         .execute(connection)?;
+    if let (Some(number), Some(user_id)) = (&holder.wa_id, &holder.user_id) {
+        readdress_queued(connection, holder.id, number, user_id, at)?;
+    }
     record(
         connection,
         holder.id,
@@ -129,7 +169,7 @@ fn move_number(
         at,
     )?;
     if let Some(old) = contact.wa_id.as_deref().filter(|_| readdress) {
-        readdress_queued(connection, contact.id, old, wa_id)?;
+        readdress_queued(connection, contact.id, old, wa_id, at)?;
     }
     Ok(())
 }
@@ -164,11 +204,18 @@ fn readdress_queued(
     contact_id: i64,
     old: &str,
     new: &str,
+    at: NaiveDateTime,
 ) -> Result<(), TxError> {
+    // Not the one in flight (its lease lives: it has left); one whose lease ran out will be sent
+    // again, so it follows too.
     let waiting = outbox::table
         .filter(outbox::contact_id.eq(contact_id))
         .filter(outbox::state.eq(OutboxState::Pending.as_str()))
-        .filter(outbox::lease_owner.is_null())
+        .filter(
+            outbox::lease_expires_at
+                .is_null()
+                .or(outbox::lease_expires_at.lt(at)),
+        )
         .select((outbox::id, outbox::message_id, outbox::body))
         .load::<(i64, i64, String)>(connection)?;
     for (outbox_id, message_id, body) in waiting {
@@ -268,7 +315,11 @@ pub(crate) fn resolve_contact(
     };
     let found = match (by_user, by_phone) {
         (Some(person), _) => {
-            if inbound && let Some(wa_id) = &ids.wa_id {
+            let latest = person.last_inbound_at.is_none_or(|last| at >= last);
+            if inbound
+                && latest
+                && let Some(wa_id) = &ids.wa_id
+            {
                 move_number(connection, &person, wa_id, at, false)?;
             }
             Some(person.id)
@@ -292,12 +343,33 @@ pub(crate) fn resolve_contact(
         Some(id) => id,
         None => match create(connection, ids, profile_name, at, inbound)? {
             Some(id) => id,
-            // Created by another transaction meanwhile: found now.
-            None => return resolve_contact(connection, ids, profile_name, utc(at), inbound),
+            // Created by another transaction meanwhile (PostgreSQL): found now, on this one retry.
+            None => match find_existing(connection, ids)? {
+                Some(id) => id,
+                None => {
+                    return Err(StoreError::unreachable(
+                        "a contact was created and could not be found again",
+                    )
+                    .into());
+                }
+            },
         },
     };
     seen(connection, id, profile_name, at, inbound)?;
     Ok(id)
+}
+
+/// The contact with the user id, else the number, if any.
+fn find_existing(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Option<i64>, TxError> {
+    if let Some(user_id) = &ids.user_id
+        && let Some(found) = by_user_id(connection, user_id)?
+    {
+        return Ok(Some(found.id));
+    }
+    match &ids.wa_id {
+        Some(wa_id) => Ok(by_wa_id(connection, wa_id)?.map(|found| found.id)),
+        None => Ok(None),
+    }
 }
 
 /// Records that the contact was seen (and, for a message, that its 24-hour window opened).
@@ -341,15 +413,7 @@ pub(crate) fn change_identity(
 ) -> Result<(), TxError> {
     let contact_id = resolve_contact(connection, old, None, at, false)?;
     let at = naive(at);
-    let (wa_id, user_id) = contacts::table
-        .find(contact_id)
-        .select((contacts::wa_id, contacts::user_id))
-        .first::<(Option<String>, Option<String>)>(connection)?;
-    let contact = Known {
-        id: contact_id,
-        wa_id,
-        user_id,
-    };
+    let contact = by_id(connection, contact_id)?;
     if let Some(new_wa_id) = &new.wa_id {
         move_number(connection, &contact, new_wa_id, at, true)?;
     }
@@ -374,10 +438,8 @@ pub(crate) fn known_as(
     let sent_to = serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|json| json["to"].as_str().map(str::to_owned));
-    let (current, user_id) = contacts::table
-        .find(contact_id)
-        .select((contacts::wa_id, contacts::user_id))
-        .first::<(Option<String>, Option<String>)>(connection)?;
+    let contact = by_id(connection, contact_id)?;
+    let current = contact.wa_id.clone();
     // Only another form of the same number counts (Brazil's ninth digit, Mexico's and Argentina's
     // mobile digit): an answer naming anything else moves nobody.
     let typed_form = sent_to.is_some()
@@ -388,10 +450,5 @@ pub(crate) fn known_as(
     if !typed_form || by_wa_id(connection, wa_id)?.is_some() {
         return Ok(());
     }
-    let contact = Known {
-        id: contact_id,
-        wa_id: current,
-        user_id,
-    };
     move_number(connection, &contact, wa_id, naive(at), true)
 }

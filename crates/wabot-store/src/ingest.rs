@@ -31,6 +31,14 @@ fn store_item(
         InboundPayload::Status(_) => (ItemKind::Status, false),
         InboundPayload::IdentityChange(_) => (ItemKind::Identity, false),
     };
+    // A re-delivery is recognised before anything else: it must not move a number back.
+    let stored = inbound_items::table
+        .filter(inbound_items::dedupe_key.eq(&item.dedupe_key))
+        .count()
+        .get_result::<i64>(connection)?;
+    if stored > 0 {
+        return Ok(false);
+    }
     let contact_id = resolve_contact(
         connection,
         &item.contact,

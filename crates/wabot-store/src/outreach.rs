@@ -22,12 +22,18 @@ fn queue(
 ) -> Result<Queued, TxError> {
     // A number typed by a person may be the other way its country writes it: the contact
     // WhatsApp knows is found either way, and the message goes to the number WhatsApp knows.
-    let forms = phone_variants(&message.to);
-    let known = contacts::table
-        .filter(contacts::wa_id.eq_any(&forms))
-        .select((contacts::id, contacts::last_inbound_at, contacts::wa_id))
-        .first::<(i64, Option<NaiveDateTime>, Option<String>)>(connection)
-        .optional()?;
+    let mut known = None;
+    for form in phone_variants(&message.to) {
+        // The form typed first: when both forms are contacts, the one typed is meant.
+        known = contacts::table
+            .filter(contacts::wa_id.eq(form))
+            .select((contacts::id, contacts::last_inbound_at, contacts::wa_id))
+            .first::<(i64, Option<NaiveDateTime>, Option<String>)>(connection)
+            .optional()?;
+        if known.is_some() {
+            break;
+        }
+    }
     let mut draft = message.draft.clone();
     if let Some((_, _, Some(known_as))) = &known
         && *known_as != message.to

@@ -99,6 +99,7 @@ fn command(dir: &Path, graph_url: &str, args: &[&str]) -> Command {
         .env("WABOT__ADMIN__API_TOKEN", ADMIN)
         .env("WABOT__WORKERS__POLL_INTERVAL_MS", "50")
         .env("WABOT__WORKERS__LEASE_SECONDS", "2")
+        .env("WABOT__META__TIMEOUT_SECONDS", "1")
         .env("WABOT__LOG__FORMAT", "json")
         .env("RUST_LOG", "info")
         .stdin(Stdio::null());

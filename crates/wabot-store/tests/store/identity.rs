@@ -328,3 +328,62 @@ crate::both_backends!(
         assert_eq!(all_contacts(&url).await.len(), 2);
     }
 );
+
+crate::both_backends!(
+    a_redelivered_or_late_message_moves_no_number_back,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        let early = noon() - chrono::TimeDelta::minutes(5);
+        let first = message_item(ids(Some("15550008001"), Some("US.8")), "k1", "hi", early);
+        store
+            .ingest(event(vec![first.clone()], early))
+            .await
+            .unwrap();
+        say(&store, ids(Some("15550008002"), Some("US.8")), "k2").await;
+        // Meta delivers the first webhook again, and a message from the old number arrives late.
+        store.ingest(event(vec![first], noon())).await.unwrap();
+        let late = message_item(ids(Some("15550008001"), Some("US.8")), "k0", "hi", early);
+        store.ingest(event(vec![late], noon())).await.unwrap();
+        assert_eq!(
+            all_contacts(&url).await,
+            [(Some("15550008002".to_owned()), Some("US.8".to_owned()))]
+        );
+    }
+);
+
+crate::both_backends!(
+    a_released_numbers_queued_replies_follow_their_person,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        // The old owner's reply is still queued (its send failed and waits to be tried again)...
+        store
+            .ingest(event(
+                vec![message_item(
+                    ids(Some("15550009001"), Some("US.9a")),
+                    "m1",
+                    "hi",
+                    noon(),
+                )],
+                noon(),
+            ))
+            .await
+            .unwrap();
+        store
+            .step_next(noon(), 20, |customer, message, state, _| {
+                Ok(StepRecord {
+                    state,
+                    replies: vec![OutboundDraft {
+                        kind: OutboundKind::Text,
+                        body: serde_json::json!({"to": message.reply_address(customer)})
+                            .to_string(),
+                    }],
+                    events: vec![],
+                })
+            })
+            .await
+            .unwrap();
+        // ... when a new owner writes from that number: the old owner's reply goes to its user id.
+        say(&store, ids(Some("15550009001"), Some("US.9b")), "m2").await;
+        assert_eq!(recipients(&url).await, ["US.9a", "15550009001"]);
+    }
+);
