@@ -7,6 +7,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::HttpServer;
 use actix_web::dev::Server;
@@ -22,14 +23,20 @@ use crate::messenger::AnyMessenger;
 use crate::observer::Logged;
 use crate::reload::{self, MenuReloader};
 use crate::settings::Settings;
-use crate::workers::{self, Signals, Task};
+use crate::workers::{self, Signals, Stopping, Task};
 
 /// The server, bound and ready to run.
 pub struct Application {
     server: Server,
     address: SocketAddr,
     database: String,
+    /// The conversation workers and the menu reloader.
     workers: Vec<Task>,
+    /// The sender, stopped apart: it finishes the sends in flight.
+    sender: Task,
+    stopping: Arc<Stopping>,
+    /// The longest the sender may take to finish at shutdown: one Graph API call and a little.
+    drain_limit: Duration,
 }
 
 impl Application {
@@ -44,6 +51,7 @@ impl Application {
             Arc::clone(&metrics) as Arc<dyn DeliveryObserver>
         ));
         let mut workers = workers::tasks(settings, &components, messenger, &signals, observer);
+        let sender = workers.pop().context("the workers include the sender")?;
         let reloader = Arc::new(MenuReloader::new(
             &settings.menu.path,
             Arc::clone(&components.engine),
@@ -69,6 +77,9 @@ impl Application {
             address,
             database: components.store.url().to_string(),
             workers,
+            sender,
+            stopping: Arc::clone(&signals.stopping),
+            drain_limit: Duration::from_secs(settings.meta.timeout_seconds.max(1) + 2),
         })
     }
 
@@ -88,14 +99,25 @@ impl Application {
     }
 
     /// Starts the workers and serves until SIGINT or SIGTERM. Then actix stops accepting, lets
-    /// in-flight requests finish (up to the shutdown timeout) and returns, and the workers are
+    /// in-flight requests finish (up to the shutdown timeout) and returns; the sender takes nothing
+    /// new and records the sends in flight (up to one Graph API timeout), and the other workers are
     /// stopped: a conversation turn they had not committed is still pending in the database, for the
     /// next start (or another instance) at once.
     pub async fn run(self) -> anyhow::Result<()> {
         let workers: Vec<_> = self.workers.into_iter().map(tokio::spawn).collect();
+        let sender = tokio::spawn(self.sender);
         let served = self.server.await;
         for worker in workers {
             worker.abort();
+        }
+        self.stopping.stop();
+        if tokio::time::timeout(self.drain_limit, sender)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                "the sender did not finish in time; its sends will be taken over when their leases run out"
+            );
         }
         served?;
         tracing::info!("wabot stopped");

@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -22,6 +23,25 @@ use crate::settings::{MarkRead, Settings};
 /// A worker that has not started yet: it runs once spawned, until the process ends.
 pub type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+/// The server's word to the sender that it is stopping.
+#[derive(Debug, Default)]
+pub struct Stopping {
+    stopped: AtomicBool,
+    notify: Notify,
+}
+
+impl Stopping {
+    /// Tells the sender (now, or at its next look).
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    fn is_set(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
+}
+
 /// Signals that wake the workers, and the heartbeats they leave for readiness.
 #[derive(Clone, Default)]
 pub struct Signals {
@@ -31,11 +51,14 @@ pub struct Signals {
     pub outbound: Arc<Notify>,
     /// Beaten by conversation workers after every round.
     pub conversations_alive: Arc<Heartbeat>,
+    /// Set when the server stops: the sender takes nothing new and finishes what is in flight.
+    pub stopping: Arc<Stopping>,
     /// Beaten by the sender after every cycle.
     pub deliveries_alive: Arc<Heartbeat>,
 }
 
-/// The conversation workers the settings ask for (at least one) and the sender, not started. The
+/// The conversation workers the settings ask for (at least one) and the sender, not started; the
+/// sender is the last. The
 /// sender keeps up to `workers.sends_in_flight` sends under way with `messenger`, paced by one
 /// token bucket, reports to `observer`, and marks answered messages read unless
 /// `meta.mark_read = "never"`.
@@ -125,6 +148,9 @@ pub async fn deliveries<M: Messenger>(
 ) {
     let mut pool = SendPool::new(&worker);
     loop {
+        if signals.stopping.is_set() {
+            return drain(pool).await;
+        }
         signals.deliveries_alive.beat(utc_now());
         let woken = signals.outbound.notified();
         tokio::pin!(woken);
@@ -162,7 +188,22 @@ pub async fn deliveries<M: Messenger>(
             }
             () = &mut woken => {}
             () = tokio::time::sleep(wait) => {}
+            () = signals.stopping.notify.notified() => {}
         }
+    }
+}
+
+/// At shutdown: waits for the sends in flight to end and records them, so a send Meta accepted is
+/// not sent again after the restart (the caller bounds how long this may take; what is cut short
+/// keeps its lease and is sent again when the lease runs out).
+async fn drain<S: wabot_app::Outbox, M: Messenger>(mut pool: SendPool<'_, S, M>) {
+    let in_flight = pool.in_flight();
+    while pool.in_flight() > 0 {
+        pool.finished().await;
+    }
+    match pool.settle(utc_now()).await {
+        Ok(round) => tracing::info!(in_flight, sent = round.sent, "the sender stopped"),
+        Err(error) => tracing::warn!(%error, "the sender could not record its last sends"),
     }
 }
 

@@ -150,3 +150,40 @@ async fn answered_messages_are_marked_read() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(marked_read(&quiet).await.is_empty(), "mark_read = never");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_the_sends_in_flight_finish_so_none_goes_twice() {
+    const CUSTOMERS: usize = 20;
+    let (graph, arrivals) = slow_graph(Duration::from_millis(700)).await;
+    let dir = scratch();
+    let wabot = Wabot::start_with(&dir, &graph, &[("WABOT__META__MARK_READ", "never")]);
+    let client = reqwest::Client::new();
+    for n in 0..CUSTOMERS {
+        let body = message_webhook(&format!("1778000{n:04}"), &format!("term.{n}"), text("hi"));
+        assert_eq!(post_signed(&client, &wabot.base, &body, SECRET).await, 200);
+    }
+    // Stop while the sends are under way (the fake answers each after 700 ms).
+    let started = Instant::now();
+    while arrivals.lock().unwrap().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "nothing was sent"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    wabot.terminate();
+    // The restarted server sends what was left, and nothing Meta had accepted again (the lease
+    // is 2 s in these tests: a send cut short would come back within the wait below).
+    let restarted = Wabot::start_with(&dir, &graph, &[("WABOT__META__MARK_READ", "never")]);
+    wait_for(&graph, CUSTOMERS).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut per_customer: HashMap<String, usize> = HashMap::new();
+    for (_, body) in arrivals.lock().unwrap().iter() {
+        *per_customer
+            .entry(body["to"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    assert_eq!(per_customer.len(), CUSTOMERS);
+    assert!(per_customer.values().all(|n| *n == 1), "{per_customer:?}");
+    drop(restarted);
+}
