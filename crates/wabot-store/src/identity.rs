@@ -13,11 +13,11 @@
 //! - Without a user id (older payloads), the phone number decides.
 //! - Statuses only find (or create) their contact; they move no number.
 //! - WhatsApp's `user_changed_number` / `user_changed_user_id` move the contact to its new ids, and
-//!   replies still queued for the old number go to the new one.
+//!   replies still queued for the old number go to the new one (`identity_notices`).
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{ContactIds, StoreError, phone_variants};
+use wabot_app::{ContactIds, StoreError};
 
 use crate::connection::AnyConnection;
 use crate::schema::{
@@ -28,9 +28,10 @@ use crate::states::{ContactChange, OutboxState};
 
 /// A contact as identity needs it.
 #[derive(Clone, Debug)]
-struct Known {
+pub(crate) struct Known {
     id: i64,
-    wa_id: Option<String>,
+    /// Its current number.
+    pub(crate) wa_id: Option<String>,
     user_id: Option<String>,
     /// The latest message from it: an older one (arriving late) moves no number.
     last_inbound_at: Option<NaiveDateTime>,
@@ -60,7 +61,7 @@ fn known((id, wa_id, user_id, last_inbound_at): KnownRow) -> Known {
     }
 }
 
-fn by_id(connection: &mut AnyConnection, id: i64) -> Result<Known, TxError> {
+pub(crate) fn by_id(connection: &mut AnyConnection, id: i64) -> Result<Known, TxError> {
     Ok(known(
         contacts::table
             .find(id)
@@ -69,7 +70,10 @@ fn by_id(connection: &mut AnyConnection, id: i64) -> Result<Known, TxError> {
     ))
 }
 
-fn by_wa_id(connection: &mut AnyConnection, wa_id: &str) -> Result<Option<Known>, TxError> {
+pub(crate) fn by_wa_id(
+    connection: &mut AnyConnection,
+    wa_id: &str,
+) -> Result<Option<Known>, TxError> {
     Ok(contacts::table
         .filter(contacts::wa_id.eq(wa_id))
         .select(KNOWN)
@@ -136,7 +140,7 @@ fn release_number(
 /// number change WhatsApp announced), the messages still queued for its old number go to the new
 /// one; without (the person wrote from another number), each queued reply keeps the number its
 /// question came from.
-fn move_number(
+pub(crate) fn move_number(
     connection: &mut AnyConnection,
     contact: &Known,
     wa_id: &str,
@@ -175,7 +179,7 @@ fn move_number(
 }
 
 /// Gives `contact` the user id `user_id` (when no other contact has it).
-fn set_user_id(
+pub(crate) fn set_user_id(
     connection: &mut AnyConnection,
     contact: &Known,
     user_id: &str,
@@ -401,54 +405,4 @@ fn seen(
         .execute(connection)?;
     }
     Ok(())
-}
-
-/// WhatsApp says the customer behind `old` moved to `new` (`system` `user_changed_number`,
-/// `user_changed_user_id`): the contact follows, keeping its session, history and data.
-pub(crate) fn change_identity(
-    connection: &mut AnyConnection,
-    old: &ContactIds,
-    new: &ContactIds,
-    at: DateTime<Utc>,
-) -> Result<(), TxError> {
-    let contact_id = resolve_contact(connection, old, None, at, false)?;
-    let at = naive(at);
-    let contact = by_id(connection, contact_id)?;
-    if let Some(new_wa_id) = &new.wa_id {
-        move_number(connection, &contact, new_wa_id, at, true)?;
-    }
-    if let Some(new_user_id) = &new.user_id {
-        set_user_id(connection, &contact, new_user_id, at)?;
-    }
-    Ok(())
-}
-
-/// Meta accepted a message sent to the contact as `body`'s `to` and named the recipient `wa_id`:
-/// when that is another form of the number the contact is known by (a number typed the local way),
-/// the contact is known by WhatsApp's form from then on, and what is queued goes there. Nothing
-/// changes when another contact already has that form (two contacts of one person are not merged
-/// here) or the message went to another number.
-pub(crate) fn known_as(
-    connection: &mut AnyConnection,
-    contact_id: i64,
-    body: &str,
-    wa_id: &str,
-    at: DateTime<Utc>,
-) -> Result<(), TxError> {
-    let sent_to = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|json| json["to"].as_str().map(str::to_owned));
-    let contact = by_id(connection, contact_id)?;
-    let current = contact.wa_id.clone();
-    // Only another form of the same number counts (Brazil's ninth digit, Mexico's and Argentina's
-    // mobile digit): an answer naming anything else moves nobody.
-    let typed_form = sent_to.is_some()
-        && sent_to == current
-        && current.as_deref().is_some_and(|number| {
-            number != wa_id && phone_variants(number).iter().any(|form| form == wa_id)
-        });
-    if !typed_form || by_wa_id(connection, wa_id)?.is_some() {
-        return Ok(());
-    }
-    move_number(connection, &contact, wa_id, naive(at), true)
 }

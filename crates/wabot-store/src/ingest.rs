@@ -12,7 +12,8 @@ use wabot_app::{
 };
 
 use crate::connection::AnyConnection;
-use crate::identity::{self, resolve_contact};
+use crate::identity::resolve_contact;
+use crate::identity_notices;
 use crate::schema::{inbound_items, messages, webhook_events};
 use crate::sql::{TxError, naive, per_backend};
 use crate::states::{EventOutcome, ItemKind, ItemState};
@@ -92,7 +93,12 @@ fn store_item(
             }
         }
         InboundPayload::IdentityChange(change) => {
-            identity::change_identity(connection, &item.contact, &change.new, item.occurred_at)?;
+            identity_notices::change_identity(
+                connection,
+                &item.contact,
+                &change.new,
+                item.occurred_at,
+            )?;
             done(connection, &item.dedupe_key, received_at)?;
         }
     }

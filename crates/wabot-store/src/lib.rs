@@ -16,6 +16,7 @@ mod demo;
 mod file_check;
 mod group_commit;
 mod identity;
+mod identity_notices;
 mod items;
 mod menu_events;
 pub mod migrations;

@@ -14,7 +14,7 @@ use wabot_app::{
 };
 
 use crate::connection::AnyConnection;
-use crate::identity;
+use crate::identity_notices;
 use crate::schema::{inbound_items, messages, outbox};
 use crate::sql::{TxError, naive, per_backend, utc};
 use crate::states::{ItemKind, ItemState, OutboxState};
@@ -201,7 +201,7 @@ fn record(
         wa_id: Some(wa_id), ..
     } = outcome
     {
-        identity::known_as(connection, job.contact_id, &job.body, wa_id, now)?;
+        identity_notices::known_as(connection, job.contact_id, &job.body, wa_id, now)?;
     }
     Ok(())
 }
