@@ -66,7 +66,9 @@ pub trait Conversations: Send + Sync {
     /// message and business data bound to the transaction, save the new state (refused if its
     /// version moved on: [`StoreError::StaleSession`]), queue the replies, record the events and
     /// mark the message done. A message whose step fails is rolled back and ends the turn
-    /// ([`Turn::failed`]), the messages before it staying done. `None` when nothing is pending.
+    /// ([`Turn::failed`]), the messages before it staying done; the conversation then waits before
+    /// it is tried again (2 s, doubling with each failure, at most five minutes), so one that keeps
+    /// failing holds up no other. `None` when nothing is pending (or due).
     fn step_next<F: TurnStep>(
         &self,
         now: DateTime<Utc>,

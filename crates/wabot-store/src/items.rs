@@ -23,11 +23,20 @@ pub(crate) struct PendingMessage {
 /// is locked with the item (`FOR UPDATE` on the join) and rows another transaction holds are
 /// skipped, so a second instance passes over every message of a conversation being stepped; the
 /// locks last until the turn's transaction ends.
-pub(crate) fn next_conversation(connection: &mut AnyConnection) -> Result<Option<i64>, TxError> {
+pub(crate) fn next_conversation(
+    connection: &mut AnyConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, TxError> {
     let oldest = inbound_items::table
         .inner_join(contacts::table)
         .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
         .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
+        // A conversation whose step failed waits for its retry (see `back_off`).
+        .filter(
+            inbound_items::retry_at
+                .is_null()
+                .or(inbound_items::retry_at.le(naive(now))),
+        )
         .order((inbound_items::occurred_at, inbound_items::id))
         .select(contacts::id);
     Ok(match connection {
@@ -63,6 +72,42 @@ pub(crate) fn pending_messages(
             Err(error) => Err(corrupt_json(format!("inbound item {id}"), error)),
         })
         .collect()
+}
+
+/// The longest a failing conversation waits between two tries.
+const MAX_BACKOFF_SECONDS: i64 = 300;
+
+/// After the step of message `item_id` failed: counts the attempt and makes every pending message
+/// of the contact wait 2^attempts seconds (at most five minutes), so the conversation keeps its
+/// order and the other conversations go on meanwhile. Returns the attempts so far.
+pub(crate) fn back_off(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    item_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i32, TxError> {
+    let attempts = inbound_items::table
+        .find(item_id)
+        .select(inbound_items::attempts)
+        .first::<i32>(connection)?
+        .saturating_add(1);
+    diesel::update(inbound_items::table.find(item_id))
+        .set(inbound_items::attempts.eq(attempts))
+        .execute(connection)?;
+    let wait = 1_i64
+        .checked_shl(u32::try_from(attempts).unwrap_or(u32::MAX))
+        .unwrap_or(MAX_BACKOFF_SECONDS)
+        .min(MAX_BACKOFF_SECONDS);
+    let retry_at = naive(now + chrono::TimeDelta::seconds(wait));
+    diesel::update(
+        inbound_items::table
+            .filter(inbound_items::contact_id.eq(contact_id))
+            .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+            .filter(inbound_items::kind.eq(ItemKind::Message.as_str())),
+    )
+    .set(inbound_items::retry_at.eq(retry_at))
+    .execute(connection)?;
+    Ok(attempts)
 }
 
 /// Marks an item done.

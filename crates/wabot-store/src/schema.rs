@@ -38,6 +38,8 @@ diesel::table! {
         payload -> Text,
         state -> Text,
         done_at -> Nullable<Timestamp>,
+        attempts -> Integer,
+        retry_at -> Nullable<Timestamp>,
     }
 }
 

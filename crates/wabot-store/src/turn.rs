@@ -26,7 +26,7 @@ fn take_turn<F: TurnStep>(
     max_items: usize,
     step: &F,
 ) -> Result<Option<Turn>, TxError> {
-    let Some(contact_id) = items::next_conversation(connection)? else {
+    let Some(contact_id) = items::next_conversation(connection, now)? else {
         return Ok(None);
     };
     let customer = contacts::key(connection, contact_id)?;
@@ -43,6 +43,9 @@ fn take_turn<F: TurnStep>(
         match stepped {
             Ok(()) => turn.steps += 1,
             Err(TxError(error)) => {
+                // Its savepoint is rolled back; the wait before the next try is written in the
+                // turn's transaction, so the other conversations go on meanwhile.
+                items::back_off(connection, contact_id, pending.id, now)?;
                 turn.failed = Some(error);
                 break;
             }

@@ -111,11 +111,18 @@ crate::both_backends!(
         assert_eq!(failed.steps, 0);
         assert!(matches!(failed.failed, Some(StoreError::Database(_))));
         assert_eq!(store.session(failed.contact_id).await.unwrap(), None);
-        // The item is still pending: the same step is taken again by the next turn.
+        // The item is still pending, and waits a little (2 s after a first failure) before the
+        // same step is taken again.
+        let refused = store
+            .step_next(noon(), 10, |_, _, state, _| unchanged(state))
+            .await
+            .unwrap();
+        assert!(refused.is_none(), "{refused:?}");
+        let later = noon() + chrono::TimeDelta::seconds(2);
         let engine = engine();
         let done = store
-            .step_next(noon(), 10, move |_, message, state, data| {
-                crate::support::engine_step(&engine, noon(), state, &message.input, data)
+            .step_next(later, 10, move |_, message, state, data| {
+                crate::support::engine_step(&engine, later, state, &message.input, data)
             })
             .await
             .unwrap()
@@ -125,7 +132,7 @@ crate::both_backends!(
         assert_eq!(state.version, 1);
         // A done message is never stepped twice.
         let again = store
-            .step_next(noon(), 10, |_, _, state, _| unchanged(state))
+            .step_next(later, 10, |_, _, state, _| unchanged(state))
             .await
             .unwrap();
         assert!(again.is_none(), "{again:?}");

@@ -68,6 +68,8 @@ fn load_every_table(connection: &mut AnyConnection) {
             String,
             String,
             Option<chrono::NaiveDateTime>,
+            i32,
+            Option<chrono::NaiveDateTime>,
         )>(connection)
         .unwrap();
     schema::sessions::table

@@ -151,3 +151,45 @@ crate::both_backends!(
         assert_eq!(at_track_order, 30, "each conversation's messages in order");
     }
 );
+
+crate::both_backends!(
+    a_conversation_that_keeps_failing_holds_up_no_other,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        // The oldest pending message belongs to a conversation whose step always fails.
+        say_all(&store, "541", &["broken"]).await;
+        say_all(&store, "542", &["hi"]).await;
+        let step = |_: &str,
+                    message: &wabot_app::CustomerMessage,
+                    mut state: ConversationState,
+                    _: &mut StepData<'_>| {
+            if format!("{:?}", message.input).contains("broken") {
+                return Err(StoreError::Database("the business system is down".into()));
+            }
+            state.version += 1;
+            Ok(StepRecord {
+                state,
+                replies: vec![],
+                events: vec![],
+            })
+        };
+        let first = store.step_next(noon(), 20, step).await.unwrap().unwrap();
+        assert!(first.failed.is_some());
+        // The next turn takes the other conversation instead of failing on the same one.
+        let second = store.step_next(noon(), 20, step).await.unwrap().unwrap();
+        assert_ne!(second.contact_id, first.contact_id);
+        assert_eq!((second.steps, second.failed.is_none()), (1, true));
+        assert!(store.step_next(noon(), 20, step).await.unwrap().is_none());
+        // Each failure doubles the wait: 2 s, then 4 s, ... at most five minutes.
+        let at = |seconds| noon() + chrono::TimeDelta::seconds(seconds);
+        let retried = store.step_next(at(2), 20, step).await.unwrap().unwrap();
+        assert_eq!(retried.contact_id, first.contact_id);
+        assert!(store.step_next(at(5), 20, step).await.unwrap().is_none());
+        assert!(store.step_next(at(6), 20, step).await.unwrap().is_some());
+        assert_eq!(
+            pending_count(&url).await,
+            1,
+            "the failing message is kept, never dropped"
+        );
+    }
+);
