@@ -5,10 +5,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use wabot_app::{
     ContactIds, ContactRef, ContactSummary, Contacts, Direction, MessageRecord, MessageStatus,
-    Page, StoreError, phone_variants,
+    Page, StoreError,
 };
 
 use crate::connection::AnyConnection;
+use crate::identity::by_number;
 use crate::schema::{contacts, messages};
 use crate::sql::{TxError, utc};
 use crate::store::DieselStore;
@@ -123,21 +124,13 @@ impl Contacts for DieselStore {
             let row = match &by {
                 ContactRef::Id(id) => select.find(*id).first(connection).optional()?,
                 ContactRef::Phone(number) => {
-                    // The form given first, then the other way the country writes it.
-                    let forms = phone_variants(number);
-                    let mut by_phone = None;
-                    for form in &forms {
-                        by_phone = select
-                            .filter(contacts::wa_id.eq(form))
-                            .first(connection)
-                            .optional()?;
-                        if by_phone.is_some() {
-                            break;
-                        }
-                    }
-                    match (by_phone, number.parse::<i64>()) {
-                        (None, Ok(id)) => select.find(id).first(connection).optional()?,
-                        (found, _) => found,
+                    let id = match by_number(connection, number)? {
+                        Some(found) => Some(found.id),
+                        None => number.parse::<i64>().ok(),
+                    };
+                    match id {
+                        Some(id) => select.find(id).first(connection).optional()?,
+                        None => None,
                     }
                 }
                 ContactRef::UserId(user_id) => select

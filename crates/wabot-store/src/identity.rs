@@ -17,7 +17,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{ContactIds, StoreError};
+use wabot_app::{ContactIds, StoreError, phone_variants};
 
 use crate::connection::AnyConnection;
 use crate::schema::{
@@ -29,12 +29,13 @@ use crate::states::{ContactChange, OutboxState};
 /// A contact as identity needs it.
 #[derive(Clone, Debug)]
 pub(crate) struct Known {
-    id: i64,
+    pub(crate) id: i64,
     /// Its current number.
     pub(crate) wa_id: Option<String>,
     user_id: Option<String>,
-    /// The latest message from it: an older one (arriving late) moves no number.
-    last_inbound_at: Option<NaiveDateTime>,
+    /// The latest message from it (the 24-hour window): an older one, arriving late, moves no
+    /// number.
+    pub(crate) last_inbound_at: Option<NaiveDateTime>,
 }
 
 /// The columns of a [`Known`].
@@ -80,6 +81,20 @@ pub(crate) fn by_wa_id(
         .first::<KnownRow>(connection)
         .optional()?
         .map(known))
+}
+
+/// The contact a number typed by a person belongs to: the number as given, else the other way its
+/// country writes it (`phone_variants`), so the contact WhatsApp knows is found either way.
+pub(crate) fn by_number(
+    connection: &mut AnyConnection,
+    number: &str,
+) -> Result<Option<Known>, TxError> {
+    for form in phone_variants(number) {
+        if let Some(found) = by_wa_id(connection, &form)? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
 }
 
 fn by_user_id(connection: &mut AnyConnection, user_id: &str) -> Result<Option<Known>, TxError> {

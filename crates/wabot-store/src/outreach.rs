@@ -2,16 +2,12 @@
 //! 24-hour window and queued in the same transaction, so a customer's message arriving meanwhile
 //! cannot make the check stale.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
-use wabot_app::{
-    ContactIds, ManualMessage, Outreach, Queued, StoreError, phone_variants, window_open,
-};
+use chrono::{DateTime, Utc};
+use wabot_app::{ContactIds, ManualMessage, Outreach, Queued, StoreError, window_open};
 
 use crate::connection::AnyConnection;
-use crate::identity::resolve_contact;
+use crate::identity::{by_number, resolve_contact};
 use crate::outbox;
-use crate::schema::contacts;
 use crate::sql::{TxError, naive, utc};
 use crate::store::DieselStore;
 
@@ -22,27 +18,16 @@ fn queue(
 ) -> Result<Queued, TxError> {
     // A number typed by a person may be the other way its country writes it: the contact
     // WhatsApp knows is found either way, and the message goes to the number WhatsApp knows.
-    let mut known = None;
-    for form in phone_variants(&message.to) {
-        // The form typed first: when both forms are contacts, the one typed is meant.
-        known = contacts::table
-            .filter(contacts::wa_id.eq(form))
-            .select((contacts::id, contacts::last_inbound_at, contacts::wa_id))
-            .first::<(i64, Option<NaiveDateTime>, Option<String>)>(connection)
-            .optional()?;
-        if known.is_some() {
-            break;
-        }
-    }
+    let known = by_number(connection, &message.to)?;
     let mut draft = message.draft.clone();
-    if let Some((_, _, Some(known_as))) = &known
+    if let Some(Some(known_as)) = known.as_ref().map(|found| &found.wa_id)
         && *known_as != message.to
         && let Ok(mut body) = serde_json::from_str::<serde_json::Value>(&draft.body)
     {
         body["to"] = serde_json::Value::String(known_as.clone());
         draft.body = body.to_string();
     }
-    let known = known.map(|(id, at, _)| (id, at));
+    let known = known.map(|found| (found.id, found.last_inbound_at));
     let last_inbound_at = known.and_then(|(_, at)| at).map(utc);
     if message.window_required && !window_open(last_inbound_at, now) {
         return Ok(Queued::OutsideWindow { last_inbound_at });
