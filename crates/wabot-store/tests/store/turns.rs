@@ -22,6 +22,32 @@ async fn turn(store: &DieselStore, engine: &Arc<Engine>, at: DateTime<Utc>) -> O
         .unwrap()
 }
 
+/// A step that fails for a message saying `word` (as a business system that is down would) and
+/// otherwise only counts the step in the state's version.
+fn failing_on(
+    word: &'static str,
+) -> impl Fn(
+    &str,
+    &wabot_app::CustomerMessage,
+    ConversationState,
+    &mut StepData<'_>,
+) -> Result<StepRecord, StoreError>
++ Copy
++ Send
++ 'static {
+    move |_, message, mut state, _| {
+        if format!("{:?}", message.input).contains(word) {
+            return Err(StoreError::Database("the business system is down".into()));
+        }
+        state.version += 1;
+        Ok(StepRecord {
+            state,
+            replies: vec![],
+            events: vec![],
+        })
+    }
+}
+
 async fn say_all(store: &DieselStore, wa_id: &str, texts: &[&str]) {
     let items = texts
         .iter()
@@ -78,20 +104,7 @@ crate::both_backends!(
     |url| async move {
         let store = DieselStore::open(&url, 2).await.unwrap();
         say_all(&store, "521", &["hi", "boom", "1"]).await;
-        let step = |_: &str,
-                    message: &wabot_app::CustomerMessage,
-                    mut state: ConversationState,
-                    _: &mut StepData<'_>| {
-            if format!("{:?}", message.input).contains("boom") {
-                return Err(StoreError::Database("the business system is down".into()));
-            }
-            state.version += 1;
-            Ok(StepRecord {
-                state,
-                replies: vec![],
-                events: vec![],
-            })
-        };
+        let step = failing_on("boom");
         let done = store.step_next(noon(), 20, step).await.unwrap().unwrap();
         assert_eq!(done.steps, 1);
         assert!(
@@ -159,20 +172,7 @@ crate::both_backends!(
         // The oldest pending message belongs to a conversation whose step always fails.
         say_all(&store, "541", &["broken"]).await;
         say_all(&store, "542", &["hi"]).await;
-        let step = |_: &str,
-                    message: &wabot_app::CustomerMessage,
-                    mut state: ConversationState,
-                    _: &mut StepData<'_>| {
-            if format!("{:?}", message.input).contains("broken") {
-                return Err(StoreError::Database("the business system is down".into()));
-            }
-            state.version += 1;
-            Ok(StepRecord {
-                state,
-                replies: vec![],
-                events: vec![],
-            })
-        };
+        let step = failing_on("broken");
         let first = store.step_next(noon(), 20, step).await.unwrap().unwrap();
         assert!(first.failed.is_some());
         // The next turn takes the other conversation instead of failing on the same one.
