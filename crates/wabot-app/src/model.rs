@@ -285,6 +285,8 @@ pub struct ResponseTimes {
     pub p50_ms: i64,
     /// 90th percentile, in milliseconds.
     pub p90_ms: i64,
+    /// 95th percentile, in milliseconds.
+    pub p95_ms: i64,
     /// 99th percentile, in milliseconds.
     pub p99_ms: i64,
 }
@@ -320,6 +322,7 @@ impl ResponseTimes {
             count: millis.len(),
             p50_ms: rank(50),
             p90_ms: rank(90),
+            p95_ms: rank(95),
             p99_ms: rank(99),
         }
     }

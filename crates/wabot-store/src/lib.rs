@@ -21,6 +21,7 @@ mod items;
 mod menu_events;
 pub mod migrations;
 mod outreach;
+mod overview;
 pub mod schema;
 mod sessions;
 mod sql;

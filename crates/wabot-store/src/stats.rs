@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use wabot_app::{
-    Backlog, Count, DeliveryStatus, Direction, MessageStatus, ResponseTimes, Statistics, Stats,
-    StoreError,
+    Backlog, Count, DeliveryStatus, Direction, MessageStatus, Overview, Period, ResponseTimes,
+    Statistics, Stats, StoreError,
 };
 use wabot_engine::ConversationState;
 
@@ -98,6 +98,14 @@ fn failures_by_code(
 }
 
 impl Statistics for DieselStore {
+    async fn overview(
+        &self,
+        period: Period,
+        idle_before: DateTime<Utc>,
+    ) -> Result<Overview, StoreError> {
+        self.overview_of(period, idle_before).await
+    }
+
     async fn backlog(&self, active_since: DateTime<Utc>) -> Result<Backlog, StoreError> {
         self.read(move |connection| crate::backlog::backlog(connection, naive(active_since)))
             .await
