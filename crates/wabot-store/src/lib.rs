@@ -20,6 +20,7 @@ mod identity_notices;
 mod items;
 mod menu_events;
 pub mod migrations;
+mod operators;
 mod outreach;
 mod overview;
 pub mod schema;

@@ -8,6 +8,7 @@ mod health;
 mod identity;
 mod ingest;
 mod migrations;
+mod operators;
 mod outbox;
 mod outreach;
 mod stats;
