@@ -3,6 +3,7 @@
 
 mod backends;
 mod concurrency;
+mod conversation_list;
 mod conversations;
 mod health;
 mod identity;
@@ -10,6 +11,8 @@ mod ingest;
 mod migrations;
 mod outbox;
 mod outreach;
+mod overview;
 mod stats;
 mod support;
+mod ticket_desk;
 mod turns;
