@@ -12,7 +12,9 @@ mod backlog;
 mod business;
 mod connection;
 mod contacts;
+mod conversation_list;
 mod demo;
+mod figures;
 mod file_check;
 mod group_commit;
 mod identity;
@@ -29,6 +31,7 @@ mod sql;
 mod states;
 mod stats;
 mod store;
+mod ticket_desk;
 
 pub use connection::{AnyConnection, DatabaseUrl, Manager};
 pub use demo::Seeded;

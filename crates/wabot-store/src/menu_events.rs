@@ -7,17 +7,18 @@ use wabot_engine::Event;
 use crate::connection::AnyConnection;
 use crate::schema::menu_events;
 use crate::sql::TxError;
+use crate::states::MenuEventName;
 
 /// The stored name of an event and the node it concerns.
-fn row(event: &Event) -> (&'static str, Option<&str>) {
+fn row(event: &Event) -> (MenuEventName, Option<&str>) {
     match event {
-        Event::SessionStarted => ("session_started", None),
-        Event::SessionExpired => ("session_expired", None),
-        Event::NodeEntered { node } => ("node_entered", Some(node)),
-        Event::OptionChosen { node, .. } => ("option_chosen", Some(node)),
-        Event::FormCompleted { node } => ("form_completed", Some(node)),
-        Event::FormAbandoned { node, .. } => ("form_abandoned", Some(node)),
-        Event::NotUnderstood { node } => ("not_understood", Some(node)),
+        Event::SessionStarted => (MenuEventName::SessionStarted, None),
+        Event::SessionExpired => (MenuEventName::SessionExpired, None),
+        Event::NodeEntered { node } => (MenuEventName::NodeEntered, Some(node)),
+        Event::OptionChosen { node, .. } => (MenuEventName::OptionChosen, Some(node)),
+        Event::FormCompleted { node } => (MenuEventName::FormCompleted, Some(node)),
+        Event::FormAbandoned { node, .. } => (MenuEventName::FormAbandoned, Some(node)),
+        Event::NotUnderstood { node } => (MenuEventName::NotUnderstood, Some(node)),
     }
 }
 
@@ -33,7 +34,7 @@ pub(crate) fn record(
         diesel::insert_into(menu_events::table)
             .values((
                 menu_events::contact_id.eq(contact_id),
-                menu_events::event.eq(name),
+                menu_events::event.eq(name.as_str()),
                 menu_events::node.eq(node),
                 menu_events::at.eq(at),
             ))

@@ -3,6 +3,7 @@
 
 mod backends;
 mod concurrency;
+mod conversation_list;
 mod conversations;
 mod health;
 mod identity;
@@ -11,6 +12,8 @@ mod migrations;
 mod operators;
 mod outbox;
 mod outreach;
+mod overview;
 mod stats;
 mod support;
+mod ticket_desk;
 mod turns;
