@@ -42,8 +42,14 @@ fn theirs(body: &str, kind: &str) -> (Option<String>, String, Option<String>) {
         Ok(Input::Text { body }) => (None, body, None),
         Ok(Input::Choice { title, .. }) => (None, title, Some("tapped".into())),
         Ok(Input::Media { kind, caption, .. }) => {
-            let name = serde_json::to_value(kind).ok().and_then(|k| k.as_str().map(str::to_owned));
-            (None, caption.unwrap_or_default(), Some(name.unwrap_or_else(|| "media".into())))
+            let name = serde_json::to_value(kind)
+                .ok()
+                .and_then(|k| k.as_str().map(str::to_owned));
+            (
+                None,
+                caption.unwrap_or_default(),
+                Some(name.unwrap_or_else(|| "media".into())),
+            )
         }
         Ok(Input::Unsupported { kind }) => (None, format!("({kind} message)"), None),
         Err(_) => (None, format!("({kind} message)"), None),
@@ -57,13 +63,28 @@ fn ours(body: &str, kind: &str) -> (Option<String>, String, Vec<String>) {
     let interactive = value.get("interactive").cloned().unwrap_or(Value::Null);
     let header = text_at(&interactive, &["header", "text"]);
     let mut choices = Vec::new();
-    if let Some(sections) = interactive.pointer("/action/sections").and_then(Value::as_array) {
-        for row in sections.iter().filter_map(|s| s.get("rows")).filter_map(Value::as_array).flatten() {
+    if let Some(sections) = interactive
+        .pointer("/action/sections")
+        .and_then(Value::as_array)
+    {
+        for row in sections
+            .iter()
+            .filter_map(|s| s.get("rows"))
+            .filter_map(Value::as_array)
+            .flatten()
+        {
             choices.extend(text_at(row, &["title"]));
         }
     }
-    if let Some(buttons) = interactive.pointer("/action/buttons").and_then(Value::as_array) {
-        choices.extend(buttons.iter().filter_map(|b| text_at(b, &["reply", "title"])));
+    if let Some(buttons) = interactive
+        .pointer("/action/buttons")
+        .and_then(Value::as_array)
+    {
+        choices.extend(
+            buttons
+                .iter()
+                .filter_map(|b| text_at(b, &["reply", "title"])),
+        );
     }
     let text = text_at(&value, &["text", "body"])
         .or_else(|| text_at(&interactive, &["body", "text"]))
@@ -77,8 +98,15 @@ pub fn bubble(message: &MessageRecord) -> Bubble {
     if message.direction == Direction::In {
         let (header, text, media) = theirs(&message.body, &message.kind);
         return Bubble {
-            side: "in", header, text, choices: Vec::new(), media, at: when(message.created_at),
-            ticks: "", status: "", error: None,
+            side: "in",
+            header,
+            text,
+            choices: Vec::new(),
+            media,
+            at: when(message.created_at),
+            ticks: "",
+            status: "",
+            error: None,
         };
     }
     let (header, text, choices) = ours(&message.body, &message.kind);
@@ -89,11 +117,24 @@ pub fn bubble(message: &MessageRecord) -> Bubble {
         MessageStatus::Delivery(DeliveryStatus::Failed) => ("", "failed"),
         _ => ("", "waiting"),
     };
-    let error = message.error_title.clone().map(|title| match message.error_code {
-        Some(code) => format!("{title} (code {code})"),
-        None => title,
-    });
-    Bubble { side: "out", header, text, choices, media: None, at: when(message.created_at), ticks, status, error }
+    let error = message
+        .error_title
+        .clone()
+        .map(|title| match message.error_code {
+            Some(code) => format!("{title} (code {code})"),
+            None => title,
+        });
+    Bubble {
+        side: "out",
+        header,
+        text,
+        choices,
+        media: None,
+        at: when(message.created_at),
+        ticks,
+        status,
+        error,
+    }
 }
 
 #[cfg(test)]
@@ -102,11 +143,26 @@ mod tests {
 
     use super::*;
 
-    fn record(direction: Direction, kind: &str, body: &str, status: MessageStatus) -> MessageRecord {
+    fn record(
+        direction: Direction,
+        kind: &str,
+        body: &str,
+        status: MessageStatus,
+    ) -> MessageRecord {
         MessageRecord {
-            id: 1, direction, wa_message_id: None, kind: kind.into(), body: body.into(), status,
-            created_at: Utc::now(), sent_at: None, delivered_at: None, read_at: None,
-            failed_at: None, error_code: None, error_title: None,
+            id: 1,
+            direction,
+            wa_message_id: None,
+            kind: kind.into(),
+            body: body.into(),
+            status,
+            created_at: Utc::now(),
+            sent_at: None,
+            delivered_at: None,
+            read_at: None,
+            failed_at: None,
+            error_code: None,
+            error_title: None,
         }
     }
 
@@ -115,18 +171,39 @@ mod tests {
         let body = r#"{"type":"interactive","interactive":{"type":"list","header":{"type":"text","text":"Main"},
             "body":{"text":"How can we help?"},"action":{"button":"Menu","sections":[{"rows":[
             {"id":"1","title":"Order status"},{"id":"2","title":"Report defect"}]}]}}}"#;
-        let b = bubble(&record(Direction::Out, "interactive", body, MessageStatus::Delivery(DeliveryStatus::Read)));
-        assert_eq!((b.side, b.text.as_str(), b.ticks, b.status), ("out", "How can we help?", "✓✓", "read"));
+        let b = bubble(&record(
+            Direction::Out,
+            "interactive",
+            body,
+            MessageStatus::Delivery(DeliveryStatus::Read),
+        ));
+        assert_eq!(
+            (b.side, b.text.as_str(), b.ticks, b.status),
+            ("out", "How can we help?", "✓✓", "read")
+        );
         assert_eq!(b.header.as_deref(), Some("Main"));
         assert_eq!(b.choices, ["Order status", "Report defect"]);
     }
 
     #[test]
     fn customers_messages_read_back_from_the_engines_input() {
-        let text = serde_json::to_string(&Input::Text { body: "hi <b>".into() }).unwrap();
-        let b = bubble(&record(Direction::In, "text", &text, MessageStatus::Received));
+        let text = serde_json::to_string(&Input::Text {
+            body: "hi <b>".into(),
+        })
+        .unwrap();
+        let b = bubble(&record(
+            Direction::In,
+            "text",
+            &text,
+            MessageStatus::Received,
+        ));
         assert_eq!((b.side, b.text.as_str()), ("in", "hi <b>"));
-        let garbled = bubble(&record(Direction::In, "location", "{", MessageStatus::Received));
+        let garbled = bubble(&record(
+            Direction::In,
+            "location",
+            "{",
+            MessageStatus::Received,
+        ));
         assert_eq!(garbled.text, "(location message)");
     }
 }

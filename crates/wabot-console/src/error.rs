@@ -79,7 +79,11 @@ impl ResponseError for ConsoleError {
                  in again). Reload the page and send it again.",
                 "Back to the overview",
             ),
-            Self::NotFound(_) => ("Not found", "There is nothing at this address.", "Back to the overview"),
+            Self::NotFound(_) => (
+                "Not found",
+                "There is nothing at this address.",
+                "Back to the overview",
+            ),
             Self::BadRequest(text) => ("Cannot do that", text.as_str(), "Back to the overview"),
             Self::Store(StoreError::Unavailable { .. }) => (
                 "The database is unavailable",
@@ -96,7 +100,11 @@ impl ResponseError for ConsoleError {
         if status.is_server_error() {
             tracing::error!(error = %self, "console page failed");
         }
-        let page = ErrorPage { title, message, next };
+        let page = ErrorPage {
+            title,
+            message,
+            next,
+        };
         let body = page.render().unwrap_or_else(|_| message.to_owned());
         let mut response = HttpResponse::build(status).body(body);
         response.headers_mut().insert(

@@ -39,16 +39,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let body = web::Bytes::from_request(request, payload);
         Box::pin(async move {
             let viewer = viewer.ok_or(ConsoleError::NotSignedIn { htmx: false })?;
-            let body = body
-                .await
-                .map_err(|e| ConsoleError::BadRequest(format!("The form could not be read: {e}")))?;
+            let body = body.await.map_err(|e| {
+                ConsoleError::BadRequest(format!("The form could not be read: {e}"))
+            })?;
             let token: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or_default();
             if !same_token(&token.csrf, &viewer.csrf) {
                 return Err(ConsoleError::BadCsrf);
             }
-            let fields = serde_urlencoded::from_bytes(&body).map_err(|e| {
-                ConsoleError::BadRequest(format!("The form is incomplete: {e}"))
-            })?;
+            let fields = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| ConsoleError::BadRequest(format!("The form is incomplete: {e}")))?;
             Ok(Self { fields, viewer })
         })
     }

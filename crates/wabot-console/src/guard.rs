@@ -2,7 +2,8 @@
 //! the cookie, refuses what the path's [`Access`] does not allow, and leaves the [`Viewer`] in the
 //! request for the handlers. Forms carry the session's CSRF token, checked by [`crate::forms`].
 
-use actix_web::body::MessageBody;
+use actix_web::ResponseError;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, web};
@@ -92,32 +93,50 @@ pub async fn viewer_of<S: Operators>(
     }))
 }
 
-/// The middleware: signs the request in, or answers it with the sign-in redirect or a 403.
+/// The viewer a request may go on with, or the error that answers it.
+async fn admit<S: Operators + 'static>(
+    request: &ServiceRequest,
+    needed: Access,
+) -> Result<Viewer, ConsoleError> {
+    let state = request
+        .app_data::<web::Data<ConsoleState<S>>>()
+        .cloned()
+        .ok_or_else(|| ConsoleError::Internal("the console's state is missing".into()))?;
+    let viewer =
+        viewer_of(request.request(), &state)
+            .await?
+            .ok_or_else(|| ConsoleError::NotSignedIn {
+                htmx: is_htmx(request.request()),
+            })?;
+    if needed == Access::Admin && !viewer.is_admin() {
+        return Err(ConsoleError::AdminOnly);
+    }
+    Ok(viewer)
+}
+
+/// The middleware: signs the request in, or answers it (as a response, so the security headers
+/// are added to it like to any page) with the sign-in redirect or a 403.
 pub async fn guard<S, B>(
     request: ServiceRequest,
     next: Next<B>,
-) -> Result<ServiceResponse<B>, actix_web::Error>
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error>
 where
     S: Operators + 'static,
     B: MessageBody,
 {
     let needed = access(request.path());
-    if needed == Access::Public {
-        return next.call(request).await;
+    if needed != Access::Public {
+        match admit::<S>(&request, needed).await {
+            Ok(viewer) => {
+                request.extensions_mut().insert(viewer);
+            }
+            Err(refusal) => {
+                let response = refusal.error_response().map_into_right_body();
+                return Ok(request.into_response(response));
+            }
+        }
     }
-    let Some(state) = request.app_data::<web::Data<ConsoleState<S>>>().cloned() else {
-        return Err(ConsoleError::Internal("the console's state is missing".into()).into());
-    };
-    let viewer = viewer_of(request.request(), &state).await?;
-    let Some(viewer) = viewer else {
-        let htmx = is_htmx(request.request());
-        return Err(ConsoleError::NotSignedIn { htmx }.into());
-    };
-    if needed == Access::Admin && !viewer.is_admin() {
-        return Err(ConsoleError::AdminOnly.into());
-    }
-    request.extensions_mut().insert(viewer);
-    next.call(request).await
+    Ok(next.call(request).await?.map_into_left_body())
 }
 
 #[cfg(test)]

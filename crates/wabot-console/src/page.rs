@@ -54,7 +54,11 @@ impl Layout {
 
     /// `aria-current` for a navigation entry.
     pub fn current(&self, section: &str) -> &'static str {
-        if self.section == section { "page" } else { "false" }
+        if self.section == section {
+            "page"
+        } else {
+            "false"
+        }
     }
 }
 
@@ -84,7 +88,14 @@ pub fn shown_number(id: Option<&str>, viewer: &Viewer, agents_see_numbers: bool)
     if viewer.is_admin() || agents_see_numbers {
         return id.to_owned();
     }
-    let tail: String = id.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = id
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("•••• {tail}")
 }
 

@@ -1,8 +1,8 @@
 //! Password hashes: argon2id with the crate's default parameters, stored as PHC strings. Hashing
 //! takes tens of milliseconds of CPU on purpose, so the async callers run it on a blocking thread.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use crate::error::ConsoleError;
 use crate::tokens::random_salt;

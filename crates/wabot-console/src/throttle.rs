@@ -34,21 +34,29 @@ fn address_key(address: &str) -> String {
 
 impl LoginThrottle {
     /// When the next attempt for this name from this address may be made, if it must wait.
-    pub fn blocked_until(&self, name: &str, address: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn blocked_until(
+        &self,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
         let Ok(mut failures) = self.failures.lock() else {
             return None;
         };
-        [(name_key(name), PER_NAME), (address_key(address), PER_ADDRESS)]
-            .into_iter()
-            .filter_map(|(key, limit)| {
-                let times = failures.get_mut(&key)?;
-                while times.front().is_some_and(|at| *at <= now - WINDOW) {
-                    times.pop_front();
-                }
-                let len = times.len();
-                (len >= limit).then(|| times.get(len - limit).map(|at| *at + WINDOW))?
-            })
-            .max()
+        [
+            (name_key(name), PER_NAME),
+            (address_key(address), PER_ADDRESS),
+        ]
+        .into_iter()
+        .filter_map(|(key, limit)| {
+            let times = failures.get_mut(&key)?;
+            while times.front().is_some_and(|at| *at <= now - WINDOW) {
+                times.pop_front();
+            }
+            let len = times.len();
+            (len >= limit).then(|| times.get(len - limit).map(|at| *at + WINDOW))?
+        })
+        .max()
     }
 
     /// Counts a failed attempt against the name and the address.
@@ -90,7 +98,10 @@ mod tests {
             assert_eq!(throttle.blocked_until("ana", "10.0.0.1", at(minute)), None);
             throttle.failed("ana", "10.0.0.1", at(minute));
         }
-        assert_eq!(throttle.blocked_until("ANA", "10.0.0.2", at(5)), Some(at(15)));
+        assert_eq!(
+            throttle.blocked_until("ANA", "10.0.0.2", at(5)),
+            Some(at(15))
+        );
         assert_eq!(throttle.blocked_until("bo", "10.0.0.2", at(5)), None);
         assert_eq!(throttle.blocked_until("ana", "10.0.0.2", at(15)), None);
     }
@@ -101,7 +112,10 @@ mod tests {
         for n in 0..20 {
             throttle.failed(&format!("user{n}"), "10.0.0.9", at(0));
         }
-        assert_eq!(throttle.blocked_until("new", "10.0.0.9", at(1)), Some(at(15)));
+        assert_eq!(
+            throttle.blocked_until("new", "10.0.0.9", at(1)),
+            Some(at(15))
+        );
         assert_eq!(throttle.blocked_until("new", "10.0.0.8", at(1)), None);
     }
 

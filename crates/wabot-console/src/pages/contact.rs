@@ -53,21 +53,34 @@ pub async fn page<S: Contacts + Conversations + ConversationsView + 'static>(
     let see = state.config.agents_see_numbers;
     let show = |value: Option<String>| shown_number(value.as_deref(), &viewer, see);
     let now = utc_now();
-    let window = match (window_open(contact.last_inbound_at, now), window_closes_at(contact.last_inbound_at)) {
+    let window = match (
+        window_open(contact.last_inbound_at, now),
+        window_closes_at(contact.last_inbound_at),
+    ) {
         (true, Some(closes)) => format!("open until {}", when(closes)),
         (false, Some(closed)) => format!("closed since {} (templates only)", when(closed)),
         _ => "never opened: the customer has not written (templates only)".into(),
     };
     let changes = changes
         .into_iter()
-        .map(|ContactChangeRecord { change, old_value, new_value, at }| ChangeRow {
-            change: change.replace('_', " "),
-            old: show(old_value),
-            new: show(new_value),
-            at: when(at),
-        })
+        .map(
+            |ContactChangeRecord {
+                 change,
+                 old_value,
+                 new_value,
+                 at,
+             }| ChangeRow {
+                change: change.replace('_', " "),
+                old: show(old_value),
+                new: show(new_value),
+                at: when(at),
+            },
+        )
         .collect();
-    let name = contact.profile_name.clone().unwrap_or_else(|| "(no name)".into());
+    let name = contact
+        .profile_name
+        .clone()
+        .unwrap_or_else(|| "(no name)".into());
     html(&ContactPage {
         layout: Layout::new(&viewer, name.clone(), "contacts"),
         id,

@@ -55,13 +55,26 @@ pub struct Row {
     window_open: bool,
 }
 
-fn row(conversation: ConversationRow, viewer: &Viewer, see_numbers: bool, now: DateTime<Utc>) -> Row {
+fn row(
+    conversation: ConversationRow,
+    viewer: &Viewer,
+    see_numbers: bool,
+    now: DateTime<Utc>,
+) -> Row {
     let contact = conversation.contact;
-    let key = contact.ids.wa_id.as_deref().or(contact.ids.user_id.as_deref());
+    let key = contact
+        .ids
+        .wa_id
+        .as_deref()
+        .or(contact.ids.user_id.as_deref());
     let (last, last_at) = conversation.last_message.map_or_else(
         || ("—".to_owned(), String::new()),
         |m| {
-            let way = if m.direction == Direction::In { "from customer" } else { "to customer" };
+            let way = if m.direction == Direction::In {
+                "from customer"
+            } else {
+                "to customer"
+            };
             (format!("{} {way}", m.kind), when(m.created_at))
         },
     );
@@ -119,18 +132,56 @@ async fn list<S: ConversationsView + 'static>(
         .conversations(filter, parse_cursor(&query.after), PAGE + 1)
         .await?;
     let more = found.len() > usize::try_from(PAGE).unwrap_or(usize::MAX);
-    let page: Vec<_> = found.into_iter().take(usize::try_from(PAGE).unwrap_or(0)).collect();
+    let page: Vec<_> = found
+        .into_iter()
+        .take(usize::try_from(PAGE).unwrap_or(0))
+        .collect();
     let next = more
-        .then(|| page.last().map(|r| format!("{}.{}", r.contact.last_seen_at.timestamp_millis(), r.contact.id)))
+        .then(|| {
+            page.last().map(|r| {
+                format!(
+                    "{}.{}",
+                    r.contact.last_seen_at.timestamp_millis(),
+                    r.contact.id
+                )
+            })
+        })
         .flatten();
     let see = state.config.agents_see_numbers;
-    let rows = page.into_iter().map(|r| row(r, &viewer, see, now)).collect();
+    let rows = page
+        .into_iter()
+        .map(|r| row(r, &viewer, see, now))
+        .collect();
     if request.headers().contains_key("HX-Request") {
-        return html(&RowsFragment { base, query, rows, next, filtered });
+        return html(&RowsFragment {
+            base,
+            query,
+            rows,
+            next,
+            filtered,
+        });
     }
-    let nodes = state.engine.get().menu().node_ids().map(str::to_owned).collect();
-    let title = if section == "contacts" { "Contacts" } else { "Conversations" };
-    html(&ListPage { layout: Layout::new(&viewer, title, section), base, query, nodes, rows, next, filtered })
+    let nodes = state
+        .engine
+        .get()
+        .menu()
+        .node_ids()
+        .map(str::to_owned)
+        .collect();
+    let title = if section == "contacts" {
+        "Contacts"
+    } else {
+        "Conversations"
+    };
+    html(&ListPage {
+        layout: Layout::new(&viewer, title, section),
+        base,
+        query,
+        nodes,
+        rows,
+        next,
+        filtered,
+    })
 }
 
 /// `GET /dashboard/conversations`.
@@ -140,7 +191,15 @@ pub async fn page<S: ConversationsView + 'static>(
     viewer: web::ReqData<Viewer>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
-    list(request, state, viewer, query.into_inner(), crate::routes::CONVERSATIONS, "conversations").await
+    list(
+        request,
+        state,
+        viewer,
+        query.into_inner(),
+        crate::routes::CONVERSATIONS,
+        "conversations",
+    )
+    .await
 }
 
 /// `GET /dashboard/contacts`: the same list, each row leading to the contact's profile.
@@ -150,5 +209,13 @@ pub async fn contacts<S: ConversationsView + 'static>(
     viewer: web::ReqData<Viewer>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
-    list(request, state, viewer, query.into_inner(), crate::routes::CONTACTS, "contacts").await
+    list(
+        request,
+        state,
+        viewer,
+        query.into_inner(),
+        crate::routes::CONTACTS,
+        "contacts",
+    )
+    .await
 }

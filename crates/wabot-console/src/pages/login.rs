@@ -48,10 +48,10 @@ pub fn over_tls(request: &HttpRequest, config: &ConsoleConfig) -> bool {
 
 /// The address failed sign-ins are counted against.
 fn client_address(request: &HttpRequest, config: &ConsoleConfig) -> String {
-    if config.trust_forwarded_proto {
-        if let Some(address) = request.connection_info().realip_remote_addr() {
-            return address.to_owned();
-        }
+    if config.trust_forwarded_proto
+        && let Some(address) = request.connection_info().realip_remote_addr()
+    {
+        return address.to_owned();
     }
     request
         .peer_addr()
@@ -67,7 +67,11 @@ fn cookie<'a>(name: &'a str, value: String, path: &'a str, secure: bool) -> Cook
         .finish()
 }
 
-fn form_page(name: String, problem: Option<String>, secure: bool) -> Result<HttpResponse, ConsoleError> {
+fn form_page(
+    name: String,
+    problem: Option<String>,
+    secure: bool,
+) -> Result<HttpResponse, ConsoleError> {
     let csrf = random_token()?;
     let mut response = html(&LoginPage {
         csrf: csrf.clone(),
@@ -102,7 +106,11 @@ pub async fn submit<S: Operators + 'static>(
     state: web::Data<ConsoleState<S>>,
     form: web::Form<Credentials>,
 ) -> Result<HttpResponse, ConsoleError> {
-    let Credentials { csrf, name, password } = form.into_inner();
+    let Credentials {
+        csrf,
+        name,
+        password,
+    } = form.into_inner();
     let secure = over_tls(&request, &state.config);
     let expected = request.cookie(LOGIN_COOKIE).map(|c| c.value().to_owned());
     if !expected.is_some_and(|expected| same_token(&expected, &csrf)) {
@@ -132,7 +140,10 @@ pub async fn submit<S: Operators + 'static>(
     };
     state.throttle.succeeded(&name);
     if let Some(old) = request.cookie(SESSION_COOKIE) {
-        state.store.close_session(&session_hash(old.value())).await?;
+        state
+            .store
+            .close_session(&session_hash(old.value()))
+            .await?;
     }
     let session_id = random_token()?;
     state
@@ -163,7 +174,12 @@ pub async fn logout<S: Operators + 'static>(
     form: CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<HttpResponse, ConsoleError> {
     state.store.close_session(&form.viewer.session_hash).await?;
-    let mut gone = cookie(SESSION_COOKIE, String::new(), DASHBOARD, over_tls(&request, &state.config));
+    let mut gone = cookie(
+        SESSION_COOKIE,
+        String::new(),
+        DASHBOARD,
+        over_tls(&request, &state.config),
+    );
     gone.set_max_age(CookieDuration::ZERO);
     let mut response = see_other(LOGIN);
     response

@@ -47,8 +47,14 @@ fn failure_rows(failures: &[Count]) -> Vec<FailureRow> {
         .iter()
         .map(|failure| {
             let code = failure.labels.first().cloned().unwrap_or_default();
-            let class = code.parse().map_or("no code", |code| class_of_code(code).as_str());
-            FailureRow { code, class, count: failure.count }
+            let class = code
+                .parse()
+                .map_or("no code", |code| class_of_code(code).as_str());
+            FailureRow {
+                code,
+                class,
+                count: failure.count,
+            }
         })
         .collect()
 }
@@ -91,10 +97,17 @@ pub async fn page<S: Statistics + 'static>(
 ) -> Result<HttpResponse, ConsoleError> {
     let days = query.days.filter(|d| PERIODS.contains(d)).unwrap_or(7);
     let now = utc_now();
-    let period = Period { since: now - TimeDelta::days(days), until: now };
+    let period = Period {
+        since: now - TimeDelta::days(days),
+        until: now,
+    };
     let idle = state.engine.get().menu().idle_timeout();
     let overview = state.store.overview(period, now - idle).await?;
-    let words = if days == 1 { "the last 24 hours".to_owned() } else { format!("the last {days} days") };
+    let words = if days == 1 {
+        "the last 24 hours".to_owned()
+    } else {
+        format!("the last {days} days")
+    };
     let delivery = overview.delivery;
     let failures = failure_rows(&overview.failures_by_code);
     html(&OverviewPage {

@@ -20,7 +20,10 @@ const PAGE: i64 = 50;
 
 /// The statuses in their order, with the names operators read.
 fn statuses() -> Vec<(&'static str, &'static str)> {
-    TicketStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
+    TicketStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), s.label()))
+        .collect()
 }
 
 /// A ticket row as shown.
@@ -81,7 +84,10 @@ pub async fn list<S: TicketDesk + 'static>(
     let counts = statuses()
         .into_iter()
         .map(|(name, label)| {
-            let n = counted.iter().find(|(s, _)| s.as_str() == name).map_or(0, |(_, n)| *n);
+            let n = counted
+                .iter()
+                .find(|(s, _)| s.as_str() == name)
+                .map_or(0, |(_, n)| *n);
             (name, label, n)
         })
         .collect::<Vec<_>>();
@@ -135,7 +141,11 @@ pub async fn show<S: TicketDesk + 'static>(
     query: web::Query<Saved>,
 ) -> Result<HttpResponse, ConsoleError> {
     let id = id.into_inner();
-    let TicketDetail { ticket, history, order } = state
+    let TicketDetail {
+        ticket,
+        history,
+        order,
+    } = state
         .store
         .ticket(id)
         .await?
@@ -157,7 +167,15 @@ pub async fn show<S: TicketDesk + 'static>(
                 note: change.note.unwrap_or_default(),
             })
             .collect(),
-        order: order.map(|o| format!("{} · {} · {} · placed {}", o.number, o.status.label(), o.items, o.placed_on)),
+        order: order.map(|o| {
+            format!(
+                "{} · {} · {} · placed {}",
+                o.number,
+                o.status.label(),
+                o.items,
+                o.placed_on
+            )
+        }),
         saved: query.saved == "1",
     })
 }
@@ -184,7 +202,13 @@ pub async fn update<S: TicketDesk + 'static>(
     let note = Some(form.fields.note.trim().to_owned()).filter(|n| !n.is_empty());
     let updated = state
         .store
-        .update_ticket(TicketUpdate { ticket_id: id, status, note, by: form.viewer.operator.name.clone(), at: utc_now() })
+        .update_ticket(TicketUpdate {
+            ticket_id: id,
+            status,
+            note,
+            by: form.viewer.operator.name.clone(),
+            at: utc_now(),
+        })
         .await?;
     if !updated {
         return Err(ConsoleError::NotFound(format!("ticket {id}")));

@@ -48,14 +48,31 @@ pub async fn page<S: Contacts + 'static>(
         .ok_or_else(|| ConsoleError::NotFound(format!("contact {id}")))?;
     let messages = state
         .store
-        .history(id, Page { limit: PAGE + 1, after: query.after })
+        .history(
+            id,
+            Page {
+                limit: PAGE + 1,
+                after: query.after,
+            },
+        )
         .await?;
     let more = messages.len() > usize::try_from(PAGE).unwrap_or(usize::MAX);
     let shown = &messages[..messages.len().min(usize::try_from(PAGE).unwrap_or(0))];
-    let key = contact.ids.wa_id.as_deref().or(contact.ids.user_id.as_deref());
-    let name = contact.profile_name.clone().unwrap_or_else(|| "(no name)".into());
+    let key = contact
+        .ids
+        .wa_id
+        .as_deref()
+        .or(contact.ids.user_id.as_deref());
+    let name = contact
+        .profile_name
+        .clone()
+        .unwrap_or_else(|| "(no name)".into());
     html(&TranscriptPage {
-        layout: Layout::new(&viewer, format!("Conversation with {name}"), "conversations"),
+        layout: Layout::new(
+            &viewer,
+            format!("Conversation with {name}"),
+            "conversations",
+        ),
         id,
         number: shown_number(key, &viewer, state.config.agents_see_numbers),
         window_open: window_open(contact.last_inbound_at, utc_now()),

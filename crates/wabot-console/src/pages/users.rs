@@ -60,7 +60,12 @@ pub async fn page<S: Operators + 'static>(
         })
         .collect();
     let Outcome { done, problem } = outcome.into_inner();
-    html(&UsersPage { layout: Layout::new(&viewer, "Users", "users"), users, notice: done, problem })
+    html(&UsersPage {
+        layout: Layout::new(&viewer, "Users", "users"),
+        users,
+        notice: done,
+        problem,
+    })
 }
 
 /// Back to the list, with what happened in the query string.
@@ -92,7 +97,11 @@ pub async fn add<S: Operators + 'static>(
     state: web::Data<ConsoleState<S>>,
     form: CsrfForm<NewUser>,
 ) -> Result<HttpResponse, ConsoleError> {
-    let NewUser { name, role, password } = form.fields;
+    let NewUser {
+        name,
+        role,
+        password,
+    } = form.fields;
     let name = name.trim().to_owned();
     if let Some(problem) = name_problem(&name) {
         return Ok(back("problem", problem));
@@ -104,9 +113,16 @@ pub async fn add<S: Operators + 'static>(
         return Ok(back("problem", &format!("Not added: {problem}.")));
     }
     let hash = hash_password_off_thread(password).await?;
-    match state.store.add_operator(&name, role, &hash, utc_now()).await {
+    match state
+        .store
+        .add_operator(&name, role, &hash, utc_now())
+        .await
+    {
         Ok(_) => Ok(back("done", &format!("Added {name} ({}).", role.as_str()))),
-        Err(StoreError::Conflict(_)) => Ok(back("problem", &format!("There is already a user named {name}."))),
+        Err(StoreError::Conflict(_)) => Ok(back(
+            "problem",
+            &format!("There is already a user named {name}."),
+        )),
         Err(error) => Err(error.into()),
     }
 }
@@ -128,15 +144,26 @@ pub async fn change<S: Operators + 'static>(
     form: CsrfForm<Change>,
 ) -> Result<HttpResponse, ConsoleError> {
     let name = name.into_inner();
-    let Change { action, role, password } = form.fields;
+    let Change {
+        action,
+        role,
+        password,
+    } = form.fields;
     let myself = form.viewer.operator.name == name;
     let change = match action.as_str() {
         "role" => match Role::parse(&role) {
-            Some(Role::Agent) if myself => return Ok(back("problem", "You cannot demote yourself; ask another administrator.")),
+            Some(Role::Agent) if myself => {
+                return Ok(back(
+                    "problem",
+                    "You cannot demote yourself; ask another administrator.",
+                ));
+            }
             Some(role) => OperatorChange::Role(role),
             None => return Ok(back("problem", "Choose the role admin or agent.")),
         },
-        "disable" | "remove" if myself => return Ok(back("problem", "You cannot disable or remove yourself.")),
+        "disable" | "remove" if myself => {
+            return Ok(back("problem", "You cannot disable or remove yourself."));
+        }
         "disable" => OperatorChange::Disabled(true),
         "enable" => OperatorChange::Disabled(false),
         "password" => {
@@ -152,7 +179,11 @@ pub async fn change<S: Operators + 'static>(
                 Err(ConsoleError::NotFound(format!("user {name}")))
             };
         }
-        other => return Err(ConsoleError::BadRequest(format!("`{other}` is not something a user can be changed by."))),
+        other => {
+            return Err(ConsoleError::BadRequest(format!(
+                "`{other}` is not something a user can be changed by."
+            )));
+        }
     };
     if !state.store.change_operator(&name, change).await? {
         return Err(ConsoleError::NotFound(format!("user {name}")));
