@@ -102,7 +102,11 @@ pub async fn page<S: Statistics + 'static>(
         until: now,
     };
     let idle = state.engine.get().menu().idle_timeout();
-    let overview = state.store.overview(period, now - idle).await?;
+    let mut overview = state.store.overview(period, now - idle).await?;
+    // The funnel reads from the widest node down.
+    overview
+        .funnel
+        .sort_by(|a, b| b.reached.cmp(&a.reached).then_with(|| a.node.cmp(&b.node)));
     let words = if days == 1 {
         "the last 24 hours".to_owned()
     } else {
