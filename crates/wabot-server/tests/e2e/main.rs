@@ -2,8 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
+mod chromium;
 mod cli;
 mod commands;
+mod console_traffic;
 mod harness;
 mod identity;
 mod operations;
