@@ -72,3 +72,38 @@ pub fn set_cookie<B>(response: &ServiceResponse<B>, name: &str) -> Option<String
         .find(|v| v.starts_with(&format!("{name}=")))
         .map(|v| v.split(';').next().unwrap_or_default().to_owned())
 }
+
+/// Signs in through the form as a browser would; the session cookie (`name=value`).
+pub async fn signed_in(
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+    name: &str,
+    password: &str,
+) -> String {
+    let form = test::call_service(
+        app,
+        test::TestRequest::get()
+            .uri("/dashboard/login")
+            .to_request(),
+    )
+    .await;
+    let login_cookie = set_cookie(&form, "wabot_login").expect("the form sets its cookie");
+    let page = String::from_utf8(test::read_body(form).await.to_vec()).unwrap();
+    let response = test::call_service(
+        app,
+        test::TestRequest::post()
+            .uri("/dashboard/login")
+            .insert_header((header::COOKIE, login_cookie))
+            .set_form([
+                ("csrf", csrf_in(&page).as_str()),
+                ("name", name),
+                ("password", password),
+            ])
+            .to_request(),
+    )
+    .await;
+    set_cookie(&response, "wabot_session").expect("signed in")
+}
