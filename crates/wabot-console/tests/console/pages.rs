@@ -76,7 +76,7 @@ async fn customer_text_is_escaped_and_numbers_masked_for_agents() {
         let app = &app;
         async move {
             let request = TestRequest::get()
-                .uri(uri)
+                .uri(&uri)
                 .insert_header(("Cookie", cookie))
                 .to_request();
             let response = test::call_service(app, request).await;
@@ -102,11 +102,7 @@ async fn customer_text_is_escaped_and_numbers_masked_for_agents() {
         .next()
         .unwrap()
         .to_owned();
-    let transcript = get(
-        Box::leak(format!("/dashboard/conversations/{id}").into_boxed_str()),
-        agent,
-    )
-    .await;
+    let transcript = get(format!("/dashboard/conversations/{id}"), agent).await;
     assert!(!transcript.contains("<img src=x"), "{transcript}");
     let list = get("/dashboard/conversations".into(), admin).await;
     assert!(list.contains("5511987654321"), "admins see the number");
