@@ -89,6 +89,7 @@ pub struct Overview {
     pub delivery: DeliveryCounts,
     /// Our failed messages by Meta's error code (`none` when there was no code), most first.
     pub failures_by_code: Vec<Count>,
-    /// The menu funnel, by node id (nodes nobody reached are absent).
+    /// The menu funnel, by node id (a node nobody reached or left in the period is absent; one
+    /// left but not reached in the period, entered before it, is there with `reached` 0).
     pub funnel: Vec<FunnelNode>,
 }
