@@ -75,6 +75,24 @@ fn drop_off(
         .collect())
 }
 
+/// Options chosen in the window, by menu and key (only `option_chosen` events have a key).
+fn options_chosen(
+    connection: &mut AnyConnection,
+    since: NaiveDateTime,
+) -> Result<Vec<Count>, TxError> {
+    let rows = menu_events::table
+        .filter(menu_events::at.ge(since))
+        .filter(menu_events::option_key.is_not_null())
+        .group_by((menu_events::node, menu_events::option_key))
+        .select((menu_events::node, menu_events::option_key, count_star()))
+        .order((menu_events::node, menu_events::option_key))
+        .load::<(Option<String>, Option<i32>, i64)>(connection)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(node, key, n)| Some(count(vec![node?, key?.to_string()], n)))
+        .collect())
+}
+
 /// Outbound messages of the window that failed, by error code.
 fn failures_by_code(
     connection: &mut AnyConnection,
@@ -146,6 +164,7 @@ impl Statistics for DieselStore {
                     .into_iter()
                     .map(|(event, node, n)| count(vec![event, node.unwrap_or_default()], n))
                     .collect(),
+                options_chosen: options_chosen(connection, since)?,
                 response_times: reply_times(timeline),
                 drop_off: drop_off(connection, since, idle_before)?,
                 failures_by_code: failures_by_code(connection, since)?,
