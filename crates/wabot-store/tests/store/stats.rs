@@ -93,7 +93,12 @@ crate::both_backends!(stats_count_each_option_by_menu_and_key, |url| async move 
     let store = DieselStore::open(&url, 4).await.unwrap();
     let engine = engine();
     // 111: main → 1 orders → 4 back → 1 orders; 222: main → 2 defects, then a word (no option).
-    for (id, text) in [("a1", "hi"), ("a2", "1"), ("a3", "4"), ("a4", "Order Status")] {
+    for (id, text) in [
+        ("a1", "hi"),
+        ("a2", "1"),
+        ("a3", "4"),
+        ("a4", "Order Status"),
+    ] {
         say(&store, &engine, "111", id, text, noon()).await;
     }
     for (id, text) in [("b1", "hi"), ("b2", "2"), ("b3", "back")] {
