@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod diagram;
 mod harness;
 mod identity;
 mod operations;
