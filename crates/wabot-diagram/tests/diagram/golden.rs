@@ -76,3 +76,27 @@ fn the_svg_is_the_same_on_every_run() {
         assert_eq!(wabot_diagram::svg(&menu, Some(&traffic)), first);
     }
 }
+
+#[test]
+fn the_dot_is_read_back_by_a_dot_parser() {
+    let default = Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap();
+    let traffic = traffic();
+    for text in [
+        dot(&default, None),
+        dot(&default, Some(&traffic)),
+        dot(&menu("shapes"), None),
+    ] {
+        let parsed = layout::gv::DotParser::new(&text).process();
+        assert!(parsed.is_ok(), "{parsed:?}\n{text}");
+    }
+    // The parser does refuse broken DOT (an unclosed label, a dangling edge).
+    for broken in [
+        "digraph menu { \"a\" [label=\"x] }",
+        "digraph menu { \"a\" -> ; }",
+    ] {
+        assert!(
+            layout::gv::DotParser::new(broken).process().is_err(),
+            "{broken}"
+        );
+    }
+}
