@@ -1,11 +1,12 @@
 //! The diagram's integration tests: golden DOT and Mermaid files, every node and edge of a menu in
-//! every format, and the checked-in diagram of the default menu in `docs/` kept current.
+//! every format (also of random menus), and the checked-in diagram of the default menu in `docs/` kept current.
 //! `WABOT_UPDATE_DIAGRAM=1` rewrites the golden files and the docs' diagram instead of comparing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod coverage;
 mod docs;
 mod golden;
+mod random;
 
 use std::path::{Path, PathBuf};
 
