@@ -19,6 +19,9 @@ pub enum StoreError {
     /// A record that should exist does not.
     #[error("not found: {0}")]
     NotFound(String),
+    /// The record cannot be made as asked: one with the same unique name exists.
+    #[error("already exists: {0}")]
+    Conflict(String),
     /// A stored value could not be read back (bad JSON, an unknown state name).
     #[error("a stored value is invalid: {what}")]
     Corrupt {

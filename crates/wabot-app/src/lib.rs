@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 
+mod analytics;
 mod clock;
 mod contact_ref;
+mod conversation_views;
 mod converse;
 mod current_menu;
 mod deliver;
@@ -13,16 +15,23 @@ mod message_states;
 mod messenger;
 mod model;
 mod monitoring;
+mod operators;
 mod outreach;
 mod pacing;
 mod ports;
 mod read_receipts;
 mod sandbox;
 mod send_pool;
+mod ticket_desk;
 
+pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use contact_ref::{ContactRef, phone_number, phone_variants};
+pub use conversation_views::{
+    ActivityCursor, ContactChangeRecord, ConversationFilter, ConversationRow, ConversationsView,
+    LastMessage,
+};
 pub use converse::Converse;
 pub use current_menu::CurrentEngine;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
@@ -38,6 +47,10 @@ pub use model::{
     StatusApplied, StatusUpdate, StepRecord, Turn,
 };
 pub use monitoring::{Attempt, Backlog, DeliveryObserver, ReceiptOutcome, Unobserved};
+pub use operators::{
+    NewOperatorSession, Operator, OperatorChange, OperatorCredentials, OperatorSession, Operators,
+    Role,
+};
 pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};
 pub use pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
 pub use ports::{
@@ -46,3 +59,4 @@ pub use ports::{
 pub use read_receipts::{MAX_WAITING_RECEIPTS, ReadReceipts};
 pub use sandbox::SandboxMessenger;
 pub use send_pool::{Cycle, SendPool, Wait};
+pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};

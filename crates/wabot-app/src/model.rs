@@ -285,6 +285,8 @@ pub struct ResponseTimes {
     pub p50_ms: i64,
     /// 90th percentile, in milliseconds.
     pub p90_ms: i64,
+    /// 95th percentile, in milliseconds.
+    pub p95_ms: i64,
     /// 99th percentile, in milliseconds.
     pub p99_ms: i64,
 }
@@ -301,7 +303,7 @@ pub struct Stats {
     /// Menu events by event and node.
     pub menu_events: Vec<Count>,
     /// Options chosen, by menu and option key (e.g. `["orders", "2"]`): each edge of the menu tree.
-    /// Events recorded before keys were kept (migration 000009) are not in it.
+    /// Events recorded before keys were kept (migration 000011) are not in it.
     pub options_chosen: Vec<Count>,
     /// Conversations gone idle, by the node they were left at.
     pub drop_off: Vec<Count>,
@@ -323,6 +325,7 @@ impl ResponseTimes {
             count: millis.len(),
             p50_ms: rank(50),
             p90_ms: rank(90),
+            p95_ms: rank(95),
             p99_ms: rank(99),
         }
     }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use wabot_engine::{BusinessData, ConversationState};
 
+use crate::analytics::{Overview, Period};
 use crate::contact_ref::ContactRef;
 use crate::error::StoreError;
 use crate::model::{
@@ -174,6 +175,14 @@ pub trait Statistics: Send + Sync {
         since: DateTime<Utc>,
         idle_before: DateTime<Utc>,
     ) -> impl Future<Output = Result<Stats, StoreError>> + Send;
+
+    /// The console's overview of `period`: conversations whose last step in the period was
+    /// before `idle_before` count as left at the node they were at (the funnel's drop-off).
+    fn overview(
+        &self,
+        period: Period,
+        idle_before: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Overview, StoreError>> + Send;
 
     /// The work waiting now, and the conversations with a step since `active_since`.
     fn backlog(

@@ -15,6 +15,7 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use wabot_app::DeliveryObserver;
 use wabot_cloud_api::SignatureVerifier;
+use wabot_console::{ConsoleConfig, ConsoleState};
 use wabot_http::{AdminState, AdminToken, AppState, ContactTag, Metrics, Readiness, WebhookState};
 use wabot_store::DieselStore;
 
@@ -59,7 +60,15 @@ impl Application {
         ));
         workers.push(reload::on_sighup(Arc::clone(&reloader)));
         let state = app_state(settings, &components, &signals, metrics, reloader)?;
-        let server = HttpServer::new(move || wabot_http::app(state.clone()))
+        let console = console_state(settings, &components);
+        let server = HttpServer::new(move || {
+            let console = console.clone();
+            wabot_http::app(state.clone()).configure(move |config| {
+                if let Some(console) = console {
+                    wabot_console::configure(console)(config);
+                }
+            })
+        })
             .shutdown_timeout(settings.server.shutdown_timeout_seconds)
             .bind(&settings.server.bind)
             .with_context(|| {
@@ -174,6 +183,30 @@ fn app_state(
         admin_token,
         settings.server.body_limit_bytes,
     ))
+}
+
+/// The console's state, when it is enabled.
+fn console_state(
+    settings: &Settings,
+    components: &Components,
+) -> Option<actix_web::web::Data<ConsoleState<DieselStore>>> {
+    let console = &settings.console;
+    if !console.enabled {
+        tracing::info!("console disabled: console.enabled is false");
+        return None;
+    }
+    let config = ConsoleConfig {
+        idle_timeout: wabot_app::TimeDelta::minutes(i64::from(console.idle_timeout_minutes)),
+        max_session: wabot_app::TimeDelta::hours(i64::from(console.session_hours)),
+        trust_forwarded_proto: console.trust_proxy_headers,
+        agents_see_numbers: console.agents_see_numbers,
+    };
+    let engine = Arc::clone(&components.engine);
+    Some(actix_web::web::Data::new(ConsoleState::new(
+        components.store.clone(),
+        config,
+        engine,
+    )))
 }
 
 fn chrono_seconds(seconds: u64) -> wabot_app::TimeDelta {

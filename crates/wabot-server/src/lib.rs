@@ -13,6 +13,7 @@ pub mod serve;
 pub mod settings;
 pub mod suggest;
 pub mod telemetry;
+pub mod users;
 pub mod validate;
 pub mod workers;
 

@@ -1,5 +1,5 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`, `check-config`, `chat`, `menu diagram`; each is a function of the `wabot_server` library. The
+//! `seed-demo`, `check-config`, `chat`, `user`, `menu diagram`; each is a function of the `wabot_server` library. The
 //! command line is parsed by clap: every subcommand has `--help`, and anything unknown is refused.
 
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
 use wabot_server::layers::{CONFIG_DIR_VAR, ConfigDir};
-use wabot_server::{chat, check, diagram, serve, settings, telemetry};
+use wabot_server::{chat, check, diagram, serve, settings, telemetry, users};
 use wabot_store::{DieselStore, Seeded};
 
 /// wabot: a WhatsApp Cloud API chatbot server.
@@ -48,6 +48,81 @@ enum Command {
         #[command(subcommand)]
         command: MenuCommand,
     },
+    /// Manage the console's users (the first administrator is made here).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+/// What `wabot user` does. Passwords come from the first line of standard input, or are asked
+/// twice on a terminal; never from an argument.
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Add a user: `wabot user add ana --role admin`.
+    Add {
+        /// The login name (letters, digits, `.`, `-`, `_`, `@`).
+        name: String,
+        /// What they may do: agents see conversations, contacts and tickets; admins also users.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// List the users.
+    List,
+    /// Remove a user (their sessions end).
+    Remove {
+        /// The login name.
+        name: String,
+    },
+    /// Set a new password (their sessions end).
+    Password {
+        /// The login name.
+        name: String,
+    },
+    /// Disable a user (their sessions end); `enable` lets them in again.
+    Disable {
+        /// The login name.
+        name: String,
+    },
+    /// Enable a disabled user.
+    Enable {
+        /// The login name.
+        name: String,
+    },
+}
+
+/// A role on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum RoleArg {
+    /// Conversations, contacts, tickets, and users.
+    Admin,
+    /// Conversations, contacts and tickets.
+    Agent,
+}
+
+impl From<UserAction> for users::UserCommand {
+    fn from(action: UserAction) -> Self {
+        match action {
+            UserAction::Add { name, role } => Self::Add {
+                name,
+                role: match role {
+                    RoleArg::Admin => wabot_app::Role::Admin,
+                    RoleArg::Agent => wabot_app::Role::Agent,
+                },
+            },
+            UserAction::List => Self::List,
+            UserAction::Remove { name } => Self::Remove { name },
+            UserAction::Password { name } => Self::Password { name },
+            UserAction::Disable { name } => Self::Disable {
+                name,
+                disabled: true,
+            },
+            UserAction::Enable { name } => Self::Disable {
+                name,
+                disabled: false,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +219,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Chat { from } => chat::chat(&settings, &from).await,
+        Command::User { action } => {
+            println!("{}", users::run(&url, action.into()).await?);
+            Ok(())
+        }
         Command::Menu {
             command: MenuCommand::Diagram { format, out, stats },
         } => diagram::diagram(&settings, format.into(), out.as_deref(), stats).await,

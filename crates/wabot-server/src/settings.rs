@@ -27,6 +27,8 @@ pub struct Settings {
     pub meta: Meta,
     /// The admin API.
     pub admin: Admin,
+    /// The operator console under `/dashboard`.
+    pub console: Console,
     /// The menu file.
     pub menu: MenuSettings,
     /// Worker counts and polling.
@@ -139,6 +141,22 @@ pub struct Workers {
     /// restarted server) takes over when it runs out. (Conversation turns need no lease: each is one
     /// transaction.)
     pub lease_seconds: u64,
+}
+
+/// `[console]`.
+#[derive(Debug, Deserialize)]
+pub struct Console {
+    /// Whether `/dashboard` is served.
+    pub enabled: bool,
+    /// A signed-in session unused this long ends.
+    pub idle_timeout_minutes: u32,
+    /// A session ends this long after sign-in, used or not.
+    pub session_hours: u32,
+    /// Trust `X-Forwarded-Proto` and `X-Forwarded-For` from the proxy in front (only when one you
+    /// run always sets them).
+    pub trust_proxy_headers: bool,
+    /// Whether agents see full phone numbers (otherwise the last four digits; admins always do).
+    pub agents_see_numbers: bool,
 }
 
 /// `[log]`.

@@ -47,7 +47,7 @@ fn corrupt(what: &str, value: &str) -> StoreError {
 /// An order as stored.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = orders)]
-struct OrderRow {
+pub(crate) struct OrderRow {
     number: String,
     status: String,
     items: String,
@@ -56,7 +56,7 @@ struct OrderRow {
     tracking_note: Option<String>,
 }
 
-fn order(row: OrderRow) -> Result<Order, StoreError> {
+pub(crate) fn order(row: OrderRow) -> Result<Order, StoreError> {
     Ok(Order {
         status: OrderStatus::parse(&row.status)
             .ok_or_else(|| corrupt("order status", &row.status))?,
@@ -72,17 +72,50 @@ fn order(row: OrderRow) -> Result<Order, StoreError> {
     })
 }
 
-/// A defect ticket as stored (its history is read separately).
+/// A defect ticket as stored (its history is read separately, by [`ticket_history`]).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = defect_tickets)]
-struct TicketRow {
-    id: i64,
-    reference: String,
-    order_number: Option<String>,
-    description: String,
-    photo_media_id: Option<String>,
-    status: String,
-    opened_at: chrono::NaiveDateTime,
+pub(crate) struct TicketRow {
+    pub id: i64,
+    pub reference: String,
+    pub customer: String,
+    pub contact_id: Option<i64>,
+    pub order_number: Option<String>,
+    pub description: String,
+    pub photo_media_id: Option<String>,
+    pub status: String,
+    pub opened_at: chrono::NaiveDateTime,
+}
+
+/// A stored ticket status.
+pub(crate) fn ticket_status(status: &str) -> Result<TicketStatus, StoreError> {
+    TicketStatus::parse(status).ok_or_else(|| corrupt("ticket status", status))
+}
+
+/// Every status a ticket went through, oldest first.
+pub(crate) fn ticket_history(
+    connection: &mut AnyConnection,
+    ticket_id: i64,
+) -> Result<Vec<TicketStatusChange>, StoreError> {
+    defect_ticket_history::table
+        .filter(defect_ticket_history::ticket_id.eq(ticket_id))
+        .order((defect_ticket_history::at, defect_ticket_history::id))
+        .select((
+            defect_ticket_history::status,
+            defect_ticket_history::at,
+            defect_ticket_history::note,
+        ))
+        .load::<(String, chrono::NaiveDateTime, Option<String>)>(connection)
+        .map_err(StoreError::database)?
+        .into_iter()
+        .map(|(status, at, note)| {
+            Ok(TicketStatusChange {
+                status: ticket_status(&status)?,
+                at: utc(at),
+                note,
+            })
+        })
+        .collect()
 }
 
 /// A schedule entry as stored.
@@ -123,31 +156,11 @@ impl TxBusinessData<'_> {
             photo_media_id,
             status,
             opened_at,
+            ..
         } = row;
-        let history = defect_ticket_history::table
-            .filter(defect_ticket_history::ticket_id.eq(id))
-            .order((defect_ticket_history::at, defect_ticket_history::id))
-            .select((
-                defect_ticket_history::status,
-                defect_ticket_history::at,
-                defect_ticket_history::note,
-            ))
-            .load::<(String, chrono::NaiveDateTime, Option<String>)>(self.connection)
-            .map_err(StoreError::database)?
-            .into_iter()
-            .map(|(status, at, note)| {
-                let status = TicketStatus::parse(&status)
-                    .ok_or_else(|| corrupt("ticket status", &status))?;
-                Ok(TicketStatusChange {
-                    status,
-                    at: utc(at),
-                    note,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let history = ticket_history(self.connection, id)?;
         Ok(DefectTicket {
-            status: TicketStatus::parse(&status)
-                .ok_or_else(|| corrupt("ticket status", &status))?,
+            status: ticket_status(&status)?,
             reference,
             order,
             description,

@@ -26,8 +26,8 @@ pub(crate) fn key(connection: &mut AnyConnection, contact_id: i64) -> Result<Str
 /// A contact as stored.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = contacts)]
-struct ContactRow {
-    id: i64,
+pub(crate) struct ContactRow {
+    pub id: i64,
     wa_id: Option<String>,
     user_id: Option<String>,
     profile_name: Option<String>,
@@ -36,7 +36,8 @@ struct ContactRow {
     last_inbound_at: Option<NaiveDateTime>,
 }
 
-fn summary(row: ContactRow) -> ContactSummary {
+/// A stored contact as the ports show it.
+pub(crate) fn summary(row: ContactRow) -> ContactSummary {
     ContactSummary {
         id: row.id,
         ids: ContactIds {

@@ -8,20 +8,23 @@ use wabot_engine::Event;
 use crate::connection::AnyConnection;
 use crate::schema::menu_events;
 use crate::sql::TxError;
+use crate::states::MenuEventName;
 
 /// The stored name of an event, the node it concerns, and the option's key (`option_chosen` only).
-fn row(event: &Event) -> (&'static str, Option<&str>, Option<i32>) {
+fn row(event: &Event) -> (MenuEventName, Option<&str>, Option<i32>) {
     match event {
-        Event::SessionStarted => ("session_started", None, None),
-        Event::SessionExpired => ("session_expired", None, None),
-        Event::NodeEntered { node } => ("node_entered", Some(node), None),
+        Event::SessionStarted => (MenuEventName::SessionStarted, None, None),
+        Event::SessionExpired => (MenuEventName::SessionExpired, None, None),
+        Event::NodeEntered { node } => (MenuEventName::NodeEntered, Some(node), None),
         // Keys are 1 to 99 (checked when the menu is compiled), so they always fit.
-        Event::OptionChosen { node, key } => {
-            ("option_chosen", Some(node), i32::try_from(*key).ok())
-        }
-        Event::FormCompleted { node } => ("form_completed", Some(node), None),
-        Event::FormAbandoned { node, .. } => ("form_abandoned", Some(node), None),
-        Event::NotUnderstood { node } => ("not_understood", Some(node), None),
+        Event::OptionChosen { node, key } => (
+            MenuEventName::OptionChosen,
+            Some(node),
+            i32::try_from(*key).ok(),
+        ),
+        Event::FormCompleted { node } => (MenuEventName::FormCompleted, Some(node), None),
+        Event::FormAbandoned { node, .. } => (MenuEventName::FormAbandoned, Some(node), None),
+        Event::NotUnderstood { node } => (MenuEventName::NotUnderstood, Some(node), None),
     }
 }
 
@@ -37,7 +40,7 @@ pub(crate) fn record(
         diesel::insert_into(menu_events::table)
             .values((
                 menu_events::contact_id.eq(contact_id),
-                menu_events::event.eq(name),
+                menu_events::event.eq(name.as_str()),
                 menu_events::node.eq(node),
                 menu_events::at.eq(at),
                 menu_events::option_key.eq(option_key),

@@ -1,4 +1,4 @@
-//! The tables, one portable description for both backends (Text, BigInt, Integer, Timestamp).
+//! The tables, one portable description for both backends (Text, BigInt, Integer, Bool, Timestamp).
 //! Written by hand to match `migrations/{sqlite,postgres}`; a test loads every table on both.
 // The table! macro generates modules and columns that cannot carry docs of their own; the tables are
 // described in docs/architecture.md.
@@ -49,6 +49,29 @@ diesel::table! {
         state -> Text,
         version -> BigInt,
         updated_at -> Timestamp,
+        node -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    operators (id) {
+        id -> BigInt,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    operator_sessions (id_hash) {
+        id_hash -> Text,
+        operator_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
     }
 }
 
@@ -179,6 +202,7 @@ diesel::joinable!(contact_changes -> contacts (contact_id));
 diesel::joinable!(messages -> contacts (contact_id));
 diesel::joinable!(outbox -> messages (message_id));
 diesel::joinable!(defect_ticket_history -> defect_tickets (ticket_id));
+diesel::joinable!(operator_sessions -> operators (operator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     contact_changes,
@@ -194,4 +218,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     defect_ticket_history,
     schedule_entries,
     feedback,
+    operators,
+    operator_sessions,
 );

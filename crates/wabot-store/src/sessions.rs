@@ -62,6 +62,7 @@ pub(crate) fn save(
             sessions::state.eq(&json),
             sessions::version.eq(version),
             sessions::updated_at.eq(naive(now)),
+            sessions::node.eq(&state.node),
         ))
         .execute(connection)?,
         None => per_backend!(connection, |c| diesel::insert_into(sessions::table)
@@ -70,6 +71,7 @@ pub(crate) fn save(
                 sessions::state.eq(&json),
                 sessions::version.eq(version),
                 sessions::updated_at.eq(naive(now)),
+                sessions::node.eq(&state.node),
             ))
             .on_conflict(sessions::contact_id)
             .do_nothing()

@@ -79,6 +79,26 @@ stored_names! {
 }
 
 stored_names! {
+    /// `menu_events.event`: the engine's analytics events.
+    MenuEventName {
+        /// A conversation began.
+        SessionStarted = "session_started",
+        /// A conversation timed out and began again.
+        SessionExpired = "session_expired",
+        /// The customer reached a node (the funnel counts these).
+        NodeEntered = "node_entered",
+        /// The customer chose an option of a node.
+        OptionChosen = "option_chosen",
+        /// A form was filled in.
+        FormCompleted = "form_completed",
+        /// A form was left unfinished.
+        FormAbandoned = "form_abandoned",
+        /// An answer the node did not understand.
+        NotUnderstood = "not_understood",
+    }
+}
+
+stored_names! {
     /// `webhook_events.outcome`: what an event brought at ingest.
     EventOutcome {
         /// At least one item not seen before.
@@ -118,6 +138,17 @@ mod tests {
             ContactChange::NumberReleased,
         ] {
             assert_eq!(ContactChange::parse(change.as_str()), Some(change));
+        }
+        for name in [
+            MenuEventName::SessionStarted,
+            MenuEventName::SessionExpired,
+            MenuEventName::NodeEntered,
+            MenuEventName::OptionChosen,
+            MenuEventName::FormCompleted,
+            MenuEventName::FormAbandoned,
+            MenuEventName::NotUnderstood,
+        ] {
+            assert_eq!(MenuEventName::parse(name.as_str()), Some(name));
         }
         assert_eq!(ItemState::parse("leased"), None);
     }

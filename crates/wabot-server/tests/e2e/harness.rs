@@ -161,6 +161,29 @@ impl Wabot {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// Runs another subcommand with `input` as its standard input (e.g. a password).
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> String {
+        let mut child = command(&self.dir, &self.graph_url, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{input}\n").as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     /// Kills the process at once (SIGKILL), as a crash would.
     pub fn kill(mut self) {
         let _ = self.child.kill();

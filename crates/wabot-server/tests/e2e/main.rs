@@ -1,8 +1,11 @@
 //! End to end: the real `wabot` binary, a fake Graph API, signed webhooks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
+mod chromium;
 mod cli;
 mod commands;
+mod console_traffic;
 mod diagram;
 mod harness;
 mod identity;

@@ -3,13 +3,17 @@
 
 mod backends;
 mod concurrency;
+mod conversation_list;
 mod conversations;
 mod health;
 mod identity;
 mod ingest;
 mod migrations;
+mod operators;
 mod outbox;
 mod outreach;
+mod overview;
 mod stats;
 mod support;
+mod ticket_desk;
 mod turns;

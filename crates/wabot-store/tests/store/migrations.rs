@@ -74,7 +74,29 @@ fn load_every_table(connection: &mut AnyConnection) {
         .unwrap();
     schema::sessions::table
         .select(schema::sessions::all_columns)
-        .load::<(i64, String, i64, chrono::NaiveDateTime)>(connection)
+        .load::<(i64, String, i64, chrono::NaiveDateTime, Option<String>)>(connection)
+        .unwrap();
+    schema::operators::table
+        .select(schema::operators::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            bool,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+        )>(connection)
+        .unwrap();
+    schema::operator_sessions::table
+        .select(schema::operator_sessions::all_columns)
+        .load::<(
+            String,
+            i64,
+            String,
+            chrono::NaiveDateTime,
+            chrono::NaiveDateTime,
+        )>(connection)
         .unwrap();
     schema::messages::table
         .select((

@@ -1,0 +1,9 @@
+//! The console's pages, one file each: its handlers, the rows it shows, and its template's struct.
+
+pub mod contact;
+pub mod conversations;
+pub mod login;
+pub mod overview;
+pub mod tickets;
+pub mod transcript;
+pub mod users;

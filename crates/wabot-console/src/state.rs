@@ -1,0 +1,58 @@
+//! What the console's handlers share: the store (through the app's ports), the console's settings,
+//! the sign-in throttle, and the menu in use (for the node filter).
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use wabot_app::CurrentEngine;
+
+use crate::throttle::LoginThrottle;
+
+/// The console's settings (the server maps its `[console]` section onto this).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleConfig {
+    /// A session unused this long ends.
+    pub idle_timeout: TimeDelta,
+    /// A session ends this long after sign-in, used or not.
+    pub max_session: TimeDelta,
+    /// Whether `X-Forwarded-Proto: https` from a proxy in front counts as TLS (for `Secure`
+    /// cookies). Only set when a proxy you run always sets or strips that header.
+    pub trust_forwarded_proto: bool,
+    /// Whether agents see customers' full phone numbers (otherwise the last four digits).
+    pub agents_see_numbers: bool,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: TimeDelta::minutes(30),
+            max_session: TimeDelta::hours(12),
+            trust_forwarded_proto: false,
+            agents_see_numbers: false,
+        }
+    }
+}
+
+/// The console's shared state.
+pub struct ConsoleState<S> {
+    /// The store, read and written through the app's ports.
+    pub store: S,
+    /// The settings.
+    pub config: ConsoleConfig,
+    /// Failed sign-ins.
+    pub throttle: LoginThrottle,
+    /// The menu in use.
+    pub engine: Arc<CurrentEngine>,
+}
+
+impl<S> ConsoleState<S> {
+    /// The state for a store, settings and the menu in use.
+    pub fn new(store: S, config: ConsoleConfig, engine: Arc<CurrentEngine>) -> Self {
+        Self {
+            store,
+            config,
+            throttle: LoginThrottle::default(),
+            engine,
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! What the pages show: an overview with no traffic still draws its charts and says why they are
+//! empty; what a customer wrote is escaped; agents see numbers masked, administrators whole.
+
+use actix_web::http::StatusCode;
+use actix_web::test::{self, TestRequest};
+use wabot_app::{
+    ContactIds, CustomerMessage, InboundPayload, Inbox, NewInboundItem, NewWebhookEvent, utc_now,
+};
+use wabot_engine::Input;
+use wabot_store::DieselStore;
+
+use crate::support::{ADMIN_PASSWORD, AGENT_PASSWORD, console, signed_in, store};
+
+async fn customer_writes(store: &DieselStore, wa_id: &str, name: &str, text: &str) {
+    let contact = ContactIds {
+        wa_id: Some(wa_id.to_owned()),
+        user_id: None,
+    };
+    let item = NewInboundItem {
+        dedupe_key: format!("wamid.{wa_id}"),
+        contact: contact.clone(),
+        profile_name: Some(name.to_owned()),
+        occurred_at: utc_now(),
+        payload: InboundPayload::Message(CustomerMessage {
+            message_id: format!("wamid.{wa_id}"),
+            kind: "text".to_owned(),
+            input: Input::text(text),
+            reply_to: contact,
+        }),
+    };
+    let event = NewWebhookEvent {
+        received_at: utc_now(),
+        body: "{}".to_owned(),
+        items: vec![item],
+    };
+    store.ingest(event).await.unwrap();
+}
+
+#[actix_web::test]
+async fn an_empty_overview_draws_its_charts_and_says_why() {
+    let app = console(store().await).await;
+    let admin = signed_in(&app, "ana", ADMIN_PASSWORD).await;
+    let request = TestRequest::get()
+        .uri("/dashboard")
+        .insert_header(("Cookie", admin))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    assert_eq!(page.matches("<svg").count(), 2, "both charts are drawn");
+    assert!(page.contains("No messages in the last 7 days."), "{page}");
+    assert!(
+        page.contains("Nobody used the menu in the last 7 days."),
+        "{page}"
+    );
+    assert!(
+        page.contains("No message failed in the last 7 days."),
+        "{page}"
+    );
+}
+
+#[actix_web::test]
+async fn customer_text_is_escaped_and_numbers_masked_for_agents() {
+    let store = store().await;
+    customer_writes(
+        &store,
+        "5511987654321",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(2)>",
+    )
+    .await;
+    let app = console(store).await;
+    let agent = signed_in(&app, "bo", AGENT_PASSWORD).await;
+    let admin = signed_in(&app, "ana", ADMIN_PASSWORD).await;
+    let get = |uri: String, cookie: String| {
+        let app = &app;
+        async move {
+            let request = TestRequest::get()
+                .uri(&uri)
+                .insert_header(("Cookie", cookie))
+                .to_request();
+            let response = test::call_service(app, request).await;
+            assert_eq!(response.status(), StatusCode::OK, "{uri}");
+            String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
+        }
+    };
+    let list = get("/dashboard/conversations".into(), agent.clone()).await;
+    assert!(!list.contains("<script>alert"), "{list}");
+    assert!(
+        list.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || list.contains("&#60;script&#62;"),
+        "{list}"
+    );
+    assert!(
+        list.contains("•••• 4321") && !list.contains("5511987654321"),
+        "agents see the last four digits"
+    );
+    let id = list
+        .split("/dashboard/conversations/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let transcript = get(format!("/dashboard/conversations/{id}"), agent).await;
+    assert!(!transcript.contains("<img src=x"), "{transcript}");
+    let list = get("/dashboard/conversations".into(), admin).await;
+    assert!(list.contains("5511987654321"), "admins see the number");
+}
