@@ -302,6 +302,9 @@ pub struct Stats {
     pub messages_by_status: Vec<Count>,
     /// Menu events by event and node.
     pub menu_events: Vec<Count>,
+    /// Options chosen, by menu and option key (e.g. `["orders", "2"]`): each edge of the menu tree.
+    /// Events recorded before keys were kept (migration 000011) are not in it.
+    pub options_chosen: Vec<Count>,
     /// Conversations gone idle, by the node they were left at.
     pub drop_off: Vec<Count>,
     /// Outbound messages that failed, by Meta's error code (`none` when there was no code).

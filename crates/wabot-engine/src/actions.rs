@@ -53,6 +53,18 @@ impl NodeAction {
             _ => return None,
         })
     }
+
+    /// The action's name as written in the menu file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::RecentOrders => "recent_orders",
+            Self::DeliveryDates => "delivery_dates",
+            Self::DefectHistory => "defect_history",
+            Self::ScheduleToday => "schedule_today",
+            Self::ScheduleWeek => "schedule_week",
+            Self::ScheduleStatus => "schedule_status",
+        }
+    }
 }
 
 impl FormAction {
@@ -75,6 +87,16 @@ impl FormAction {
         })
     }
 
+    /// The action's name as written in the menu file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::TrackOrder => "track_order",
+            Self::CreateDefect => "create_defect",
+            Self::TrackTicket => "track_ticket",
+            Self::StoreFeedback => "store_feedback",
+        }
+    }
+
     /// The fields the form must have for this action, with the kinds they must be.
     pub fn required_fields(self) -> &'static [(&'static str, &'static [&'static str])] {
         match self {
@@ -90,6 +112,21 @@ impl FormAction {
         match self {
             Self::CreateDefect => &[("order", &["order_number"]), ("photo", &["image"])],
             _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back_to_its_action() {
+        for name in NodeAction::NAMES {
+            assert_eq!(NodeAction::parse(name).map(NodeAction::name), Some(*name));
+        }
+        for name in FormAction::NAMES {
+            assert_eq!(FormAction::parse(name).map(FormAction::name), Some(*name));
         }
     }
 }

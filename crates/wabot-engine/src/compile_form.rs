@@ -73,13 +73,6 @@ fn check_action_fields(
     id: &str,
     line: usize,
 ) {
-    let kind_name = |kind: FieldKind| {
-        FieldKind::NAMES
-            .iter()
-            .copied()
-            .find(|name| FieldKind::parse(name) == Some(kind))
-            .unwrap_or("?")
-    };
     for &(name, kinds) in action.required_fields() {
         match fields.iter().find(|field| field.name == name) {
             None => check.problem(
@@ -119,7 +112,7 @@ fn check_action_fields(
                     ),
                 );
             }
-            Some((name, kinds)) if !kinds.contains(&kind_name(field.kind)) => check.problem(
+            Some((name, kinds)) if !kinds.contains(&field.kind.name()) => check.problem(
                 line,
                 format!(
                     "field `{name}` of form `{id}` must be of kind {}",

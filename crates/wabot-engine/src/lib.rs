@@ -14,6 +14,7 @@ mod input;
 pub mod limits;
 mod memory;
 mod menu;
+mod outline;
 mod port;
 mod reply;
 mod results;
@@ -27,6 +28,7 @@ pub use error::{MenuErrors, Problem};
 pub use input::{Input, MediaKind, fold, normalize_reference, option_number};
 pub use memory::{DEMO_CUSTOMER, Feedback, InMemoryBusinessData};
 pub use menu::Menu;
+pub use outline::{OptionTarget, Outline, OutlineField, OutlineKind, OutlineNode, OutlineOption};
 pub use port::{
     BusinessData, DefectTicket, NewDefect, Order, OrderStatus, ScheduleEntry, ScheduleKind,
     ScheduleStatus, TicketStatus, TicketStatusChange,

@@ -174,6 +174,18 @@ impl FieldKind {
             _ => return None,
         })
     }
+
+    /// The kind's name as written in the menu file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::OrderNumber => "order_number",
+            Self::TicketRef => "ticket_ref",
+            Self::Choice => "choice",
+            Self::Image => "image",
+            Self::Confirm => "confirm",
+        }
+    }
 }
 
 impl Menu {

@@ -4,6 +4,7 @@ pub mod application;
 pub mod chat;
 pub mod check;
 pub mod components;
+pub mod diagram;
 pub mod layers;
 pub mod messenger;
 pub mod observer;

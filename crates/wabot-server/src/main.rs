@@ -1,13 +1,13 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`, `check-config`, `chat`, `user`; each is a function of the `wabot_server` library. The
+//! `seed-demo`, `check-config`, `chat`, `user`, `menu diagram`; each is a function of the `wabot_server` library. The
 //! command line is parsed by clap: every subcommand has `--help`, and anything unknown is refused.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
 use wabot_server::layers::{CONFIG_DIR_VAR, ConfigDir};
-use wabot_server::{chat, check, serve, settings, telemetry, users};
+use wabot_server::{chat, check, diagram, serve, settings, telemetry, users};
 use wabot_store::{DieselStore, Seeded};
 
 /// wabot: a WhatsApp Cloud API chatbot server.
@@ -42,6 +42,11 @@ enum Command {
         /// The customer's WhatsApp id to chat as.
         #[arg(long, value_name = "WA_ID", default_value = wabot_engine::DEMO_CUSTOMER)]
         from: String,
+    },
+    /// Work with the menu file.
+    Menu {
+        #[command(subcommand)]
+        command: MenuCommand,
     },
     /// Manage the console's users (the first administrator is made here).
     User {
@@ -120,6 +125,42 @@ impl From<UserAction> for users::UserCommand {
     }
 }
 
+#[derive(Debug, Subcommand)]
+enum MenuCommand {
+    /// Draw the menu file as a diagram: every node and option, laid out as a tree. A menu with
+    /// problems is refused with the problems `check-config` lists.
+    Diagram {
+        /// svg (a picture), dot (Graphviz) or mermaid (a Markdown flowchart).
+        #[arg(long, value_enum, default_value_t = DiagramFormat::Svg)]
+        format: DiagramFormat,
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Put the traffic of the last DAYS days (1-366) on it, read from the database: times
+        /// each option was chosen, and how many conversations went quiet at each node.
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=366))]
+        stats: Option<u32>,
+    },
+}
+
+/// The diagram's formats, as the command line names them.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DiagramFormat {
+    Svg,
+    Dot,
+    Mermaid,
+}
+
+impl From<DiagramFormat> for wabot_diagram::Format {
+    fn from(format: DiagramFormat) -> Self {
+        match format {
+            DiagramFormat::Svg => Self::Svg,
+            DiagramFormat::Dot => Self::Dot,
+            DiagramFormat::Mermaid => Self::Mermaid,
+        }
+    }
+}
+
 /// What `seed-demo` did, as a sentence.
 fn seeded(seeded: Seeded) -> &'static str {
     match seeded {
@@ -182,6 +223,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", users::run(&url, action.into()).await?);
             Ok(())
         }
+        Command::Menu {
+            command: MenuCommand::Diagram { format, out, stats },
+        } => diagram::diagram(&settings, format.into(), out.as_deref(), stats).await,
         Command::CheckConfig => Ok(()),
     }
 }

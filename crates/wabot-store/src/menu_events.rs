@@ -1,4 +1,5 @@
-//! `menu_events`: the engine's analytics events, recorded with the step that produced them.
+//! `menu_events`: the engine's analytics events, recorded with the step that produced them (an
+//! option's key too, so each option of a menu can be counted).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -9,16 +10,21 @@ use crate::schema::menu_events;
 use crate::sql::TxError;
 use crate::states::MenuEventName;
 
-/// The stored name of an event and the node it concerns.
-fn row(event: &Event) -> (MenuEventName, Option<&str>) {
+/// The stored name of an event, the node it concerns, and the option's key (`option_chosen` only).
+fn row(event: &Event) -> (MenuEventName, Option<&str>, Option<i32>) {
     match event {
-        Event::SessionStarted => (MenuEventName::SessionStarted, None),
-        Event::SessionExpired => (MenuEventName::SessionExpired, None),
-        Event::NodeEntered { node } => (MenuEventName::NodeEntered, Some(node)),
-        Event::OptionChosen { node, .. } => (MenuEventName::OptionChosen, Some(node)),
-        Event::FormCompleted { node } => (MenuEventName::FormCompleted, Some(node)),
-        Event::FormAbandoned { node, .. } => (MenuEventName::FormAbandoned, Some(node)),
-        Event::NotUnderstood { node } => (MenuEventName::NotUnderstood, Some(node)),
+        Event::SessionStarted => (MenuEventName::SessionStarted, None, None),
+        Event::SessionExpired => (MenuEventName::SessionExpired, None, None),
+        Event::NodeEntered { node } => (MenuEventName::NodeEntered, Some(node), None),
+        // Keys are 1 to 99 (checked when the menu is compiled), so they always fit.
+        Event::OptionChosen { node, key } => (
+            MenuEventName::OptionChosen,
+            Some(node),
+            i32::try_from(*key).ok(),
+        ),
+        Event::FormCompleted { node } => (MenuEventName::FormCompleted, Some(node), None),
+        Event::FormAbandoned { node, .. } => (MenuEventName::FormAbandoned, Some(node), None),
+        Event::NotUnderstood { node } => (MenuEventName::NotUnderstood, Some(node), None),
     }
 }
 
@@ -30,13 +36,14 @@ pub(crate) fn record(
     at: NaiveDateTime,
 ) -> Result<(), TxError> {
     for event in events {
-        let (name, node) = row(event);
+        let (name, node, option_key) = row(event);
         diesel::insert_into(menu_events::table)
             .values((
                 menu_events::contact_id.eq(contact_id),
                 menu_events::event.eq(name.as_str()),
                 menu_events::node.eq(node),
                 menu_events::at.eq(at),
+                menu_events::option_key.eq(option_key),
             ))
             .execute(connection)?;
     }

@@ -129,6 +129,7 @@ diesel::table! {
         event -> Text,
         node -> Nullable<Text>,
         at -> Timestamp,
+        option_key -> Nullable<Integer>,
     }
 }
 

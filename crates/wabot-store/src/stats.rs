@@ -1,20 +1,39 @@
 //! [`Statistics`] for [`DieselStore`]: `/api/stats` (counts since a point in time) and the backlog;
 //! the console's overview is `overview`. The figures `/api/stats` shares with the overview (messages
 //! per day, reply times, drop-off, failures) are the queries of `figures`, with their definitions;
-//! the counts by status and by menu event are grouped in SQL here.
+//! the counts by status, by menu event and by option chosen are grouped in SQL here.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use wabot_app::{Backlog, Count, Overview, Period, Statistics, Stats, StoreError};
 
+use crate::connection::AnyConnection;
 use crate::figures::{self, END_OF_TIME, Span};
 use crate::schema::{contacts, menu_events, messages};
-use crate::sql::naive;
+use crate::sql::{TxError, naive};
 use crate::store::DieselStore;
 
 fn count(labels: Vec<String>, count: i64) -> Count {
     Count { labels, count }
+}
+
+/// Options chosen in the window, by menu and key (only `option_chosen` events have a key).
+fn options_chosen(
+    connection: &mut AnyConnection,
+    since: NaiveDateTime,
+) -> Result<Vec<Count>, TxError> {
+    let rows = menu_events::table
+        .filter(menu_events::at.ge(since))
+        .filter(menu_events::option_key.is_not_null())
+        .group_by((menu_events::node, menu_events::option_key))
+        .select((menu_events::node, menu_events::option_key, count_star()))
+        .order((menu_events::node, menu_events::option_key))
+        .load::<(Option<String>, Option<i32>, i64)>(connection)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(node, key, n)| Some(count(vec![node?, key?.to_string()], n)))
+        .collect())
 }
 
 impl Statistics for DieselStore {
@@ -73,6 +92,7 @@ impl Statistics for DieselStore {
                     .into_iter()
                     .map(|(event, node, n)| count(vec![event, node.unwrap_or_default()], n))
                     .collect(),
+                options_chosen: options_chosen(connection, since)?,
                 response_times: figures::reply_times(connection, span)?,
                 drop_off: drop_off
                     .into_iter()

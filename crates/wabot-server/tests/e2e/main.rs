@@ -6,6 +6,7 @@ mod chromium;
 mod cli;
 mod commands;
 mod console_traffic;
+mod diagram;
 mod harness;
 mod identity;
 mod operations;

@@ -136,7 +136,14 @@ fn load_every_table(connection: &mut AnyConnection) {
         .unwrap();
     schema::menu_events::table
         .select(schema::menu_events::all_columns)
-        .load::<(i64, i64, String, Option<String>, chrono::NaiveDateTime)>(connection)
+        .load::<(
+            i64,
+            i64,
+            String,
+            Option<String>,
+            chrono::NaiveDateTime,
+            Option<i32>,
+        )>(connection)
         .unwrap();
     schema::orders::table
         .select(schema::orders::all_columns)

@@ -89,6 +89,33 @@ crate::both_backends!(
     }
 );
 
+crate::both_backends!(stats_count_each_option_by_menu_and_key, |url| async move {
+    let store = DieselStore::open(&url, 4).await.unwrap();
+    let engine = engine();
+    // 111: main → 1 orders → 4 back → 1 orders; 222: main → 2 defects, then a word (no option).
+    for (id, text) in [
+        ("a1", "hi"),
+        ("a2", "1"),
+        ("a3", "4"),
+        ("a4", "Order Status"),
+    ] {
+        say(&store, &engine, "111", id, text, noon()).await;
+    }
+    for (id, text) in [("b1", "hi"), ("b2", "2"), ("b3", "back")] {
+        say(&store, &engine, "222", id, text, noon()).await;
+    }
+    let stats = store
+        .stats(noon() - TimeDelta::days(1), noon())
+        .await
+        .unwrap();
+    let chosen = |labels: &[&str]| labelled(&stats.options_chosen, labels);
+    assert_eq!(chosen(&["main", "1"]), 2);
+    assert_eq!(chosen(&["main", "2"]), 1);
+    assert_eq!(chosen(&["orders", "4"]), 1);
+    assert_eq!(stats.options_chosen.len(), 3, "{:?}", stats.options_chosen);
+    assert_eq!(labelled(&stats.menu_events, &["option_chosen", "main"]), 3);
+});
+
 crate::both_backends!(backlog_counts_what_waits_and_its_age, |url| async move {
     let store = DieselStore::open(&url, 4).await.unwrap();
     let empty = store.backlog(noon()).await.unwrap();

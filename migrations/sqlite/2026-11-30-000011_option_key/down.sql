@@ -1,0 +1,1 @@
+ALTER TABLE menu_events DROP COLUMN option_key;
