@@ -53,7 +53,13 @@ pub(crate) fn write(diagram: &Diagram) -> String {
         let arrow = if edge.back { "-.->" } else { "-->" };
         let _ = writeln!(out, "  n{} {arrow}|\"{label}\"| n{}", edge.from, edge.to);
     }
-    for kind in [Kind::Menu, Kind::Action, Kind::Form, Kind::Text] {
+    for kind in [
+        Kind::Menu,
+        Kind::Action,
+        Kind::Form,
+        Kind::Text,
+        Kind::Handoff,
+    ] {
         let members: Vec<String> = diagram
             .nodes
             .iter()

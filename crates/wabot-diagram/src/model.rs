@@ -13,6 +13,7 @@ pub(crate) enum Kind {
     Action,
     Form,
     Text,
+    Handoff,
 }
 
 impl Kind {
@@ -22,6 +23,7 @@ impl Kind {
             Kind::Action => "action",
             Kind::Form => "form",
             Kind::Text => "text",
+            Kind::Handoff => "handoff",
         }
     }
 }
@@ -205,6 +207,10 @@ impl Diagram {
                 OutlineKind::Text { text } => {
                     (Kind::Text, titled(), String::new(), vec![first_line(text)])
                 }
+                OutlineKind::Handoff { text } => {
+                    let details = text.iter().map(|text| first_line(text)).collect();
+                    (Kind::Handoff, titled(), " → a person".to_owned(), details)
+                }
             };
             let mut subtitle = format!("{} · {}{runs}", node.id, kind.name());
             if node.id == outline.start {
@@ -257,7 +263,7 @@ impl Diagram {
                 counts.left,
                 percent(counts.share)
             ),
-            Kind::Action | Kind::Text => format!("entered {}", counts.entered),
+            Kind::Action | Kind::Text | Kind::Handoff => format!("entered {}", counts.entered),
         }
     }
 

@@ -11,6 +11,7 @@ pub(crate) fn kind_fill(kind: Kind) -> &'static str {
         Kind::Action => "#dcfce7",
         Kind::Form => "#fef3c7",
         Kind::Text => "#f3f4f6",
+        Kind::Handoff => "#fce7f3",
     }
 }
 
@@ -21,6 +22,7 @@ pub(crate) fn kind_stroke(kind: Kind) -> &'static str {
         Kind::Action => "#16a34a",
         Kind::Form => "#d97706",
         Kind::Text => "#6b7280",
+        Kind::Handoff => "#db2777",
     }
 }
 

@@ -88,7 +88,13 @@ fn baseline(top: f64, line: usize) -> f64 {
 fn legend(out: &mut String, diagram: &Diagram) -> f64 {
     let mut x = MARGIN;
     let y = MARGIN;
-    for kind in [Kind::Menu, Kind::Action, Kind::Form, Kind::Text] {
+    for kind in [
+        Kind::Menu,
+        Kind::Action,
+        Kind::Form,
+        Kind::Text,
+        Kind::Handoff,
+    ] {
         let _ = writeln!(
             out,
             "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" rx=\"2\" fill=\"{}\" stroke=\"{}\"/>\

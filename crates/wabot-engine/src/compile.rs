@@ -90,7 +90,14 @@ pub(crate) fn compile(file: &MenuFile) -> Result<Menu, MenuErrors> {
     let index = index_nodes(&mut check);
     let texts = compile_texts(&mut check, &raw.texts, &raw.settings);
     let words = compile_words(&mut check, &raw.words);
-    let settings = compile_settings(&mut check, &raw.settings, &index);
+    let mut settings = compile_settings(&mut check, &raw.settings, &index);
+    if let Some(settings) = settings.as_mut() {
+        settings.hours = crate::compile_hours::compile_hours(
+            &mut check,
+            &raw.business_hours,
+            settings.utc_offset,
+        );
+    }
 
     let mut nodes: Vec<Node> = raw
         .nodes
@@ -207,7 +214,11 @@ fn reject_foreign_keys(check: &mut Checker<'_>, node: &RawNode, line: usize, kin
             node.action.is_some(),
             kind == "action" || kind == "form",
         ),
-        ("text", node.text.is_some(), kind == "text"),
+        (
+            "text",
+            node.text.is_some(),
+            kind == "text" || kind == "handoff",
+        ),
         ("fields", !node.fields.is_empty(), kind == "form"),
     ];
     for (key, is_present, allowed) in present {
@@ -232,7 +243,7 @@ fn compile_node(
     let Some(kind) = &node.kind else {
         check.problem(
             line,
-            format!("node `{id}` needs a `kind` (menu, action, form or text)"),
+            format!("node `{id}` needs a `kind` (menu, action, form, text or handoff)"),
         );
         return NodeKind::Text(String::new());
     };
@@ -264,10 +275,15 @@ fn compile_node(
             },
         },
         "form" => crate::compile_form::compile_form(check, node, id, line),
+        "handoff" => NodeKind::Handoff(
+            node.text
+                .as_ref()
+                .map(|text| check.non_empty_text(text, limits::MAX_TEXT, "`text`")),
+        ),
         other => {
             check.problem(
                 kind_line,
-                format!("unknown node kind `{other}`; use menu, action, form or text"),
+                format!("unknown node kind `{other}`; use menu, action, form, text or handoff"),
             );
             NodeKind::Text(String::new())
         }

@@ -94,6 +94,50 @@ pub(crate) fn compile_texts(
             limits::MAX_LIST_BUTTON,
             "settings.list_button",
         ),
+        handoff_queued: text_or(
+            check,
+            &texts.handoff_queued,
+            "Thanks! You are in the queue for a person from our team. Send *menu* at any time to \
+             go back to the bot.",
+            TEXT,
+            "texts.handoff_queued",
+        ),
+        handoff_open: text_or(
+            check,
+            &texts.handoff_open,
+            "Someone will answer you shortly.",
+            TEXT,
+            "texts.handoff_open",
+        ),
+        handoff_closed_now: text_or(
+            check,
+            &texts.handoff_closed_now,
+            "Our team is away right now; we will answer from {when}.",
+            TEXT,
+            "texts.handoff_closed_now",
+        ),
+        handoff_unanswered: text_or(
+            check,
+            &texts.handoff_unanswered,
+            "Sorry, nobody from our team is free right now. Write your message and we will get \
+             back to you, or send *menu* to go back to the bot.",
+            TEXT,
+            "texts.handoff_unanswered",
+        ),
+        handoff_message_left: text_or(
+            check,
+            &texts.handoff_message_left,
+            "Thank you, we have your message and will get back to you.",
+            TEXT,
+            "texts.handoff_message_left",
+        ),
+        handoff_ended: text_or(
+            check,
+            &texts.handoff_ended,
+            "Our team has closed this conversation; the bot is back to help you.",
+            TEXT,
+            "texts.handoff_ended",
+        ),
     }
 }
 
@@ -109,8 +153,8 @@ enum Meaning {
 
 pub(crate) fn compile_words(check: &mut Checker<'_>, words: &RawWords) -> Words {
     use AnswerWord::{No, Skip, Yes};
-    use GlobalWord::{Back, Cancel, Help, MainMenu};
-    let groups: [(&WordList, &str, &[&str], Meaning); 7] = [
+    use GlobalWord::{Agent, Back, Cancel, Help, MainMenu};
+    let groups: [(&WordList, &str, &[&str], Meaning); 8] = [
         (
             &words.main_menu,
             "main_menu",
@@ -125,6 +169,12 @@ pub(crate) fn compile_words(check: &mut Checker<'_>, words: &RawWords) -> Words 
             Meaning::Global(Cancel),
         ),
         (&words.help, "help", &["help"], Meaning::Global(Help)),
+        (
+            &words.agent,
+            "agent",
+            &["agent", "human", "person", "operator"],
+            Meaning::Global(Agent),
+        ),
         (&words.skip, "skip", &["skip"], Meaning::Answer(Skip)),
         (&words.yes, "yes", &["yes", "y"], Meaning::Answer(Yes)),
         (&words.no, "no", &["no", "n"], Meaning::Answer(No)),
@@ -156,6 +206,19 @@ pub(crate) fn compile_words(check: &mut Checker<'_>, words: &RawWords) -> Words 
                 Meaning::Answer(meaning) => out.answers.push((folded, meaning)),
             }
         }
+    }
+    // Only heard while waiting for a person, so they may be main-menu words too.
+    let (line, leave) = match &words.leave_queue {
+        Some(list) => (check.file.line(list), list.get_ref().clone()),
+        None => (0, vec!["menu".to_owned()]),
+    };
+    out.leave_queue = leave
+        .iter()
+        .map(|word| fold(word))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if out.leave_queue.is_empty() {
+        check.problem(line, "words.leave_queue needs at least one word".to_owned());
     }
     out
 }
@@ -256,6 +319,8 @@ pub(crate) fn compile_settings(
             .and_then(FixedOffset::east_opt)?,
         order_prefix,
         ticket_prefix,
+        // Replaced by `[business_hours]` when the file has it (`compile_hours`).
+        hours: crate::hours::BusinessHours::always(FixedOffset::east_opt(0)?),
     })
 }
 

@@ -73,6 +73,8 @@ pub(crate) struct RawMenu {
     pub words: RawWords,
     #[serde(default)]
     pub texts: RawTexts,
+    #[serde(default)]
+    pub business_hours: Option<Spanned<RawHours>>,
     #[serde(default, rename = "node")]
     pub nodes: Vec<Spanned<RawNode>>,
 }
@@ -98,6 +100,22 @@ pub(crate) struct RawWords {
     pub skip: Option<Spanned<Vec<String>>>,
     pub yes: Option<Spanned<Vec<String>>>,
     pub no: Option<Spanned<Vec<String>>>,
+    pub agent: Option<Spanned<Vec<String>>>,
+    pub leave_queue: Option<Spanned<Vec<String>>>,
+}
+
+/// `[business_hours]`: `mon = "09:00-18:00"` … `sun`, and `holidays = ["2026-12-25"]`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawHours {
+    pub mon: Option<Spanned<String>>,
+    pub tue: Option<Spanned<String>>,
+    pub wed: Option<Spanned<String>>,
+    pub thu: Option<Spanned<String>>,
+    pub fri: Option<Spanned<String>>,
+    pub sat: Option<Spanned<String>>,
+    pub sun: Option<Spanned<String>>,
+    #[serde(default)]
+    pub holidays: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -112,6 +130,12 @@ pub(crate) struct RawTexts {
     pub skip_label: Option<Spanned<String>>,
     pub yes_label: Option<Spanned<String>>,
     pub no_label: Option<Spanned<String>>,
+    pub handoff_queued: Option<Spanned<String>>,
+    pub handoff_open: Option<Spanned<String>>,
+    pub handoff_closed_now: Option<Spanned<String>>,
+    pub handoff_unanswered: Option<Spanned<String>>,
+    pub handoff_message_left: Option<Spanned<String>>,
+    pub handoff_ended: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

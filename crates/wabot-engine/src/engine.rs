@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::input::{Input, fold, option_number};
 use crate::menu::{GlobalWord, Menu, NodeKind, Target};
 use crate::port::BusinessData;
-use crate::reply::{AbandonReason, Event, Reply, Step};
-use crate::state::{ConversationState, FormProgress};
+use crate::reply::{AbandonReason, Event, HandoffChange, Reply, Step};
+use crate::state::{ConversationState, FormProgress, HandoffStage};
 
 /// The conversation engine: a compiled [`Menu`] and the rules to walk it. Pure: it reads no clock,
 /// does no I/O, and touches business data only through the [`BusinessData`] it is handed.
@@ -26,6 +26,10 @@ pub(crate) struct Stepping<'a, D: ?Sized> {
     pub form: Option<FormProgress>,
     pub replies: Vec<Reply>,
     pub events: Vec<Event>,
+    /// Where the conversation is with a person after the step.
+    pub handoff: Option<HandoffStage>,
+    /// What the step changed about it.
+    pub change: Option<HandoffChange>,
 }
 
 impl Engine {
@@ -59,6 +63,8 @@ impl Engine {
             form: None,
             replies: Vec::with_capacity(2),
             events: Vec::with_capacity(2),
+            handoff: state.handoff,
+            change: None,
         };
         let position = state.node.as_deref().and_then(|id| menu.node(id));
         let expired = state
@@ -66,6 +72,10 @@ impl Engine {
             .is_some_and(|last| now.signed_duration_since(last) > menu.settings.idle_timeout);
         let valid = menu.is_valid_state(state);
         match (position, &state.form) {
+            // Waiting for a person: the idle timeout does not apply.
+            (Some(at), None) if valid && state.handoff.is_some() => {
+                turn.in_handoff(at, state.handoff.unwrap_or(HandoffStage::Waiting), input);
+            }
             (Some(at), _) if expired && valid => {
                 turn.events.push(Event::SessionExpired);
                 if state.form.is_some() {
@@ -92,11 +102,13 @@ impl Engine {
                 customer: state.customer.clone(),
                 node: Some(menu.nodes[turn.node].id.clone()),
                 form: turn.form,
+                handoff: turn.handoff,
                 last_activity: Some(now),
                 version: state.version.wrapping_add(1),
             },
             replies: turn.replies,
             events: turn.events,
+            handoff: turn.change,
         })
     }
 }
@@ -109,6 +121,12 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             && let Some((menu_at, choice)) = self.menu_choice(id)
         {
             return self.choose(menu_at, choice);
+        }
+        if let Input::Text { body } = input
+            && self.menu.words.global(&fold(body)) == Some(GlobalWord::Agent)
+        {
+            self.open_handoff(None, self.menu.settings.start);
+            return Ok(());
         }
         self.show_menu(self.menu.settings.start, true);
         Ok(())
@@ -172,6 +190,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 self.show_menu(self.menu.settings.start, true)
             }
             GlobalWord::Back => self.show_menu(self.menu.return_menu(at), true),
+            GlobalWord::Agent => self.open_handoff(None, at),
             GlobalWord::Help => match self.menu.settings.help_node {
                 Some(help) => return self.enter(help),
                 None => {
@@ -228,6 +247,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 self.replies.push(Reply::text(answer));
                 self.show_menu(self.menu.return_menu(to), false);
             }
+            NodeKind::Handoff(_) => self.open_handoff(Some(to), self.menu.return_menu(to)),
             NodeKind::Form(_) => {
                 self.entered(to);
                 self.node = to;

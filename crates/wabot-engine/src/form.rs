@@ -177,6 +177,10 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 self.abandon(at, AbandonReason::LeftForMenu);
                 self.show_menu(menu.settings.start, true);
             }
+            GlobalWord::Agent => {
+                self.abandon(at, AbandonReason::LeftForMenu);
+                self.open_handoff(None, menu.return_menu(at));
+            }
             GlobalWord::Back | GlobalWord::Cancel => {
                 self.abandon(at, AbandonReason::Cancelled);
                 self.replies.push(Reply::text(&menu.texts.cancelled));

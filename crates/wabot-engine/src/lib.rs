@@ -3,6 +3,7 @@
 mod actions;
 mod compile;
 mod compile_form;
+mod compile_hours;
 mod compile_menu;
 mod compile_settings;
 mod compile_tree;
@@ -10,6 +11,8 @@ mod definition;
 mod engine;
 mod error;
 mod form;
+mod handoff;
+mod hours;
 mod input;
 pub mod limits;
 mod memory;
@@ -25,6 +28,7 @@ pub use actions::{FormAction, NodeAction};
 pub use definition::MenuFile;
 pub use engine::Engine;
 pub use error::{MenuErrors, Problem};
+pub use hours::BusinessHours;
 pub use input::{Input, MediaKind, fold, normalize_reference, option_number};
 pub use memory::{DEMO_CUSTOMER, Feedback, InMemoryBusinessData};
 pub use menu::Menu;
@@ -33,8 +37,8 @@ pub use port::{
     BusinessData, DefectTicket, NewDefect, Order, OrderStatus, ScheduleEntry, ScheduleKind,
     ScheduleStatus, TicketStatus, TicketStatusChange,
 };
-pub use reply::{AbandonReason, Event, MenuReply, Reply, ReplyOption, Step};
-pub use state::{ConversationState, FormProgress};
+pub use reply::{AbandonReason, Event, HandoffChange, MenuReply, Reply, ReplyOption, Step};
+pub use state::{ConversationState, FormProgress, HandoffStage};
 
 /// The default menu tree (`config/menu.toml`), built in so embedding users and tests have it.
 pub const DEFAULT_MENU_TOML: &str = include_str!("../../../config/menu.toml");

@@ -31,6 +31,7 @@ pub(crate) struct Settings {
     pub utc_offset: FixedOffset,
     pub order_prefix: String,
     pub ticket_prefix: String,
+    pub hours: crate::hours::BusinessHours,
 }
 
 /// A word that means the same everywhere.
@@ -40,6 +41,8 @@ pub(crate) enum GlobalWord {
     Back,
     Cancel,
     Help,
+    /// Asks for a person (`words.agent`).
+    Agent,
 }
 
 /// A word that answers a form question.
@@ -55,6 +58,8 @@ pub(crate) struct Words {
     /// Folded words and what they mean.
     pub global: Vec<(String, GlobalWord)>,
     pub answers: Vec<(String, AnswerWord)>,
+    /// Folded words that leave the queue for a person (`words.leave_queue`).
+    pub leave_queue: Vec<String>,
 }
 
 impl Words {
@@ -86,6 +91,12 @@ pub(crate) struct Texts {
     pub yes_label: String,
     pub no_label: String,
     pub list_button: String,
+    pub handoff_queued: String,
+    pub handoff_open: String,
+    pub handoff_closed_now: String,
+    pub handoff_unanswered: String,
+    pub handoff_message_left: String,
+    pub handoff_ended: String,
 }
 
 #[derive(Debug)]
@@ -102,6 +113,8 @@ pub(crate) enum NodeKind {
     Action(NodeAction),
     Form(FormNode),
     Text(String),
+    /// Hands the conversation to a person; the text is the queue notice (else `texts.handoff_queued`).
+    Handoff(Option<String>),
 }
 
 #[derive(Debug)]
@@ -235,6 +248,14 @@ impl Menu {
     pub(crate) fn form(&self, at: usize) -> Option<&FormNode> {
         match &self.nodes[at].kind {
             NodeKind::Form(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    /// The reply that shows the menu at `at`, if it is a menu.
+    pub(crate) fn menu_reply(&self, at: usize) -> Option<crate::reply::MenuReply> {
+        match &self.nodes[at].kind {
+            NodeKind::Menu(menu) => Some(menu.reply.clone()),
             _ => None,
         }
     }

@@ -57,6 +57,11 @@ pub enum OutlineKind {
         /// The text.
         text: String,
     },
+    /// Hands the conversation to a person.
+    Handoff {
+        /// The queue notice, if the node has its own.
+        text: Option<String>,
+    },
 }
 
 /// One option of a menu.
@@ -135,6 +140,7 @@ impl Menu {
                             .collect(),
                     },
                     NodeKind::Text(text) => OutlineKind::Text { text: text.clone() },
+                    NodeKind::Handoff(text) => OutlineKind::Handoff { text: text.clone() },
                 },
             })
             .collect();

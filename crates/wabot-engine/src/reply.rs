@@ -145,8 +145,27 @@ pub enum Event {
 pub struct Step {
     /// The state to save (its version is one more than the input state's).
     pub state: crate::ConversationState,
-    /// The replies to send, in order; never empty.
+    /// The replies to send, in order; empty only while the conversation is with a person.
     pub replies: Vec<Reply>,
     /// What happened, in order.
     pub events: Vec<Event>,
+    /// How the step changed the conversation's handoff to a person, if it did.
+    pub handoff: Option<HandoffChange>,
+}
+
+/// A change of a conversation's handoff to a person, for the store to record with the step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HandoffChange {
+    /// The customer asked for a person: through the handoff node named, or a word (`None`).
+    Opened {
+        /// The handoff node, if one was entered.
+        node: Option<String>,
+    },
+    /// The customer left the queue (the leave word) and is back with the bot.
+    Left,
+    /// Nobody having answered, the customer left a message for a call back.
+    MessageLeft {
+        /// What they wrote.
+        text: String,
+    },
 }

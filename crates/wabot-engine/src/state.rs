@@ -17,10 +17,26 @@ pub struct ConversationState {
     /// Progress through the form at `node`, if it is a form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<FormProgress>,
+    /// Where the customer is in a handoff to a person, if they asked for one: the bot stays
+    /// silent until it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<HandoffStage>,
     /// When the customer last wrote; drives the idle timeout.
     pub last_activity: Option<DateTime<Utc>>,
     /// Incremented by every step; lets a store refuse a stale write.
     pub version: u64,
+}
+
+/// How far a handoff to a person has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoffStage {
+    /// In the queue (or with an agent): the customer's messages wait for a person.
+    Waiting,
+    /// Nobody answered in time: the customer was offered to leave a message.
+    Offered,
+    /// The customer left a message for a call back.
+    MessageLeft,
 }
 
 /// How far a customer got in a form.
@@ -41,6 +57,7 @@ impl ConversationState {
             customer: customer.into(),
             node: None,
             form: None,
+            handoff: None,
             last_activity: None,
             version: 0,
         }

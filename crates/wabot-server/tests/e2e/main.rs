@@ -117,7 +117,9 @@ async fn the_demo_customer_walks_the_tree_by_number_and_by_reply_id() {
         ("d22", text("back"), "Main Menu"),
         ("d23", text("4"), "Help"),
         ("d24", text("1"), "Frequently asked questions"),
-        ("d25", text("2"), "Contact us"),
+        ("d25", text("2"), "in the queue for a person"),
+        ("d25a", text("menu"), "Main Menu"),
+        ("d25b", text("4"), "Help"),
         ("d26", text("3"), "feedback"),
         (
             "d27",
