@@ -86,6 +86,7 @@ where
                     state: step.state,
                     replies,
                     events: step.events,
+                    handoff: step.handoff,
                 })
             })
             .await?;

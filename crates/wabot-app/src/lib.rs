@@ -10,6 +10,8 @@ mod deliver;
 mod error;
 #[cfg(feature = "test-util")]
 mod fakes;
+mod handoff_desk;
+mod handoffs;
 mod heartbeat;
 mod message_states;
 mod messenger;
@@ -38,6 +40,8 @@ pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use error::{Cause, StoreError};
 #[cfg(feature = "test-util")]
 pub use fakes::RecordingInbox;
+pub use handoff_desk::HandoffDesk;
+pub use handoffs::{Claim, Handoff, HandoffEvent, HandoffFigures, HandoffState, Handoffs};
 pub use heartbeat::Heartbeat;
 pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use wabot_engine::{ConversationState, Event, Input};
+use wabot_engine::{ConversationState, Event, HandoffChange, Input};
 
 use crate::error::StoreError;
 pub use crate::message_states::{DeliveryStatus, Direction, MessageStatus, OutboundKind};
@@ -147,6 +147,8 @@ pub struct StepRecord {
     pub replies: Vec<OutboundDraft>,
     /// Analytics events.
     pub events: Vec<Event>,
+    /// How the step changed the conversation's handoff to a person, recorded with it.
+    pub handoff: Option<HandoffChange>,
 }
 
 /// An outbound message leased to a sender.

@@ -90,6 +90,7 @@ async fn converse(store: &DieselStore) -> (f64, usize) {
                         state,
                         replies: Vec::new(),
                         events: Vec::new(),
+                        handoff: None,
                     })
                 })
                 .await

@@ -161,6 +161,7 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
                 state,
                 replies: vec![],
                 events: vec![],
+                handoff: None,
             })
         })
         .await

@@ -39,6 +39,7 @@ async fn say(store: &DieselStore, from: ContactIds, message_id: &str) {
                     body: serde_json::json!({"to": message.reply_address(customer)}).to_string(),
                 }],
                 events: vec![],
+                handoff: None,
             })
         })
         .await
@@ -378,6 +379,7 @@ crate::both_backends!(
                             .to_string(),
                     }],
                     events: vec![],
+                    handoff: None,
                 })
             })
             .await

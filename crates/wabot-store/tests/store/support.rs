@@ -108,6 +108,7 @@ pub fn engine_step(
         state: step.state,
         replies: drafts(&step.replies),
         events: step.events,
+        handoff: None,
     })
 }
 
@@ -200,5 +201,6 @@ pub fn unchanged(
         state,
         replies: Vec::new(),
         events: Vec::new(),
+        handoff: None,
     })
 }

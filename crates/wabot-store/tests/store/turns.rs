@@ -44,6 +44,7 @@ fn failing_on(
             state,
             replies: vec![],
             events: vec![],
+            handoff: None,
         })
     }
 }
