@@ -17,6 +17,8 @@ mod demo;
 mod figures;
 mod file_check;
 mod group_commit;
+mod handoff_desk;
+mod handoffs;
 mod identity;
 mod identity_notices;
 mod items;

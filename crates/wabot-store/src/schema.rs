@@ -123,6 +123,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    handoffs (id) {
+        id -> BigInt,
+        contact_id -> BigInt,
+        state -> Text,
+        agent -> Nullable<Text>,
+        reason -> Text,
+        opened_at -> Timestamp,
+        claimed_at -> Nullable<Timestamp>,
+        first_reply_at -> Nullable<Timestamp>,
+        last_activity_at -> Timestamp,
+        unanswered_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        message_left -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    handoff_events (id) {
+        id -> BigInt,
+        handoff_id -> BigInt,
+        event -> Text,
+        actor -> Nullable<Text>,
+        text -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     menu_events (id) {
         id -> BigInt,
         contact_id -> BigInt,
@@ -203,6 +231,8 @@ diesel::joinable!(messages -> contacts (contact_id));
 diesel::joinable!(outbox -> messages (message_id));
 diesel::joinable!(defect_ticket_history -> defect_tickets (ticket_id));
 diesel::joinable!(operator_sessions -> operators (operator_id));
+diesel::joinable!(handoffs -> contacts (contact_id));
+diesel::joinable!(handoff_events -> handoffs (handoff_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     contact_changes,
@@ -220,4 +250,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback,
     operators,
     operator_sessions,
+    handoffs,
+    handoff_events,
 );

@@ -153,3 +153,27 @@ mod tests {
         assert_eq!(ItemState::parse("leased"), None);
     }
 }
+
+stored_names! {
+    /// `handoff_events.event`: what happened to a handoff.
+    HandoffEventName {
+        /// The customer asked for a person.
+        Opened = "opened",
+        /// An agent took it.
+        Claimed = "claimed",
+        /// An agent answered the customer.
+        Replied = "replied",
+        /// An agent wrote a note the customer never sees.
+        Noted = "noted",
+        /// It went to another agent.
+        Transferred = "transferred",
+        /// Nobody claimed it in time; the customer was told.
+        Unanswered = "unanswered",
+        /// The customer left a message for a call back.
+        MessageLeft = "message_left",
+        /// Claimed but idle too long: back in the queue.
+        Requeued = "requeued",
+        /// Over: the bot has the conversation again.
+        Closed = "closed",
+    }
+}

@@ -17,7 +17,7 @@ use crate::connection::AnyConnection;
 use crate::items::PendingMessage;
 use crate::sql::{TxError, naive};
 use crate::store::DieselStore;
-use crate::{contacts, items, menu_events, outbox, sessions};
+use crate::{contacts, handoffs, items, menu_events, outbox, sessions};
 
 /// One turn, inside the write's transaction.
 fn take_turn<F: TurnStep>(
@@ -75,6 +75,11 @@ fn step_message<F: TurnStep>(
         },
     )?;
     sessions::save(connection, contact_id, &record.state, version, now)?;
+    if let Some(change) = &record.handoff {
+        handoffs::apply_change(connection, contact_id, change, now)?;
+    } else if record.state.handoff.is_some() {
+        handoffs::touch(connection, contact_id, now)?;
+    }
     let at = naive(now);
     if !record.replies.is_empty() {
         let origin_at = items::received_at(connection, item_id)?;

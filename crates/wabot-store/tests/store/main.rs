@@ -5,6 +5,7 @@ mod backends;
 mod concurrency;
 mod conversation_list;
 mod conversations;
+mod handoffs;
 mod health;
 mod identity;
 mod ingest;

@@ -108,7 +108,7 @@ pub fn engine_step(
         state: step.state,
         replies: drafts(&step.replies),
         events: step.events,
-        handoff: None,
+        handoff: step.handoff,
     })
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE handoff_events;
+DROP TABLE handoffs;
