@@ -37,6 +37,8 @@ pub struct Metrics {
     outbox_pending: Gauge,
     outbox_oldest_age: Seconds,
     sessions_active: Gauge,
+    handoffs_waiting: Gauge,
+    handoff_oldest_wait: Seconds,
 }
 
 impl Default for Metrics {
@@ -86,6 +88,8 @@ impl Metrics {
             outbox_pending: Gauge::default(),
             outbox_oldest_age: Seconds::default(),
             sessions_active: Gauge::default(),
+            handoffs_waiting: Gauge::default(),
+            handoff_oldest_wait: Seconds::default(),
             registry: Registry::default(),
         };
         let m = &metrics;
@@ -157,10 +161,32 @@ impl Metrics {
             "Conversations with a step within the idle timeout",
             m.sessions_active.clone(),
         );
+        r.register(
+            "handoffs_waiting",
+            "Conversations waiting for a person (handed off, nobody on them yet)",
+            m.handoffs_waiting.clone(),
+        );
+        r.register(
+            "handoff_oldest_wait_seconds",
+            "How long the longest-waiting handoff has waited",
+            m.handoff_oldest_wait.clone(),
+        );
         Self {
             registry,
             ..metrics
         }
+    }
+
+    /// Sets the handoff queue's gauges: how many wait, and since when the oldest does.
+    pub fn set_handoff_queue(
+        &self,
+        waiting: usize,
+        oldest: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) {
+        self.handoffs_waiting
+            .set(i64::try_from(waiting).unwrap_or(i64::MAX));
+        self.handoff_oldest_wait.set(age(oldest, now));
     }
 
     /// Records a menu reload: `applied`, or refused with the running menu kept.

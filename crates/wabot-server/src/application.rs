@@ -13,13 +13,14 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use wabot_app::DeliveryObserver;
-use wabot_cloud_api::SignatureVerifier;
+use wabot_app::{DeliveryObserver, HandoffDesk};
+use wabot_cloud_api::{CloudApiRenderer, SignatureVerifier};
 use wabot_console::{ConsoleConfig, ConsoleState};
 use wabot_http::{AdminState, AdminToken, AppState, ContactTag, Metrics, Readiness, WebhookState};
 use wabot_store::DieselStore;
 
 use crate::components::Components;
+use crate::handoff_timer;
 use crate::messenger::AnyMessenger;
 use crate::observer::Logged;
 use crate::reload::{self, MenuReloader};
@@ -59,7 +60,19 @@ impl Application {
             Arc::clone(&metrics),
         ));
         workers.push(reload::on_sighup(Arc::clone(&reloader)));
-        let state = app_state(settings, &components, &signals, metrics, reloader)?;
+        let desk = Arc::new(HandoffDesk::new(
+            components.store.clone(),
+            Arc::clone(&components.engine),
+            Arc::new(CloudApiRenderer),
+        ));
+        workers.push(Box::pin(handoff_timer::run(
+            Arc::clone(&desk),
+            Arc::clone(&metrics),
+            minutes(settings.handoff.unclaimed_minutes),
+            minutes(settings.handoff.idle_claim_minutes),
+            Arc::clone(&signals.outbound),
+        )));
+        let state = app_state(settings, &components, &signals, metrics, reloader, desk)?;
         let console = console_state(settings, &components);
         let server = HttpServer::new(move || {
             let console = console.clone();
@@ -143,6 +156,7 @@ fn app_state(
     signals: &Signals,
     metrics: Arc<Metrics>,
     reloader: Arc<MenuReloader>,
+    handoff_desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
 ) -> anyhow::Result<AppState<DieselStore>> {
     let secrets = [
         settings.meta.app_secret.expose_secret(),
@@ -176,6 +190,7 @@ fn app_state(
         idle_after: components.idle_after,
         tags,
         reload_menu: Arc::new(move || reloader.reload()),
+        handoff_desk,
     };
     Ok(AppState::new(
         webhook,
@@ -207,6 +222,10 @@ fn console_state(
         config,
         engine,
     )))
+}
+
+fn minutes(minutes: u32) -> Duration {
+    Duration::from_secs(u64::from(minutes) * 60)
 }
 
 fn chrono_seconds(seconds: u64) -> wabot_app::TimeDelta {

@@ -29,6 +29,8 @@ pub struct Settings {
     pub admin: Admin,
     /// The operator console under `/dashboard`.
     pub console: Console,
+    /// Conversations handed to a person.
+    pub handoff: HandoffSettings,
     /// The menu file.
     pub menu: MenuSettings,
     /// Worker counts and polling.
@@ -157,6 +159,15 @@ pub struct Console {
     pub trust_proxy_headers: bool,
     /// Whether agents see full phone numbers (otherwise the last four digits; admins always do).
     pub agents_see_numbers: bool,
+}
+
+/// `[handoff]`.
+#[derive(Debug, Deserialize)]
+pub struct HandoffSettings {
+    /// A handoff nobody claims for this long: the customer is told and may leave a message.
+    pub unclaimed_minutes: u32,
+    /// A claimed handoff without a message either way for this long goes back to the queue.
+    pub idle_claim_minutes: u32,
 }
 
 /// `[log]`.

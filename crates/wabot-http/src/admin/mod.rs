@@ -5,6 +5,7 @@ mod auth;
 mod contact_messages;
 mod contact_show;
 mod contacts_list;
+mod handoffs;
 mod menu_reload;
 mod openapi;
 mod paging;
@@ -14,7 +15,7 @@ mod stats;
 mod views;
 
 use actix_web::{middleware, web};
-use wabot_app::{Contacts, Conversations, Outreach, Statistics};
+use wabot_app::{Contacts, Conversations, Handoffs, Outreach, Statistics};
 
 pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
@@ -29,7 +30,7 @@ pub(crate) fn configure_admin<S>(
     metrics: web::Data<crate::metrics::Metrics>,
 ) -> impl FnOnce(&mut web::ServiceConfig)
 where
-    S: Contacts + Conversations + Statistics + Outreach + 'static,
+    S: Contacts + Conversations + Statistics + Outreach + Handoffs + 'static,
 {
     move |config| {
         config.service(
@@ -57,6 +58,30 @@ where
                     web::get().to(contact_messages::contact_messages::<S>),
                 )
                 .route("/stats", web::get().to(stats::stats::<S>))
+                .route(
+                    "/handoffs",
+                    web::get().to(handoffs::list::list_handoffs::<S>),
+                )
+                .route(
+                    "/handoffs/{id}/claim",
+                    web::post().to(handoffs::claim::claim_handoff::<S>),
+                )
+                .route(
+                    "/handoffs/{id}/reply",
+                    web::post().to(handoffs::reply::reply_handoff::<S>),
+                )
+                .route(
+                    "/handoffs/{id}/note",
+                    web::post().to(handoffs::note::note_handoff::<S>),
+                )
+                .route(
+                    "/handoffs/{id}/transfer",
+                    web::post().to(handoffs::transfer::transfer_handoff::<S>),
+                )
+                .route(
+                    "/handoffs/{id}/close",
+                    web::post().to(handoffs::close::close_handoff::<S>),
+                )
                 .route(
                     "/menu/reload",
                     web::post().to(menu_reload::reload_menu::<S>),

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
-    contact_messages, contact_show, contacts_list, menu_reload, send_message, stats,
+    contact_messages, contact_show, contacts_list, handoffs, menu_reload, send_message, stats,
 };
 
 /// The document.
@@ -14,7 +14,7 @@ use crate::admin::{
 #[openapi(
     info(
         title = "wabot admin API",
-        description = "Contacts, their messages, statistics, messages sent by hand, and menu reloads. Every route needs `Authorization: Bearer <admin.api_token>`."
+        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, and menu reloads. Every route needs `Authorization: Bearer <admin.api_token>`."
     ),
     paths(
         send_message::send_message,
@@ -23,6 +23,12 @@ use crate::admin::{
         contact_messages::contact_messages,
         stats::stats,
         menu_reload::reload_menu,
+        handoffs::list::list_handoffs,
+        handoffs::claim::claim_handoff,
+        handoffs::reply::reply_handoff,
+        handoffs::note::note_handoff,
+        handoffs::transfer::transfer_handoff,
+        handoffs::close::close_handoff,
         openapi_json,
     ),
     modifiers(&BearerToken)

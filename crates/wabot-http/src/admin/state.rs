@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
+use wabot_app::HandoffDesk;
+use wabot_cloud_api::CloudApiRenderer;
 
 use crate::contact_tag::ContactTag;
 
@@ -20,6 +22,8 @@ pub struct AdminState<S> {
     pub tags: Arc<ContactTag>,
     /// Reads the menu file again and puts it in use if it is valid (`POST /api/menu/reload`).
     pub reload_menu: Arc<dyn Fn() -> MenuReload + Send + Sync>,
+    /// What agents do with handoffs (replies rendered like the bot's).
+    pub handoff_desk: Arc<HandoffDesk<S, CloudApiRenderer>>,
 }
 
 /// What a menu reload did: the new menu in use, or every problem of the file (the running menu

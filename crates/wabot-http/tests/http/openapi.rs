@@ -60,6 +60,12 @@ async fn every_documented_operation_answers_as_documented() {
         ("GET", "/api/stats"),
         ("POST", "/api/menu/reload"),
         ("GET", "/api/openapi.json"),
+        ("GET", "/api/handoffs"),
+        ("POST", "/api/handoffs/{id}/claim"),
+        ("POST", "/api/handoffs/{id}/reply"),
+        ("POST", "/api/handoffs/{id}/note"),
+        ("POST", "/api/handoffs/{id}/transfer"),
+        ("POST", "/api/handoffs/{id}/close"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_owned(), path.to_owned()))
@@ -85,7 +91,9 @@ async fn every_documented_operation_answers_as_documented() {
             .uri(&uri)
             .insert_header(("Authorization", format!("Bearer {ADMIN_TOKEN}")));
         if method == "POST" {
-            request = request.set_json(serde_json::json!({"to": "15551234567", "text": "hello"}));
+            request = request.set_json(
+                serde_json::json!({"to": "15551234567", "text": "hello", "agent": "ana"}),
+            );
         }
         let response = test::call_service(&app, request.to_request()).await;
         let status = response.status().as_u16().to_string();
@@ -93,7 +101,10 @@ async fn every_documented_operation_answers_as_documented() {
             operation["responses"].get(&status).is_some(),
             "{method} {uri} answered {status}, which its operation does not document"
         );
-        assert!(response.status().is_success(), "{method} {uri}: {status}");
+        // No handoff is open here (no conversation is stepped in-process): those routes answer a
+        // documented 404, and the end-to-end handoff test drives them to success.
+        let no_handoff = path.starts_with("/api/handoffs/") && status == "404";
+        assert!(response.status().is_success() || no_handoff, "{method} {uri}: {status}");
         let unauthenticated = test::TestRequest::default()
             .method(method.parse().unwrap())
             .uri(&uri)

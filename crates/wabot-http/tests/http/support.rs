@@ -90,6 +90,15 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
                 nodes: 1,
             })
         }),
+        handoff_desk: Arc::new(wabot_app::HandoffDesk::new(
+            bot.store.clone(),
+            Arc::new(wabot_app::CurrentEngine::new(Arc::new(
+                wabot_engine::Engine::new(
+                    wabot_engine::Menu::from_toml_str(wabot_engine::DEFAULT_MENU_TOML).unwrap(),
+                ),
+            ))),
+            Arc::new(wabot_cloud_api::CloudApiRenderer),
+        )),
     };
     AppState::new(
         webhook,
