@@ -68,8 +68,8 @@ impl Application {
         workers.push(Box::pin(handoff_timer::run(
             Arc::clone(&desk),
             Arc::clone(&metrics),
-            minutes(settings.handoff.unclaimed_minutes),
-            minutes(settings.handoff.idle_claim_minutes),
+            Duration::from_secs(u64::from(settings.handoff.unclaimed_seconds)),
+            Duration::from_secs(u64::from(settings.handoff.idle_claim_seconds)),
             Arc::clone(&signals.outbound),
         )));
         let state = app_state(settings, &components, &signals, metrics, reloader, desk)?;
@@ -222,10 +222,6 @@ fn console_state(
         config,
         engine,
     )))
-}
-
-fn minutes(minutes: u32) -> Duration {
-    Duration::from_secs(u64::from(minutes) * 60)
 }
 
 fn chrono_seconds(seconds: u64) -> wabot_app::TimeDelta {

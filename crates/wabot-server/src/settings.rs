@@ -165,9 +165,9 @@ pub struct Console {
 #[derive(Debug, Deserialize)]
 pub struct HandoffSettings {
     /// A handoff nobody claims for this long: the customer is told and may leave a message.
-    pub unclaimed_minutes: u32,
+    pub unclaimed_seconds: u32,
     /// A claimed handoff without a message either way for this long goes back to the queue.
-    pub idle_claim_minutes: u32,
+    pub idle_claim_seconds: u32,
 }
 
 /// `[log]`.

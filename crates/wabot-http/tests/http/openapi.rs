@@ -104,7 +104,10 @@ async fn every_documented_operation_answers_as_documented() {
         // No handoff is open here (no conversation is stepped in-process): those routes answer a
         // documented 404, and the end-to-end handoff test drives them to success.
         let no_handoff = path.starts_with("/api/handoffs/") && status == "404";
-        assert!(response.status().is_success() || no_handoff, "{method} {uri}: {status}");
+        assert!(
+            response.status().is_success() || no_handoff,
+            "{method} {uri}: {status}"
+        );
         let unauthenticated = test::TestRequest::default()
             .method(method.parse().unwrap())
             .uri(&uri)

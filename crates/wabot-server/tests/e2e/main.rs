@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod console_traffic;
 mod diagram;
+mod handoff;
 mod harness;
 mod identity;
 mod operations;
