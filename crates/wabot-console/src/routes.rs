@@ -3,9 +3,11 @@
 
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::web;
-use wabot_app::{Contacts, Conversations, ConversationsView, Operators, Statistics, TicketDesk};
+use wabot_app::{
+    Contacts, Conversations, ConversationsView, Handoffs, Operators, Statistics, TicketDesk,
+};
 
-use crate::pages::{contact, conversations, login, overview, tickets, transcript, users};
+use crate::pages::{contact, conversations, handoffs, login, overview, tickets, transcript, users};
 use crate::state::ConsoleState;
 use crate::{assets, guard};
 
@@ -21,6 +23,8 @@ pub const CONVERSATIONS: &str = "/dashboard/conversations";
 pub const TICKETS: &str = "/dashboard/tickets";
 /// The contacts.
 pub const CONTACTS: &str = "/dashboard/contacts";
+/// The handoff queue.
+pub const HANDOFFS: &str = "/dashboard/handoffs";
 /// The operators (administrators only).
 pub const USERS: &str = "/dashboard/users";
 
@@ -43,7 +47,14 @@ fn security_headers() -> DefaultHeaders {
 /// Adds the console's routes to an app: `App::new().configure(wabot_console::configure(state))`.
 pub fn configure<S>(state: web::Data<ConsoleState<S>>) -> impl FnOnce(&mut web::ServiceConfig)
 where
-    S: Operators + Statistics + Conversations + ConversationsView + TicketDesk + Contacts + 'static,
+    S: Operators
+        + Statistics
+        + Conversations
+        + ConversationsView
+        + TicketDesk
+        + Contacts
+        + Handoffs
+        + 'static,
 {
     move |config| {
         config.service(
@@ -64,6 +75,9 @@ where
                 .route("/tickets", web::get().to(tickets::list::<S>))
                 .route("/tickets/{id}", web::get().to(tickets::show::<S>))
                 .route("/tickets/{id}/status", web::post().to(tickets::update::<S>))
+                .route("/handoffs", web::get().to(handoffs::queue::<S>))
+                .route("/handoffs/{id}", web::get().to(handoffs::show::<S>))
+                .route("/handoffs/{id}", web::post().to(handoffs::act::<S>))
                 .route("/users", web::get().to(users::page::<S>))
                 .route("/users", web::post().to(users::add::<S>))
                 .route("/users/{name}", web::post().to(users::change::<S>)),

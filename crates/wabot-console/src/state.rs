@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::CurrentEngine;
+use wabot_app::{CurrentEngine, HandoffDesk, Handoffs};
+use wabot_cloud_api::CloudApiRenderer;
 
 use crate::throttle::LoginThrottle;
 
@@ -43,16 +44,36 @@ pub struct ConsoleState<S> {
     pub throttle: LoginThrottle,
     /// The menu in use.
     pub engine: Arc<CurrentEngine>,
+    /// What agents do with handoffs.
+    pub desk: Arc<HandoffDesk<S, CloudApiRenderer>>,
+    /// Called after a message was queued (wakes the sender).
+    pub wake_senders: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl<S> ConsoleState<S> {
-    /// The state for a store, settings and the menu in use.
-    pub fn new(store: S, config: ConsoleConfig, engine: Arc<CurrentEngine>) -> Self {
+    /// The state for a store, settings and the menu in use; `wake_senders` is called after an
+    /// agent's message was queued.
+    pub fn new(
+        store: S,
+        config: ConsoleConfig,
+        engine: Arc<CurrentEngine>,
+        wake_senders: Arc<dyn Fn() + Send + Sync>,
+    ) -> Self
+    where
+        S: Clone + Handoffs,
+    {
+        let desk = Arc::new(HandoffDesk::new(
+            store.clone(),
+            Arc::clone(&engine),
+            Arc::new(CloudApiRenderer),
+        ));
         Self {
             store,
             config,
             throttle: LoginThrottle::default(),
             engine,
+            desk,
+            wake_senders,
         }
     }
 }

@@ -73,7 +73,7 @@ impl Application {
             Arc::clone(&signals.outbound),
         )));
         let state = app_state(settings, &components, &signals, metrics, reloader, desk)?;
-        let console = console_state(settings, &components);
+        let console = console_state(settings, &components, &signals);
         let server = HttpServer::new(move || {
             let console = console.clone();
             wabot_http::app(state.clone()).configure(move |config| {
@@ -204,6 +204,7 @@ fn app_state(
 fn console_state(
     settings: &Settings,
     components: &Components,
+    signals: &Signals,
 ) -> Option<actix_web::web::Data<ConsoleState<DieselStore>>> {
     let console = &settings.console;
     if !console.enabled {
@@ -217,10 +218,12 @@ fn console_state(
         agents_see_numbers: console.agents_see_numbers,
     };
     let engine = Arc::clone(&components.engine);
+    let outbound = Arc::clone(&signals.outbound);
     Some(actix_web::web::Data::new(ConsoleState::new(
         components.store.clone(),
         config,
         engine,
+        Arc::new(move || outbound.notify_waiters()),
     )))
 }
 

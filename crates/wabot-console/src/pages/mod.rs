@@ -2,6 +2,7 @@
 
 pub mod contact;
 pub mod conversations;
+pub mod handoffs;
 pub mod login;
 pub mod overview;
 pub mod tickets;

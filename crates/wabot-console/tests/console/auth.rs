@@ -7,7 +7,9 @@ use actix_web::test::{self, TestRequest};
 
 use crate::support::{ADMIN_PASSWORD, AGENT_PASSWORD, console, csrf_in, set_cookie, store};
 
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 9] = [
+    "/dashboard/handoffs",
+    "/dashboard/handoffs/1",
     "/dashboard",
     "/dashboard/conversations",
     "/dashboard/conversations/1",
@@ -161,6 +163,7 @@ async fn forms_without_the_sessions_token_are_refused() {
         ),
         ("/dashboard/users/bo", vec![("action", "disable")]),
         ("/dashboard/tickets/1/status", vec![("status", "resolved")]),
+        ("/dashboard/handoffs/1", vec![("action", "close")]),
         ("/dashboard/logout", vec![]),
     ] {
         for csrf in [None, Some(wrong.as_str())] {

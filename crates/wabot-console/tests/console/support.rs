@@ -52,7 +52,12 @@ pub async fn console(
     let engine = Arc::new(CurrentEngine::new(Arc::new(Engine::new(
         Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap(),
     ))));
-    let state = web::Data::new(ConsoleState::new(store, ConsoleConfig::default(), engine));
+    let state = web::Data::new(ConsoleState::new(
+        store,
+        ConsoleConfig::default(),
+        engine,
+        Arc::new(|| {}),
+    ));
     test::init_service(App::new().configure(wabot_console::configure(state))).await
 }
 

@@ -71,8 +71,9 @@ async fn an_administrator_uses_the_console_in_a_real_browser() {
             reached.entry(node).or_default().insert(from);
         }
     }
-    // Every message is answered at least once; then the replies settle.
-    let sent = wait_and_settle(&graph, n, Duration::from_secs(2)).await;
+    // Every message is answered at least once (but the one written while waiting for a person);
+    // then the replies settle.
+    let sent = wait_and_settle(&graph, n - 1, Duration::from_secs(2)).await;
     // Meta reports some of them delivered, fewer read.
     let (delivered, read) = (sent.len() * 2 / 3, sent.len() / 3);
     for (index, reply) in sent.iter().enumerate().take(delivered) {
@@ -300,6 +301,78 @@ async fn an_administrator_uses_the_console_in_a_real_browser() {
         .unwrap();
     assert!(text_of(&client, "main").await.contains("bo"));
     shoot(&client, &shots, "users").await;
+
+    // Handoffs: Fabio waits for a person; ana takes the conversation, answers, and closes it.
+    client
+        .goto(&format!("{base}/dashboard/handoffs"))
+        .await
+        .unwrap();
+    let queue = text_of(&client, "#queue").await;
+    assert!(
+        queue.contains("Fabio Nunes") && queue.contains("waiting"),
+        "{queue}"
+    );
+    shoot(&client, &shots, "handoffs").await;
+    client
+        .find(Locator::XPath("//button[text()='Take it']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("textarea[name=text]"))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&client, ".transcript")
+            .await
+            .contains("Where is my refund?")
+    );
+    let before = crate::harness::sent(&graph).await.len();
+    client
+        .find(Locator::Css("textarea[name=text]"))
+        .await
+        .unwrap()
+        .send_keys("Hi Fabio, Ana here: your refund left today.")
+        .await
+        .unwrap();
+    client
+        .find(Locator::XPath("//button[text()='Send']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("[role=status]"))
+        .await
+        .unwrap();
+    assert!(text_of(&client, "[role=status]").await.contains("Sent."));
+    let replies = crate::harness::wait_for(&graph, before + 1).await;
+    assert!(crate::harness::shown(&replies[before]).contains("Ana here"));
+    shoot(&client, &shots, "handoff").await;
+    client
+        .find(Locator::XPath(
+            "//button[text()='Close and give back to the bot']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("[role=status]"))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&client, "[role=status]")
+            .await
+            .contains("the bot has the conversation again")
+    );
 
     // Signing out ends the session.
     client

@@ -83,12 +83,18 @@ pub async fn shoot(client: &Client, dir: &Path, name: &str) {
     client.set_window_size(1280, 900).await.unwrap();
 }
 
+/// The text of the first element `css` finds; found again when htmx replaced it meanwhile (the
+/// live parts of the handoff pages refresh every few seconds).
 pub async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    for _ in 0..5 {
+        let element = client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        if let Ok(text) = element.text().await {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} kept being replaced")
 }

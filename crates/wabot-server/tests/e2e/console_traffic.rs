@@ -75,5 +75,12 @@ pub fn script() -> Vec<(
             vec!["hi", "1"],
             vec!["main", "orders"],
         ),
+        // Asks for a person; the bot stays silent at the last message.
+        (
+            "5511900000006",
+            "Fabio Nunes",
+            vec!["hi", "agent", "Where is my refund?"],
+            vec!["main"],
+        ),
     ]
 }
