@@ -45,10 +45,10 @@ pub use handoffs::{Claim, Handoff, HandoffEvent, HandoffFigures, HandoffState, H
 pub use heartbeat::Heartbeat;
 pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
-    ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction, IdentityChange,
-    InboundPayload, IngestReceipt, MessageRecord, MessageStatus, NewInboundItem, NewWebhookEvent,
-    OutboundDraft, OutboundJob, OutboundKind, Page, ResponseTimes, SendOutcome, Stats,
-    StatusApplied, StatusUpdate, StepRecord, Turn,
+    BusinessEcho, ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction,
+    IdentityChange, InboundPayload, IngestReceipt, MessageRecord, MessageStatus, NewInboundItem,
+    NewWebhookEvent, OutboundDraft, OutboundJob, OutboundKind, Page, ResponseTimes, SendOutcome,
+    Stats, StatusApplied, StatusUpdate, StepRecord, Turn,
 };
 pub use monitoring::{Attempt, Backlog, DeliveryObserver, ReceiptOutcome, Unobserved};
 pub use operators::{

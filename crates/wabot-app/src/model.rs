@@ -72,6 +72,23 @@ pub enum InboundPayload {
     /// WhatsApp's notice that the customer moved to new ids (`system` `user_changed_number`,
     /// `user_changed_user_id`): the contact follows, and nothing more goes to the old number.
     IdentityChange(IdentityChange),
+    /// A message the business sent to the customer from the WhatsApp Business app (coexistence):
+    /// kept in the conversation, and a person is talking, so the bot falls silent.
+    BusinessEcho(BusinessEcho),
+}
+
+/// A message echoed from the WhatsApp Business app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessEcho {
+    /// Meta's id of the message.
+    pub message_id: String,
+    /// The WhatsApp type (`text`, `image`, …).
+    pub kind: String,
+    /// Its text (a text's body, a caption), if it has one.
+    pub text: Option<String>,
+    /// Whether it opens (or continues) a handoff claimed by the business app, so the bot does
+    /// not talk over the person (`handoff.business_app_takes_over`).
+    pub take_over: bool,
 }
 
 /// The ids a customer moved to (the item's contact holds the ids they came from).

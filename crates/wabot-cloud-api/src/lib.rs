@@ -3,6 +3,7 @@
 mod builders;
 mod checks;
 mod client;
+mod echoes;
 mod error;
 mod inbound;
 mod json;
@@ -19,6 +20,7 @@ pub use checks::BuildError;
 pub use client::{
     CloudApiClient, CloudApiConfig, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MediaInfo, SentMessage,
 };
+pub use echoes::{EchoesValue, MessageEcho};
 pub use error::{ClientError, ErrorClass, GraphError, class_of_code};
 pub use inbound::{
     InboundMessage, InteractiveReply, Location, Media, MessageContent, MessageContext,

@@ -7,6 +7,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::echoes::{EchoesValue, MessageEcho};
+
 use crate::inbound::InboundMessage;
 use crate::json::{field, items};
 use crate::status::{Status, WebhookError};
@@ -45,6 +47,8 @@ pub struct Entry {
 pub enum Change {
     /// `field: "messages"`: inbound messages and statuses of sent ones.
     Messages(MessagesValue),
+    /// `field: "smb_message_echoes"`: messages the business sent from the WhatsApp Business app.
+    Echoes(EchoesValue),
     /// Any other field (`account_update`, `message_template_status_update`, …), kept raw.
     Unknown {
         /// The field name.
@@ -118,8 +122,20 @@ impl WebhookPayload {
             .flat_map(|entry| &entry.changes)
             .filter_map(|change| match change {
                 Change::Messages(value) => Some(value),
-                Change::Unknown { .. } => None,
+                Change::Echoes(_) | Change::Unknown { .. } => None,
             })
+    }
+
+    /// Every message echoed from the WhatsApp Business app, across all entries and changes.
+    pub fn echoes(&self) -> impl Iterator<Item = &MessageEcho> {
+        self.entries
+            .iter()
+            .flat_map(|entry| &entry.changes)
+            .filter_map(|change| match change {
+                Change::Echoes(value) => Some(&value.echoes),
+                Change::Messages(_) | Change::Unknown { .. } => None,
+            })
+            .flatten()
     }
 }
 
@@ -141,6 +157,8 @@ impl Change {
         let value = raw.get("value").unwrap_or(&Value::Null);
         if field_name == "messages" && value.is_object() {
             Change::Messages(MessagesValue::from_json(value))
+        } else if field_name == "smb_message_echoes" && value.is_object() {
+            Change::Echoes(EchoesValue::from_json(value))
         } else {
             Change::Unknown {
                 field: field_name,

@@ -73,7 +73,9 @@ impl Engine {
         let valid = menu.is_valid_state(state);
         match (position, &state.form) {
             // Waiting for a person: the idle timeout does not apply.
-            (Some(at), None) if valid && state.handoff.is_some() => {
+            // (A person may have taken the conversation before its first step: no node yet.)
+            (_, None) if valid && state.handoff.is_some() => {
+                let at = position.unwrap_or(menu.settings.start);
                 turn.in_handoff(at, state.handoff.unwrap_or(HandoffStage::Waiting), input);
             }
             (Some(at), _) if expired && valid => {

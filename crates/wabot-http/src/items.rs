@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, Utc};
 use wabot_app::{
-    ContactIds, CustomerMessage, DeliveryStatus, IdentityChange, InboundPayload, NewInboundItem,
-    StatusUpdate,
+    BusinessEcho, ContactIds, CustomerMessage, DeliveryStatus, IdentityChange, InboundPayload,
+    NewInboundItem, StatusUpdate,
 };
 use wabot_cloud_api::{
-    InboundMessage, InteractiveReply, MessageContent, MessagesValue, Status, StatusKind,
-    WebhookPayload,
+    InboundMessage, InteractiveReply, MessageContent, MessageEcho, MessagesValue, Status,
+    StatusKind, WebhookPayload,
 };
 use wabot_engine::{Input, MediaKind};
 
@@ -151,9 +151,50 @@ fn status_item(status: &Status, received: DateTime<Utc>) -> Option<NewInboundIte
     })
 }
 
-/// Every item in a payload, in order.
-pub fn items(payload: &WebhookPayload, received: DateTime<Utc>) -> Vec<NewInboundItem> {
-    let mut items = Vec::new();
+/// A message the business sent from the WhatsApp Business app, for the customer it went to.
+fn echo_item(
+    echo: &MessageEcho,
+    received: DateTime<Utc>,
+    take_over: bool,
+) -> Option<NewInboundItem> {
+    let contact = ContactIds {
+        wa_id: echo.to.clone(),
+        user_id: echo.to_user_id.clone(),
+    };
+    if echo.message.id.is_empty() || contact.key().is_none() {
+        return None;
+    }
+    let text = match input(&echo.message) {
+        Input::Text { body } => Some(body),
+        Input::Media { caption, .. } => caption,
+        Input::Choice { title, .. } => Some(title),
+        Input::Unsupported { .. } => None,
+    };
+    Some(NewInboundItem {
+        dedupe_key: echo.message.id.clone(),
+        contact,
+        profile_name: None,
+        occurred_at: at(echo.message.timestamp, received),
+        payload: InboundPayload::BusinessEcho(BusinessEcho {
+            message_id: echo.message.id.clone(),
+            kind: echo.message.kind.clone(),
+            text,
+            take_over,
+        }),
+    })
+}
+
+/// Every item in a payload, in order; `take_over`: whether echoes from the WhatsApp Business app
+/// hand their conversation to a person.
+pub fn items(
+    payload: &WebhookPayload,
+    received: DateTime<Utc>,
+    take_over: bool,
+) -> Vec<NewInboundItem> {
+    let mut items: Vec<NewInboundItem> = payload
+        .echoes()
+        .filter_map(|echo| echo_item(echo, received, take_over))
+        .collect();
     for value in payload.messages_values() {
         items.extend(
             value

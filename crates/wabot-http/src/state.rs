@@ -26,6 +26,9 @@ pub struct WebhookState<I> {
     pub metrics: Arc<Metrics>,
     /// How logs name the senders (never by phone number).
     pub tags: Arc<ContactTag>,
+    /// Whether a message the business sends from the WhatsApp Business app (an echo) hands the
+    /// conversation to a person, so the bot does not talk over them.
+    pub business_app_takes_over: bool,
 }
 
 /// The workers' heartbeats, and how long they may be silent before the process is not ready.

@@ -30,7 +30,7 @@ pub async fn receive<I: Inbox + 'static>(
     let text =
         String::from_utf8(body.to_vec()).map_err(|_| ApiError::InvalidBody("not UTF-8".into()))?;
     let received_at = wabot_app::utc_now();
-    let items = items(&payload, received_at);
+    let items = items(&payload, received_at, state.business_app_takes_over);
     let payload_items: Vec<String> = items
         .iter()
         .filter(|item| matches!(item.payload, InboundPayload::Message(_)))

@@ -178,6 +178,7 @@ fn app_state(
         },
         metrics,
         tags: Arc::clone(&tags),
+        business_app_takes_over: settings.handoff.business_app_takes_over,
     };
     let admin_token = AdminToken::new(settings.admin.api_token.expose_secret())?;
     if !admin_token.enabled() {

@@ -168,6 +168,9 @@ pub struct HandoffSettings {
     pub unclaimed_seconds: u32,
     /// A claimed handoff without a message either way for this long goes back to the queue.
     pub idle_claim_seconds: u32,
+    /// A message the business sends from the WhatsApp Business app (coexistence) hands the
+    /// conversation to a person (claimed by "business app"), so the bot does not talk over them.
+    pub business_app_takes_over: bool,
 }
 
 /// `[log]`.

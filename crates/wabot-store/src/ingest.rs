@@ -31,6 +31,8 @@ fn store_item(
         InboundPayload::Message(_) => (ItemKind::Message, true),
         InboundPayload::Status(_) => (ItemKind::Status, false),
         InboundPayload::IdentityChange(_) => (ItemKind::Identity, false),
+        // The business wrote, not the customer: the 24-hour window does not open.
+        InboundPayload::BusinessEcho(_) => (ItemKind::Echo, false),
     };
     // A re-delivery is recognised before anything else: it must not move a number back.
     let stored = inbound_items::table
@@ -91,6 +93,16 @@ fn store_item(
             {
                 done(connection, &item.dedupe_key, received_at)?;
             }
+        }
+        InboundPayload::BusinessEcho(echo) => {
+            crate::echoes::apply(
+                connection,
+                contact_id,
+                &item.contact,
+                echo,
+                item.occurred_at,
+            )?;
+            done(connection, &item.dedupe_key, received_at)?;
         }
         InboundPayload::IdentityChange(change) => {
             identity_notices::change_identity(

@@ -14,6 +14,7 @@ mod connection;
 mod contacts;
 mod conversation_list;
 mod demo;
+mod echoes;
 mod figures;
 mod file_check;
 mod group_commit;

@@ -51,6 +51,8 @@ stored_names! {
         Status = "status",
         /// A customer moved to new ids (applied at ingest).
         Identity = "identity",
+        /// A message the business sent from the WhatsApp Business app (applied at ingest).
+        Echo = "echo",
     }
 }
 

@@ -76,6 +76,7 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
         readiness: bot.readiness.clone(),
         metrics: Arc::clone(&bot.metrics),
         tags: Arc::new(ContactTag::new(SECRET)),
+        business_app_takes_over: true,
     };
     let admin = AdminState {
         store: bot.store.clone(),

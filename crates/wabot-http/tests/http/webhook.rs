@@ -35,6 +35,7 @@ macro_rules! app {
             readiness: $harness.readiness.clone(),
             metrics: Arc::new(Metrics::new()),
             tags: Arc::new(wabot_http::ContactTag::new(SECRET)),
+            business_app_takes_over: true,
         });
         test::init_service(App::new().configure(configure(state, DEFAULT_BODY_LIMIT))).await
     }};

@@ -244,3 +244,81 @@ async fn nobody_claims_so_the_customer_leaves_a_message() {
     .await;
     assert_eq!(queue[0]["message_left"], "Please call me back after 5pm");
 }
+
+/// A webhook with one message the business sent from the WhatsApp Business app.
+fn echo(to: &str, id: &str, body: &str) -> String {
+    json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "smb_message_echoes", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550000000", "phone_number_id": crate::harness::PHONE},
+        "message_echoes": [{"from": "15550000000", "to": to, "id": id,
+            "timestamp": wabot_app::utc_now().timestamp().to_string(), "type": "text", "text": {"body": body}}]
+    }}]}]})
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_writing_from_the_business_app_silences_the_bot() {
+    let (dir, graph) = (scratch(), graph().await);
+    let wabot = Wabot::start_with(&dir, &graph, &[("WABOT__META__MARK_READ", "never")]);
+    let client = reqwest::Client::new();
+    let customer = "5511977770003";
+    say(&client, &wabot, customer, "e1", "hi").await;
+    wait_for(&graph, 1).await;
+    let status = post_signed(
+        &client,
+        &wabot.base,
+        &echo(customer, "wamid.echo.1", "Hi, Maria from the shop here"),
+        SECRET,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let open = handoffs_until(&client, &wabot, |list| list.len() == 1).await;
+    assert_eq!(
+        (open[0]["state"].as_str(), open[0]["agent"].as_str()),
+        (Some("claimed"), Some("business app"))
+    );
+    // The customer answers the person: the bot says nothing, and the echo is in the conversation.
+    say(&client, &wabot, customer, "e2", "1").await;
+    let contact = open[0]["contact_id"].as_i64().unwrap();
+    let started = Instant::now();
+    loop {
+        let (_, history) = api(
+            &client,
+            &wabot,
+            "GET",
+            &format!("/api/contacts/{contact}/messages"),
+            Value::Null,
+        )
+        .await;
+        let items = history["items"].as_array().cloned().unwrap_or_default();
+        let echoed = items
+            .iter()
+            .any(|m| m["direction"] == "out" && m["wa_message_id"] == "wamid.echo.1");
+        if echoed && items.iter().filter(|m| m["direction"] == "in").count() == 2 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{history}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        sent(&graph).await.len(),
+        1,
+        "the bot does not talk over the person"
+    );
+    // The same echo delivered again changes nothing.
+    let status = post_signed(
+        &client,
+        &wabot.base,
+        &echo(customer, "wamid.echo.1", "Hi, Maria from the shop here"),
+        SECRET,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        handoffs_until(&client, &wabot, |list| list.len() == 1)
+            .await
+            .len(),
+        1
+    );
+}
