@@ -20,6 +20,9 @@ use crate::states::HandoffEventName;
 /// The agent a handoff opened by an echo is claimed by.
 pub const BUSINESS_APP: &str = "business app";
 
+/// The reason a handoff opened by an echo gives.
+const REASON: &str = "business_app";
+
 /// The body an echo is kept with: the shape of our own messages, so it reads like them.
 fn body(echo: &BusinessEcho) -> String {
     let text = echo
@@ -100,7 +103,7 @@ fn take_over(
                     handoffs::contact_id.eq(contact_id),
                     handoffs::state.eq(HandoffState::Claimed.as_str()),
                     handoffs::agent.eq(BUSINESS_APP),
-                    handoffs::reason.eq("business_app"),
+                    handoffs::reason.eq(REASON),
                     handoffs::opened_at.eq(now),
                     handoffs::claimed_at.eq(now),
                     handoffs::first_reply_at.eq(now),
