@@ -234,18 +234,38 @@ pub(crate) fn customers_who_wrote(
 
 /// Distinct contacts who entered each node since `since`, in node order: `node_visits` rows (one
 /// per contact and node, the last time it was entered) at or after it. Exactly "entered in
-/// `[since, until)`" when `until` is now, as for [`customers_who_wrote`].
+/// `[since, until)`" when `until` is now, as for [`customers_who_wrote`]. Read node by node, each a
+/// range of `node_visits_by_node_time` (the next node found by the index too): grouping the whole
+/// table by node would read every row however short the period.
 pub(crate) fn reached_by_node(
     connection: &mut AnyConnection,
     since: NaiveDateTime,
 ) -> Result<Vec<(Option<String>, i64)>, TxError> {
-    let rows: Vec<(String, i64)> = node_visits::table
-        .filter(node_visits::last_entered_at.ge(since))
-        .group_by(node_visits::node)
-        .select((node_visits::node, count_star()))
-        .order(node_visits::node)
-        .load(connection)?;
-    Ok(rows.into_iter().map(|(node, n)| (Some(node), n)).collect())
+    let mut reached = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let next = match &after {
+            None => node_visits::table
+                .select(min(node_visits::node))
+                .first::<Option<String>>(connection)?,
+            Some(previous) => node_visits::table
+                .filter(node_visits::node.gt(previous))
+                .select(min(node_visits::node))
+                .first::<Option<String>>(connection)?,
+        };
+        let Some(node) = next else {
+            return Ok(reached);
+        };
+        let n = node_visits::table
+            .filter(node_visits::node.eq(&node))
+            .filter(node_visits::last_entered_at.ge(since))
+            .count()
+            .get_result::<i64>(connection)?;
+        if n > 0 {
+            reached.push((Some(node.clone()), n));
+        }
+        after = Some(node);
+    }
 }
 
 /// Conversations whose last step was in `[since, idle_before)`, by the node they are at, in node

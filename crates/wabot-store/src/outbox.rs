@@ -59,6 +59,8 @@ pub(crate) fn queue(
             outbox::origin_at.eq(origin_at),
         ))
         .execute(connection)?;
+    // Made now, in the server (today: nothing to delete); a caller's `at` in the past counts too.
+    crate::daily_figures::changed(connection, at)?;
     Ok(message_id)
 }
 
