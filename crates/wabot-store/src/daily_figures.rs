@@ -134,6 +134,15 @@ pub(crate) fn store(
     figures: &DayFigures,
     now: NaiveDateTime,
 ) -> Result<bool, TxError> {
+    // On PostgreSQL a day being changed is skipped rather than waited for: a write that deletes
+    // several days' rows, meeting a store of several, would otherwise wait on it in turn.
+    if let AnyConnection::Pg(pg) = connection {
+        let free = diesel::select(pg_try_advisory_xact_lock(LOCK_CLASS, lock_key(day)))
+            .get_result::<bool>(pg)?;
+        if !free {
+            return Ok(false);
+        }
+    }
     let failures: Vec<(Option<i64>, i64)> =
         figures.failures.iter().map(|(c, n)| (*c, *n)).collect();
     let failures = serde_json::to_string(&failures).map_err(|e| corrupt_json("failures", e))?;
