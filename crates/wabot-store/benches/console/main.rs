@@ -88,7 +88,7 @@ fn fill_if_empty(url: &str) {
     }
     let started = Instant::now();
     fill::fill(&mut connection, end().naive_utc());
-    // What the turns would have kept beside the events (as migration 000011 backfills it).
+    // What the turns would have kept beside the events (as migration 000014 backfills it).
     connection
         .batch_execute(
             "INSERT INTO node_visits (contact_id, node, last_entered_at) \
