@@ -53,11 +53,15 @@ pub(crate) fn apply(
         messages::created_at.eq(naive(at)),
         messages::sent_at.eq(naive(at)),
     );
-    per_backend!(connection, |c| diesel::insert_into(messages::table)
+    let inserted = per_backend!(connection, |c| diesel::insert_into(messages::table)
         .values(row)
         .on_conflict(messages::wa_message_id)
         .do_nothing()
         .execute(c)?);
+    if inserted > 0 {
+        // A late echo (Meta retries for days) changes a past day's stored figures.
+        crate::daily_figures::changed(connection, naive(at))?;
+    }
     if echo.take_over {
         take_over(connection, contact_id, ids, at)?;
     }

@@ -12,6 +12,7 @@ use wabot_app::{
 };
 
 use crate::connection::AnyConnection;
+use crate::daily_figures;
 use crate::identity::resolve_contact;
 use crate::identity_notices;
 use crate::schema::{inbound_items, messages, webhook_events};
@@ -82,11 +83,15 @@ fn store_item(
                 messages::status_rank.eq(DeliveryStatus::Pending.rank()),
                 messages::created_at.eq(naive(item.occurred_at)),
             );
-            per_backend!(connection, |c| diesel::insert_into(messages::table)
+            let stored = per_backend!(connection, |c| diesel::insert_into(messages::table)
                 .values(row)
                 .on_conflict(messages::wa_message_id)
                 .do_nothing()
                 .execute(c)?);
+            // A message Meta delivers late (it retries for up to 7 days) counts on its own day.
+            if stored > 0 {
+                daily_figures::changed(connection, naive(item.occurred_at))?;
+            }
         }
         InboundPayload::Status(update) => {
             if status::apply(connection, update, item.occurred_at)? != StatusApplied::UnknownMessage

@@ -1,13 +1,15 @@
 //! `menu_events`: the engine's analytics events, recorded with the step that produced them (an
-//! option's key too, so each option of a menu can be counted).
+//! option's key too, so each option of a menu can be counted); a `node_entered` event also moves
+//! the contact's `node_visits` row for that node to its time (the funnel's "reached" reads those
+//! rows, not the events).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use wabot_engine::Event;
 
 use crate::connection::AnyConnection;
-use crate::schema::menu_events;
-use crate::sql::TxError;
+use crate::schema::{menu_events, node_visits};
+use crate::sql::{TxError, per_backend};
 use crate::states::MenuEventName;
 
 /// The stored name of an event, the node it concerns, and the option's key (`option_chosen` only).
@@ -46,6 +48,34 @@ pub(crate) fn record(
                 menu_events::option_key.eq(option_key),
             ))
             .execute(connection)?;
+        if let (MenuEventName::NodeEntered, Some(node)) = (name, node) {
+            visited(connection, contact_id, node, at)?;
+        }
     }
+    Ok(())
+}
+
+/// The contact entered `node` at `at`: its `node_visits` row says so (one row per contact and
+/// node, never moved back).
+fn visited(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    node: &str,
+    at: NaiveDateTime,
+) -> Result<(), TxError> {
+    use diesel::query_dsl::methods::FilterDsl;
+    use diesel::upsert::excluded;
+    let row = (
+        node_visits::contact_id.eq(contact_id),
+        node_visits::node.eq(node),
+        node_visits::last_entered_at.eq(at),
+    );
+    per_backend!(connection, |c| diesel::insert_into(node_visits::table)
+        .values(row)
+        .on_conflict((node_visits::contact_id, node_visits::node))
+        .do_update()
+        .set(node_visits::last_entered_at.eq(excluded(node_visits::last_entered_at)))
+        .filter(node_visits::last_entered_at.lt(excluded(node_visits::last_entered_at)))
+        .execute(c)?);
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! `outbox`: queueing an outbound message (a reply in its step's transaction, or a manual message),
 //! and [`Outbox`] for [`DieselStore`]: leasing due messages (the oldest pending one of each
 //! recipient only, so replies stay in order), recording send outcomes, and applying status
-//! webhooks.
+//! webhooks. An outcome recorded for a message made on a past day (a reply queued before midnight,
+//! sent after) deletes that day's `daily_figures` row.
 
 use std::time::Duration;
 
@@ -58,6 +59,8 @@ pub(crate) fn queue(
             outbox::origin_at.eq(origin_at),
         ))
         .execute(connection)?;
+    // Made now, in the server (today: nothing to delete); a caller's `at` in the past counts too.
+    crate::daily_figures::changed(connection, at)?;
     Ok(message_id)
 }
 
@@ -176,17 +179,20 @@ fn record(
             diesel::update(message)
                 .set(messages::wa_message_id.eq(wa_message_id))
                 .execute(connection)?;
-            diesel::update(message.filter(messages::status_rank.lt(done.rank())))
+            let accepted = message.filter(messages::status_rank.lt(done.rank()));
+            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| diesel::update(accepted)
                 .set((
                     messages::status.eq(done.as_str()),
                     messages::status_rank.eq(done.rank()),
                     messages::sent_at.eq(at),
                 ))
-                .execute(connection)?;
+                .returning(messages::created_at)
+                .get_results(c)?);
+            made_on(connection, &made)?;
         }
         SendOutcome::Retry { .. } => {}
         SendOutcome::Failed { code, title } => {
-            diesel::update(message)
+            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| diesel::update(message)
                 .set((
                     messages::status.eq(DeliveryStatus::Failed.as_str()),
                     messages::status_rank.eq(DeliveryStatus::Failed.rank()),
@@ -194,7 +200,9 @@ fn record(
                     messages::error_code.eq(code),
                     messages::error_title.eq(title),
                 ))
-                .execute(connection)?;
+                .returning(messages::created_at)
+                .get_results(c)?);
+            made_on(connection, &made)?;
         }
     }
     if let SendOutcome::Sent {
@@ -202,6 +210,14 @@ fn record(
     } = outcome
     {
         identity_notices::known_as(connection, job.contact_id, &job.body, wa_id, now)?;
+    }
+    Ok(())
+}
+
+/// The messages made at these times changed: a past day's stored figures go (`daily_figures`).
+fn made_on(connection: &mut AnyConnection, made: &[NaiveDateTime]) -> Result<(), TxError> {
+    for created_at in made {
+        crate::daily_figures::changed(connection, *created_at)?;
     }
     Ok(())
 }

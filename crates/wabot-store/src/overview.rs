@@ -1,13 +1,19 @@
 //! [`Statistics::overview`](wabot_app::Statistics::overview) for [`DieselStore`]: the console's
-//! overview of a period `[since, until)`, read in one read from the queries `figures` shares with
-//! `/api/stats`. The figures' one definition (times are UTC):
+//! overview of a period `[since, until)`, assembled from the figures `figures` shares with
+//! `/api/stats`: the message figures per day through `rollups` (complete days from
+//! `daily_figures`, today from the raw tables), then one read for the distinct counts and the
+//! funnel. The console asks for whole UTC days ending now (`since` at midnight, `until` now), which
+//! the store serves best: any other period is answered too, its partial first day read raw. The
+//! figures' one definition (times are UTC):
 //!
 //! - `days`: every UTC day the period touches, oldest first, with the messages each way whose
 //!   `created_at` is in the period; days without traffic are there with zeros.
-//! - `active_conversations`: distinct contacts with an inbound message in the period.
+//! - `active_conversations`: contacts whose last inbound message is at or after `since` — exactly
+//!   the distinct contacts who wrote in the period when `until` is now.
 //! - `reply_times`: for each customer message answered, from its arrival (`outbox.origin_at`) to
 //!   the first reply to it accepted by Meta (the least `messages.sent_at` of its replies), over the
-//!   replies made in the period; nearest-rank percentiles.
+//!   replies made in the period, day by day; nearest-rank percentiles from the merged days'
+//!   histograms (exact below 100 ms, within 1.5 % above).
 //! - `delivery`: the outbound messages made in the period by their status now: `accepted` = sent,
 //!   sandboxed, delivered or read; `delivered` = delivered or read; `read`; `failed`; `waiting` =
 //!   the rest (pending: queued or waiting for a retry). A `sandboxed` message counts as accepted:
@@ -15,19 +21,18 @@
 //!   `delivered`, so a sandbox lowers the delivered rate rather than hiding its messages).
 //! - `failures_by_code`: failed outbound messages made in the period by error code, most first
 //!   (ties in code order, `none` last).
-//! - `funnel`: per menu node, `reached` = distinct contacts with a `node_entered` event in the
-//!   period, and `left` = conversations whose last step (`sessions.updated_at`) was in
+//! - `funnel`: per menu node, `reached` = contacts who entered it at or after `since`
+//!   (`node_visits`: exactly those who entered it in the period when `until` is now), and `left` =
+//!   conversations whose last step (`sessions.updated_at`) was in
 //!   `[since, min(until, idle_before))`, by the node they are at (`sessions.node`); a node with
 //!   either count is listed, in node order. Conversations that ended (no node) are not in it.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use wabot_app::{
-    DayTraffic, DeliveryCounts, DeliveryStatus, FunnelNode, Overview, Period, StoreError,
-};
+use wabot_app::{DayTraffic, FunnelNode, Overview, Period, StoreError};
 
-use crate::figures::{self, Span};
+use crate::figures::{self, DayFigures, Span};
 use crate::sql::naive;
 use crate::store::DieselStore;
 
@@ -43,34 +48,38 @@ impl DieselStore {
             until: naive(period.until),
         };
         let idle_before = naive(idle_before.min(period.until));
-        self.read(move |connection| {
-            let inbound = figures::inbound_by_day(connection, span)?;
-            let outbound = figures::outbound_by_day_and_status(connection, span)?;
-            let mut failures_by_code = figures::failures_by_code(connection, span)?;
-            failures_by_code.sort_by_key(|count| std::cmp::Reverse(count.count));
-            Ok(Overview {
-                period,
-                days: days(period, &inbound, &outbound),
-                active_conversations: figures::customers_who_wrote(connection, span)?,
-                reply_times: figures::reply_times(connection, span)?,
-                delivery: delivery(&outbound),
-                failures_by_code,
-                funnel: funnel(
-                    figures::reached_by_node(connection, span)?,
-                    figures::left_by_node(connection, span.since, idle_before)?,
-                ),
+        let by_day = self.period_figures(span).await?;
+        let (active_conversations, funnel) = self
+            .read(move |connection| {
+                Ok((
+                    figures::customers_who_wrote(connection, span.since)?,
+                    funnel(
+                        figures::reached_by_node(connection, span.since)?,
+                        figures::left_by_node(connection, span.since, idle_before)?,
+                    ),
+                ))
             })
+            .await?;
+        let mut total = DayFigures::default();
+        for figures in by_day.values() {
+            total.merge(figures);
+        }
+        let mut failures_by_code = figures::failure_counts(&total.failures);
+        failures_by_code.sort_by_key(|count| std::cmp::Reverse(count.count));
+        Ok(Overview {
+            period,
+            days: days(period, &by_day),
+            active_conversations,
+            reply_times: total.replies.percentiles(),
+            delivery: total.delivery,
+            failures_by_code,
+            funnel,
         })
-        .await
     }
 }
 
 /// Every day of the period with its traffic, zeros included.
-fn days(
-    period: Period,
-    inbound: &[(NaiveDate, i64)],
-    outbound: &[(NaiveDate, String, i64)],
-) -> Vec<DayTraffic> {
+fn days(period: Period, by_day: &BTreeMap<NaiveDate, DayFigures>) -> Vec<DayTraffic> {
     let mut days = BTreeMap::new();
     if period.until > period.since {
         let first = period.since.date_naive();
@@ -79,11 +88,10 @@ fn days(
             days.insert(day, (0, 0));
         }
     }
-    for (day, n) in inbound {
-        days.entry(*day).or_insert((0, 0)).0 += n;
-    }
-    for (day, _, n) in outbound {
-        days.entry(*day).or_insert((0, 0)).1 += n;
+    for (day, figures) in by_day {
+        let traffic = days.entry(*day).or_insert((0, 0));
+        traffic.0 += figures.inbound;
+        traffic.1 += figures.delivery.outbound;
     }
     days.into_iter()
         .map(|(day, (inbound, outbound))| DayTraffic {
@@ -92,30 +100,6 @@ fn days(
             outbound,
         })
         .collect()
-}
-
-/// The outbound messages by what became of them.
-fn delivery(outbound: &[(NaiveDate, String, i64)]) -> DeliveryCounts {
-    let mut counts = DeliveryCounts::default();
-    for (_, status, n) in outbound {
-        let n = *n;
-        counts.outbound += n;
-        match DeliveryStatus::parse(status) {
-            Some(DeliveryStatus::Sent | DeliveryStatus::Sandboxed) => counts.accepted += n,
-            Some(DeliveryStatus::Delivered) => {
-                counts.accepted += n;
-                counts.delivered += n;
-            }
-            Some(DeliveryStatus::Read) => {
-                counts.accepted += n;
-                counts.delivered += n;
-                counts.read += n;
-            }
-            Some(DeliveryStatus::Failed) => counts.failed += n,
-            Some(DeliveryStatus::Pending) | None => counts.waiting += n,
-        }
-    }
-    counts
 }
 
 /// The funnel: each node with who reached it and who left there.
@@ -148,6 +132,7 @@ fn funnel(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use wabot_app::DeliveryCounts;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0)
@@ -162,7 +147,12 @@ mod tests {
             until: at(23, 0),
         };
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap_or_default();
-        let days = days(period, &[(day(21), 4)], &[(day(21), "read".into(), 2)]);
+        let mut figures = DayFigures {
+            inbound: 4,
+            ..DayFigures::default()
+        };
+        figures::count_status(&mut figures.delivery, "read", 2);
+        let days = days(period, &BTreeMap::from([(day(21), figures)]));
         let listed: Vec<_> = days
             .iter()
             .map(|d| (d.day, d.inbound, d.outbound))
@@ -175,24 +165,22 @@ mod tests {
             since: at(20, 0),
             until: at(20, 0),
         };
-        assert!(super::days(empty, &[], &[]).is_empty());
+        assert!(super::days(empty, &BTreeMap::new()).is_empty());
     }
 
     #[test]
     fn statuses_count_where_they_belong() {
-        let d = NaiveDate::MIN;
-        let rows: Vec<_> = [
+        let mut counts = DeliveryCounts::default();
+        for (status, n) in [
             ("pending", 1),
             ("sent", 2),
             ("sandboxed", 4),
             ("delivered", 8),
             ("read", 16),
             ("failed", 32),
-        ]
-        .into_iter()
-        .map(|(s, n)| (d, s.to_owned(), n))
-        .collect();
-        let counts = delivery(&rows);
+        ] {
+            figures::count_status(&mut counts, status, n);
+        }
         assert_eq!(
             counts,
             DeliveryCounts {

@@ -223,6 +223,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    daily_figures (day) {
+        day -> Date,
+        inbound -> BigInt,
+        outbound -> BigInt,
+        accepted -> BigInt,
+        delivered -> BigInt,
+        read -> BigInt,
+        failed -> BigInt,
+        waiting -> BigInt,
+        failures -> Text,
+        reply_times -> Text,
+        claim -> BigInt,
+        computed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    node_visits (contact_id, node) {
+        contact_id -> BigInt,
+        node -> Text,
+        last_entered_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(inbound_items -> contacts (contact_id));
 diesel::joinable!(inbound_items -> webhook_events (event_id));
 diesel::joinable!(sessions -> contacts (contact_id));
@@ -252,4 +277,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     operator_sessions,
     handoffs,
     handoff_events,
+    daily_figures,
+    node_visits,
 );

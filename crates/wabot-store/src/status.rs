@@ -1,12 +1,15 @@
-//! Delivery statuses move forward only: sent < delivered < read, and failed is terminal.
+//! Delivery statuses move forward only: sent < delivered < read, and failed is terminal. A status
+//! applied to a message made on a past day deletes that day's `daily_figures` row (its delivery
+//! counts, failures or reply times change).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use wabot_app::{DeliveryStatus, Direction, StatusApplied, StatusUpdate};
 
 use crate::connection::AnyConnection;
+use crate::daily_figures;
 use crate::schema::messages;
-use crate::sql::{TxError, naive};
+use crate::sql::{TxError, naive, per_backend};
 
 /// Applies a status to our message with that Meta id, if it moves it forward.
 pub(crate) fn apply(
@@ -25,28 +28,36 @@ pub(crate) fn apply(
         messages::status.eq(update.status.as_str()),
         messages::status_rank.eq(rank),
     );
-    let changed = match update.status {
+    // The day each changed message was made: its figures change.
+    let made: Vec<NaiveDateTime> = match update.status {
         // No status webhook reports these.
-        DeliveryStatus::Pending | DeliveryStatus::Sandboxed => 0,
-        DeliveryStatus::Sent => diesel::update(target)
+        DeliveryStatus::Pending | DeliveryStatus::Sandboxed => Vec::new(),
+        DeliveryStatus::Sent => per_backend!(connection, |c| diesel::update(target)
             .set((status, messages::sent_at.eq(at)))
-            .execute(connection)?,
-        DeliveryStatus::Delivered => diesel::update(target)
+            .returning(messages::created_at)
+            .get_results(c)?),
+        DeliveryStatus::Delivered => per_backend!(connection, |c| diesel::update(target)
             .set((status, messages::delivered_at.eq(at)))
-            .execute(connection)?,
-        DeliveryStatus::Read => diesel::update(target)
+            .returning(messages::created_at)
+            .get_results(c)?),
+        DeliveryStatus::Read => per_backend!(connection, |c| diesel::update(target)
             .set((status, messages::read_at.eq(at)))
-            .execute(connection)?,
-        DeliveryStatus::Failed => diesel::update(target)
+            .returning(messages::created_at)
+            .get_results(c)?),
+        DeliveryStatus::Failed => per_backend!(connection, |c| diesel::update(target)
             .set((
                 status,
                 messages::failed_at.eq(at),
                 messages::error_code.eq(update.error_code),
                 messages::error_title.eq(&update.error_title),
             ))
-            .execute(connection)?,
+            .returning(messages::created_at)
+            .get_results(c)?),
     };
-    if changed > 0 {
+    for created_at in &made {
+        daily_figures::changed(connection, *created_at)?;
+    }
+    if !made.is_empty() {
         return Ok(StatusApplied::Applied);
     }
     let known = messages::table

@@ -97,8 +97,11 @@ pub async fn page<S: Statistics + 'static>(
 ) -> Result<HttpResponse, ConsoleError> {
     let days = query.days.filter(|d| PERIODS.contains(d)).unwrap_or(7);
     let now = utc_now();
+    // Whole UTC days ending now (today and the `days - 1` before it): the store keeps complete
+    // days' figures, so only today is read from the messages themselves.
+    let today = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
     let period = Period {
-        since: now - TimeDelta::days(days),
+        since: today - TimeDelta::days(days - 1),
         until: now,
     };
     let idle = state.engine.get().menu().idle_timeout();
@@ -108,7 +111,7 @@ pub async fn page<S: Statistics + 'static>(
         .funnel
         .sort_by(|a, b| b.reached.cmp(&a.reached).then_with(|| a.node.cmp(&b.node)));
     let words = if days == 1 {
-        "the last 24 hours".to_owned()
+        "today (UTC)".to_owned()
     } else {
         format!("the last {days} days")
     };

@@ -14,6 +14,7 @@ mod operators;
 mod outbox;
 mod outreach;
 mod overview;
+mod rollups;
 mod stats;
 mod support;
 mod ticket_desk;

@@ -145,6 +145,33 @@ fn load_every_table(connection: &mut AnyConnection) {
             Option<i32>,
         )>(connection)
         .unwrap();
+    schema::daily_figures::table
+        .select({
+            use schema::daily_figures::*;
+            (
+                day,
+                (
+                    inbound, outbound, accepted, delivered, read, failed, waiting,
+                ),
+                failures,
+                reply_times,
+                claim,
+                computed_at,
+            )
+        })
+        .load::<(
+            chrono::NaiveDate,
+            (i64, i64, i64, i64, i64, i64, i64),
+            String,
+            String,
+            i64,
+            Option<chrono::NaiveDateTime>,
+        )>(connection)
+        .unwrap();
+    schema::node_visits::table
+        .select(schema::node_visits::all_columns)
+        .load::<(i64, String, chrono::NaiveDateTime)>(connection)
+        .unwrap();
     schema::orders::table
         .select(schema::orders::all_columns)
         .load::<(

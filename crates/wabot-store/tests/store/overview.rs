@@ -1,6 +1,11 @@
 //! The console's overview: every figure checked against the same figure computed here, in plain
 //! Rust, from the rows the test wrote (messages each way on several days, replies with their
 //! origin, every delivery status, failures, menu events and sessions), around the period's edges.
+//! The period ends "now" (after the last row), as the console asks: customers who wrote and
+//! reached per node are counted since its start (`contacts.last_inbound_at`, `node_visits`, kept
+//! here as ingest and the turn keep them). Reply times come from a histogram: each percentile is
+//! the exact one's bucket (within 1.5 %). The past days are stored in `daily_figures` on the first
+//! overview and read from there by the second, which must agree.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -8,7 +13,7 @@ use chrono::{DateTime, NaiveDateTime, TimeDelta, TimeZone, Utc};
 use diesel::prelude::*;
 use wabot_app::{Count, DayTraffic, DeliveryCounts, FunnelNode, Period, ResponseTimes, Statistics};
 use wabot_store::DieselStore;
-use wabot_store::schema::{contacts, menu_events, messages, outbox, sessions};
+use wabot_store::schema::{contacts, menu_events, messages, node_visits, outbox, sessions};
 
 use crate::support::query;
 
@@ -92,6 +97,18 @@ fn write(connection: &mut wabot_store::AnyConnection) -> (Vec<(i64, NaiveDateTim
             .execute(connection)
             .unwrap();
     }
+    // As ingest keeps it: each contact's latest inbound message.
+    for id in 1..=6_i64 {
+        let last = inbound
+            .iter()
+            .filter(|(c, _)| *c == id)
+            .map(|(_, at)| *at)
+            .max();
+        diesel::update(contacts::table.find(id))
+            .set(contacts::last_inbound_at.eq(last))
+            .execute(connection)
+            .unwrap();
+    }
     for out in &outbound {
         diesel::insert_into(messages::table)
             .values((
@@ -138,7 +155,7 @@ fn write_funnel(connection: &mut wabot_store::AnyConnection) -> (Events, Events)
         (3, "main", t(19, 23, 0)), // before the period
         (1, "orders", t(20, 9, 1)),
         (2, "orders", t(24, 11, 59)),
-        (3, "orders", t(24, 12, 0)), // at the end: not in the period
+        (3, "orders", t(25, 5, 0)),
         (4, "defect", t(22, 10, 0)),
     ];
     for (contact, node, at) in &events {
@@ -151,6 +168,31 @@ fn write_funnel(connection: &mut wabot_store::AnyConnection) -> (Events, Events)
             ))
             .execute(connection)
             .unwrap();
+        // As the turn keeps it: when the contact last entered the node.
+        let visit = (
+            node_visits::contact_id.eq(contact),
+            node_visits::node.eq(node),
+            node_visits::last_entered_at.eq(at),
+        );
+        let updated = diesel::update(
+            node_visits::table
+                .find((contact, node))
+                .filter(node_visits::last_entered_at.lt(at)),
+        )
+        .set(node_visits::last_entered_at.eq(at))
+        .execute(connection)
+        .unwrap();
+        let known: i64 = node_visits::table
+            .find((contact, node))
+            .count()
+            .get_result(connection)
+            .unwrap();
+        if updated == 0 && known == 0 {
+            diesel::insert_into(node_visits::table)
+                .values(visit)
+                .execute(connection)
+                .unwrap();
+        }
         // Other events never count as reaching a node.
         diesel::insert_into(menu_events::table)
             .values((
@@ -192,7 +234,8 @@ crate::both_backends!(the_overview_counts_what_the_rows_say, |url| async move {
     let store = DieselStore::open(&url, 2).await.unwrap();
     let ((inbound, outbound), (events, sessions)) =
         query(&url, |c| (write(c), write_funnel(c))).await;
-    let (since, until) = (t(20, 0, 0), t(24, 12, 0));
+    // Until "now": after every row written (the last message is before 06:00 on the 25th).
+    let (since, until) = (t(20, 0, 0), t(25, 6, 0));
     let idle_before = t(24, 11, 0);
     let within = |at: &NaiveDateTime| *at >= since && *at < until;
 
@@ -202,9 +245,9 @@ crate::both_backends!(the_overview_counts_what_the_rows_say, |url| async move {
     };
     let overview = store.overview(period, utc(idle_before)).await.unwrap();
 
-    // Every day from the 20th to the 24th, zeros included.
+    // Every day from the 20th to the 25th, zeros included.
     let mut days: BTreeMap<_, (i64, i64)> =
-        (20..=24).map(|d| (t(d, 0, 0).date(), (0, 0))).collect();
+        (20..=25).map(|d| (t(d, 0, 0).date(), (0, 0))).collect();
     for (_, at) in inbound.iter().filter(|(_, at)| within(at)) {
         days.get_mut(&at.date()).unwrap().0 += 1;
     }
@@ -242,7 +285,17 @@ crate::both_backends!(the_overview_counts_what_the_rows_say, |url| async move {
         .map(|((_, origin), sent)| (*sent - *origin).num_milliseconds())
         .collect();
     assert!(millis.len() > 20);
-    assert_eq!(overview.reply_times, ResponseTimes::from_millis(millis));
+    let exact = ResponseTimes::from_millis(millis);
+    assert_eq!(overview.reply_times.count, exact.count);
+    for (got, exact) in [
+        (overview.reply_times.p50_ms, exact.p50_ms),
+        (overview.reply_times.p90_ms, exact.p90_ms),
+        (overview.reply_times.p95_ms, exact.p95_ms),
+        (overview.reply_times.p99_ms, exact.p99_ms),
+    ] {
+        let error = (got - exact).abs() as f64 / exact as f64;
+        assert!(error <= 0.015, "{got} ms for {exact} ms");
+    }
 
     let mut delivery = DeliveryCounts::default();
     let mut failures: BTreeMap<String, i64> = BTreeMap::new();
@@ -311,16 +364,29 @@ crate::both_backends!(the_overview_counts_what_the_rows_say, |url| async move {
             hand("defect", 1, 0),
             hand("help", 0, 1),
             hand("main", 2, 1),
-            hand("orders", 2, 1),
+            hand("orders", 3, 1),
         ]
     );
 
-    // An empty period: every day with zeros, nothing else.
+    // The past days are stored now; read from there, the overview is the same.
+    let stored: i64 = query(&url, |c| {
+        wabot_store::schema::daily_figures::table
+            .filter(wabot_store::schema::daily_figures::computed_at.is_not_null())
+            .count()
+            .get_result(c)
+            .unwrap()
+    })
+    .await;
+    assert_eq!(stored, 5, "the 20th to the 24th (the 25th is partial)");
+    let again = store.overview(period, utc(idle_before)).await.unwrap();
+    assert_eq!(again, overview);
+
+    // An empty period (after every row, as it would be now): every day with zeros, nothing else.
     let quiet = Period {
-        since: utc(t(2, 0, 0)),
-        until: utc(t(4, 0, 0)),
+        since: utc(t(26, 0, 0)),
+        until: utc(t(28, 0, 0)),
     };
-    let empty = store.overview(quiet, utc(t(4, 0, 0))).await.unwrap();
+    let empty = store.overview(quiet, utc(t(28, 0, 0))).await.unwrap();
     assert_eq!(empty.days.len(), 2);
     assert!(empty.days.iter().all(|d| d.inbound == 0 && d.outbound == 0));
     assert_eq!(empty.delivery, DeliveryCounts::default());

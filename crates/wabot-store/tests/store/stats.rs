@@ -77,9 +77,11 @@ crate::both_backends!(
         assert_eq!(labelled(&stats.menu_events, &["node_entered", "main"]), 2);
         assert_eq!(labelled(&stats.menu_events, &["not_understood", "main"]), 1);
         assert_eq!(stats.response_times.count, 2);
-        assert_eq!(
-            (stats.response_times.p50_ms, stats.response_times.p99_ms),
-            (200, 800)
+        // From a histogram: within 1.5 % of 200 and 800 ms.
+        let (p50, p99) = (stats.response_times.p50_ms, stats.response_times.p99_ms);
+        assert!(
+            (p50 - 200).abs() <= 3 && (p99 - 800).abs() <= 12,
+            "{p50} {p99}"
         );
         // Nothing since tomorrow but the contacts themselves.
         let tomorrow = noon() + TimeDelta::days(1);
