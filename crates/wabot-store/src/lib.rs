@@ -26,6 +26,7 @@ mod operators;
 mod outreach;
 mod overview;
 pub mod schema;
+mod send_pace;
 mod sessions;
 mod sql;
 mod states;

@@ -195,6 +195,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    send_pace (phone_number_id) {
+        phone_number_id -> Text,
+        next_slot_us -> BigInt,
+    }
+}
+
 diesel::joinable!(inbound_items -> contacts (contact_id));
 diesel::joinable!(inbound_items -> webhook_events (event_id));
 diesel::joinable!(sessions -> contacts (contact_id));
@@ -220,4 +227,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback,
     operators,
     operator_sessions,
+    send_pace,
 );

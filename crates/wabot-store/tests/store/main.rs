@@ -12,6 +12,7 @@ mod migrations;
 mod operators;
 mod outbox;
 mod outreach;
+mod send_pace;
 mod overview;
 mod stats;
 mod support;
