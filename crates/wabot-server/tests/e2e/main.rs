@@ -4,6 +4,10 @@
 mod browser;
 mod chromium;
 mod cli;
+// The store suite's throwaway PostgreSQL cluster, one way of starting it for both suites.
+#[allow(dead_code)]
+#[path = "../../../wabot-store/tests/store/cluster.rs"]
+mod cluster;
 mod commands;
 mod console_traffic;
 mod diagram;
@@ -13,6 +17,7 @@ mod operations;
 mod reload;
 mod sandbox;
 mod sending;
+mod shared_rate;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backends;
+mod cluster;
 mod concurrency;
 mod conversation_list;
 mod conversations;
@@ -12,8 +13,8 @@ mod migrations;
 mod operators;
 mod outbox;
 mod outreach;
-mod send_pace;
 mod overview;
+mod send_pace;
 mod stats;
 mod support;
 mod ticket_desk;
