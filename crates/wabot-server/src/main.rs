@@ -1,5 +1,5 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`, `check-config`, `chat`, `user`, `menu diagram`; each is a function of the `wabot_server` library. The
+//! `seed-demo`, `backup`, `check-config`, `chat`, `user`, `menu diagram`; each is a function of the `wabot_server` library. The
 //! command line is parsed by clap: every subcommand has `--help`, and anything unknown is refused.
 
 use std::path::PathBuf;
@@ -35,6 +35,12 @@ enum Command {
     Migrate,
     /// Write the demo customer's data (idempotent) and exit.
     SeedDemo,
+    /// Copy the SQLite database, while the server runs, to the new file PATH (a consistent copy:
+    /// `VACUUM INTO`). On PostgreSQL it refuses and shows the `pg_dump` way.
+    Backup {
+        /// The new file to write (it must not exist).
+        path: PathBuf,
+    },
     /// Print every setting (secrets masked) with its source, and every problem; fails if there is one.
     CheckConfig,
     /// Talk to the bot on the terminal (no Meta account, no server).
@@ -215,6 +221,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 seeded(outcome),
                 wabot_engine::DEMO_CUSTOMER,
                 wabot_engine::DEMO_CUSTOMER
+            );
+            Ok(())
+        }
+        Command::Backup { path } => {
+            let backup = DieselStore::backup(&url, &path).await?;
+            println!(
+                "backed up to {} ({} bytes); restore: stop the server, put it in place of the \
+                 database file (delete any -wal and -shm files beside it) and start",
+                path.display(),
+                backup.bytes
             );
             Ok(())
         }

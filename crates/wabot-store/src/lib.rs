@@ -9,6 +9,7 @@ mod status;
 mod turn;
 
 mod backlog;
+mod backup;
 mod business;
 mod connection;
 mod contacts;
@@ -34,6 +35,7 @@ mod stats;
 mod store;
 mod ticket_desk;
 
+pub use backup::Backup;
 pub use connection::{AnyConnection, DatabaseUrl, Manager};
 pub use demo::Seeded;
 pub use store::DieselStore;
