@@ -19,6 +19,7 @@ mod reload;
 mod sandbox;
 mod sending;
 mod shared_rate;
+mod tls;
 
 use std::collections::HashMap;
 use std::time::Duration;
