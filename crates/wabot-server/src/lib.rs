@@ -5,6 +5,7 @@ pub mod chat;
 pub mod check;
 pub mod components;
 pub mod diagram;
+pub mod health;
 pub mod layers;
 pub mod messenger;
 pub mod observer;
