@@ -64,7 +64,10 @@ mod tests {
 
     #[test]
     fn a_wildcard_bind_is_asked_on_this_machine() {
-        assert_eq!(target("0.0.0.0:8080").unwrap().to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            target("0.0.0.0:8080").unwrap().to_string(),
+            "127.0.0.1:8080"
+        );
         assert_eq!(target("[::]:80").unwrap().to_string(), "[::1]:80");
         assert_eq!(target("10.0.0.5:9").unwrap().to_string(), "10.0.0.5:9");
         assert!(target("nonsense").is_err());
@@ -78,6 +81,10 @@ mod tests {
             .unwrap()
             .port();
         let error = check(&format!("127.0.0.1:{port}"), "/health", Duration::ZERO).unwrap_err();
-        assert!(error.to_string().contains(&format!("127.0.0.1:{port}/health")));
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("127.0.0.1:{port}/health"))
+        );
     }
 }
