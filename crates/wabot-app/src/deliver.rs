@@ -15,6 +15,7 @@ use crate::pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
 use crate::ports::Outbox;
 use crate::read_receipts::ReadReceipts;
 use crate::send_pool::SendPool;
+use crate::shared_rate::{SendBudget, SharedRate};
 
 /// How long an outbound message stays leased to a sender that stopped answering.
 pub const SEND_LEASE: Duration = Duration::from_secs(60);
@@ -54,6 +55,9 @@ pub struct Deliver<S, M> {
     pub(crate) store: S,
     messenger: M,
     pub(crate) bucket: Arc<TokenBucket>,
+    /// With several instances: the share of the database's schedule that paces this sender
+    /// instead of the bucket's clock (the bucket still holds Meta's pauses).
+    pub(crate) shared: Option<SharedRate>,
     pub(crate) owner: String,
     pub(crate) max_in_flight: usize,
     pub(crate) lease: Duration,
@@ -109,7 +113,7 @@ fn outcome_of(
     }
 }
 
-impl<S: Outbox, M: Messenger> Deliver<S, M> {
+impl<S: Outbox + SendBudget, M: Messenger> Deliver<S, M> {
     /// A sender called `owner` (unique per process: its leases carry the name), with at most
     /// `max_in_flight` sends under way at once, paced by `bucket`.
     pub fn new(
@@ -123,6 +127,7 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
             store,
             messenger,
             bucket,
+            shared: None,
             owner: owner.into(),
             max_in_flight: max_in_flight.max(1),
             lease: SEND_LEASE,
@@ -141,6 +146,22 @@ impl<S: Outbox, M: Messenger> Deliver<S, M> {
     pub fn with_observer(mut self, observer: Arc<dyn DeliveryObserver>) -> Self {
         self.observer = observer;
         self
+    }
+
+    /// Paces this sender by its share of the schedule all instances lease from the database
+    /// (`shared_rate`), instead of by the bucket's own clock.
+    pub fn with_shared_rate(mut self, shared: SharedRate) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// How long until the pace may allow another send: the bucket's refill of one token, or the
+    /// next leased slot; `None` when the share holds no slot and awaits none.
+    pub fn next_token_in(&self, now: DateTime<Utc>) -> Option<Duration> {
+        match &self.shared {
+            None => Some(self.bucket.token_interval()),
+            Some(shared) => shared.next_in(now),
+        }
     }
 
     /// Leases messages for `lease` (how soon another worker may resend after a crash).

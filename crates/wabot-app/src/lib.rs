@@ -24,6 +24,7 @@ mod ports;
 mod read_receipts;
 mod sandbox;
 mod send_pool;
+mod shared_rate;
 mod ticket_desk;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
@@ -63,4 +64,8 @@ pub use ports::{
 pub use read_receipts::{MAX_WAITING_RECEIPTS, ReadReceipts};
 pub use sandbox::SandboxMessenger;
 pub use send_pool::{Cycle, SendPool, Wait};
+pub use shared_rate::{
+    LEASE_HORIZON, MAX_HOLD, SLOT_TOLERANCE, SendBudget, SharedRate, SlotLease, SlotRequest,
+    lease_schedule,
+};
 pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};

@@ -21,6 +21,7 @@ use crate::deliver::{Deliver, DeliveryRound, Finished, STATUS_WAIT};
 use crate::error::StoreError;
 use crate::messenger::Messenger;
 use crate::ports::Outbox;
+use crate::shared_rate::SendBudget;
 
 /// A send or a read receipt under way.
 type Underway<'a> = Pin<Box<dyn Future<Output = Option<Finished>> + Send + 'a>>;
@@ -61,7 +62,7 @@ pub struct SendPool<'a, S, M> {
     unsettled: bool,
 }
 
-impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
+impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
     /// An empty pool.
     pub fn new(deliver: &'a Deliver<S, M>) -> Self {
         Self {
@@ -117,7 +118,7 @@ impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
         if room == 0 {
             return Ok((0, Wait::Room));
         }
-        let tokens = deliver.bucket.take(room, now);
+        let tokens = take(deliver, room, now).await?;
         if tokens == 0 {
             return Ok((0, Wait::Token));
         }
@@ -128,7 +129,7 @@ impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
         {
             Ok(jobs) => jobs,
             Err(error) => {
-                deliver.bucket.give_back(tokens);
+                give_back(deliver, tokens);
                 return Err(error);
             }
         };
@@ -144,7 +145,11 @@ impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
             _ => Vec::new(),
         };
         started += receipts.len();
-        deliver.bucket.give_back(spare - receipts.len());
+        give_back(deliver, spare - receipts.len());
+        if let Some(shared) = &deliver.shared {
+            let receipts_wait = deliver.receipts.as_ref().is_some_and(|r| !r.is_empty());
+            shared.set_demand(more_due || receipts_wait);
+        }
         for message_id in receipts {
             self.underway
                 .push(Box::pin(deliver.send_receipt(message_id).map(|()| None)));
@@ -185,5 +190,34 @@ impl<'a, S: Outbox, M: Messenger> SendPool<'a, S, M> {
         }
         self.unsettled |= round.sent > 0;
         Ok((round, lost))
+    }
+}
+
+/// Takes up to `wanted` tokens: from the bucket, or from the share of the shared schedule
+/// (leasing more slots first when it needs them; none while Meta's pause lasts).
+async fn take<S: Outbox + SendBudget, M: Messenger>(
+    deliver: &Deliver<S, M>,
+    wanted: usize,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let Some(shared) = &deliver.shared else {
+        return Ok(deliver.bucket.take(wanted, now));
+    };
+    let paused = deliver.bucket.paused_until(now);
+    shared
+        .refill(&deliver.store, now, paused, crate::utc_now)
+        .await?;
+    Ok(if paused.is_some() {
+        0
+    } else {
+        shared.take(wanted, now)
+    })
+}
+
+/// Gives back tokens taken but not used.
+fn give_back<S, M>(deliver: &Deliver<S, M>, unused: usize) {
+    match &deliver.shared {
+        None => deliver.bucket.give_back(unused),
+        Some(shared) => shared.give_back(unused),
     }
 }

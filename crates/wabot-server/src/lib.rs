@@ -6,6 +6,7 @@ pub mod check;
 pub mod components;
 pub mod diagram;
 pub mod handoff_timer;
+pub mod health;
 pub mod layers;
 pub mod messenger;
 pub mod observer;

@@ -1,5 +1,5 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`, `check-config`, `chat`, `user`, `menu diagram`; each is a function of the `wabot_server` library. The
+//! `seed-demo`, `backup`, `health`, `check-config`, `chat`, `user`, `menu diagram`; each is a function of the `wabot_server` library. The
 //! command line is parsed by clap: every subcommand has `--help`, and anything unknown is refused.
 
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
 use wabot_server::layers::{CONFIG_DIR_VAR, ConfigDir};
-use wabot_server::{chat, check, diagram, serve, settings, telemetry, users};
+use wabot_server::{chat, check, diagram, health, serve, settings, telemetry, users};
 use wabot_store::{DieselStore, Seeded};
 
 /// wabot: a WhatsApp Cloud API chatbot server.
@@ -35,6 +35,12 @@ enum Command {
     Migrate,
     /// Write the demo customer's data (idempotent) and exit.
     SeedDemo,
+    /// Copy the SQLite database, while the server runs, to the new file PATH (a consistent copy:
+    /// `VACUUM INTO`). On PostgreSQL it refuses and shows the `pg_dump` way.
+    Backup {
+        /// The new file to write (it must not exist).
+        path: PathBuf,
+    },
     /// Print every setting (secrets masked) with its source, and every problem; fails if there is one.
     CheckConfig,
     /// Talk to the bot on the terminal (no Meta account, no server).
@@ -42,6 +48,16 @@ enum Command {
         /// The customer's WhatsApp id to chat as.
         #[arg(long, value_name = "WA_ID", default_value = wabot_engine::DEMO_CUSTOMER)]
         from: String,
+    },
+    /// Ask the running server's /health (at server.bind) and succeed on 200: for a container's
+    /// HEALTHCHECK and the systemd unit's start check.
+    Health {
+        /// Ask /ready instead (the database answers and the workers run).
+        #[arg(long)]
+        ready: bool,
+        /// Keep asking for up to SECONDS until it answers 200.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        wait: u64,
     },
     /// Work with the menu file.
     Menu {
@@ -180,6 +196,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         anyhow::bail!("the configuration has problems (listed above)");
     }
+    if let Command::Health { ready, wait } = command {
+        let path = if ready { "/ready" } else { "/health" };
+        let bind = settings.server.bind.clone();
+        let wait = std::time::Duration::from_secs(wait);
+        let said = tokio::task::spawn_blocking(move || health::check(&bind, path, wait)).await??;
+        println!("{said}");
+        return Ok(());
+    }
     let problems = settings.problems();
     if !problems.is_empty() {
         anyhow::bail!(
@@ -218,6 +242,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { path } => {
+            let backup = DieselStore::backup(&url, &path).await?;
+            println!(
+                "backed up to {} ({} bytes); restore: stop the server, put it in place of the \
+                 database file (delete any -wal and -shm files beside it) and start",
+                path.display(),
+                backup.bytes
+            );
+            Ok(())
+        }
         Command::Chat { from } => chat::chat(&settings, &from).await,
         Command::User { action } => {
             println!("{}", users::run(&url, action.into()).await?);
@@ -226,7 +260,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Menu {
             command: MenuCommand::Diagram { format, out, stats },
         } => diagram::diagram(&settings, format.into(), out.as_deref(), stats).await,
-        Command::CheckConfig => Ok(()),
+        Command::CheckConfig | Command::Health { .. } => Ok(()),
     }
 }
 

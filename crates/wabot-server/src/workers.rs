@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 use wabot_app::{
     Converse, Cycle, Deliver, DeliveryObserver, Heartbeat, Messenger, ReadReceipts, SendPool,
-    TokenBucket, Wait, pause_left, utc_now,
+    SharedRate, TokenBucket, Wait, pause_left, utc_now,
 };
 use wabot_cloud_api::CloudApiRenderer;
 use wabot_store::DieselStore;
@@ -60,7 +60,8 @@ pub struct Signals {
 /// The conversation workers the settings ask for (at least one) and the sender, not started; the
 /// sender is the last. The
 /// sender keeps up to `workers.sends_in_flight` sends under way with `messenger`, paced by one
-/// token bucket, reports to `observer`, and marks answered messages read unless
+/// token bucket (on PostgreSQL, where several instances may share a number: by its share of the
+/// schedule in the database), reports to `observer`, and marks answered messages read unless
 /// `meta.mark_read = "never"`.
 pub fn tasks<M: Messenger + Send + Sync + 'static>(
     settings: &Settings,
@@ -96,6 +97,17 @@ pub fn tasks<M: Messenger + Send + Sync + 'static>(
         )
         .with_lease(lease)
         .with_observer(observer);
+    if !components.store.url().is_sqlite() {
+        let shared = SharedRate::new(
+            settings.meta.phone_number_id.as_str(),
+            settings.meta.messages_per_second,
+        );
+        tracing::info!(
+            rate = settings.meta.messages_per_second,
+            "the send rate is shared with the other instances through the database"
+        );
+        sender = sender.with_shared_rate(shared);
+    }
     if let Some(receipts) = receipts {
         sender = sender.with_receipts(receipts);
     }
@@ -168,7 +180,9 @@ pub async fn deliveries<M: Messenger>(
                 ) {
                     (Wait::Room, _) => poll,
                     (_, Some(pause)) => pause.min(poll),
-                    (Wait::Token, None) => bucket.token_interval().max(Duration::from_millis(1)),
+                    (Wait::Token, None) => worker
+                        .next_token_in(utc_now())
+                        .map_or(poll, |next| next.clamp(Duration::from_millis(1), poll)),
                     (Wait::Work, None) => poll,
                 }
             }
@@ -196,7 +210,9 @@ pub async fn deliveries<M: Messenger>(
 /// At shutdown: waits for the sends in flight to end and records them, so a send Meta accepted is
 /// not sent again after the restart (the caller bounds how long this may take; what is cut short
 /// keeps its lease and is sent again when the lease runs out).
-async fn drain<S: wabot_app::Outbox, M: Messenger>(mut pool: SendPool<'_, S, M>) {
+async fn drain<S: wabot_app::Outbox + wabot_app::SendBudget, M: Messenger>(
+    mut pool: SendPool<'_, S, M>,
+) {
     let in_flight = pool.in_flight();
     while pool.in_flight() > 0 {
         pool.finished().await;

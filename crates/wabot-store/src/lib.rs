@@ -9,6 +9,7 @@ mod status;
 mod turn;
 
 mod backlog;
+mod backup;
 mod business;
 mod connection;
 mod contacts;
@@ -32,6 +33,7 @@ mod outreach;
 mod overview;
 mod rollups;
 pub mod schema;
+mod send_pace;
 mod sessions;
 mod sql;
 mod states;
@@ -39,6 +41,7 @@ mod stats;
 mod store;
 mod ticket_desk;
 
+pub use backup::Backup;
 pub use connection::{AnyConnection, DatabaseUrl, Manager};
 pub use demo::Seeded;
 pub use store::DieselStore;

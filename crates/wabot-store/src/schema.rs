@@ -248,6 +248,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    send_pace (phone_number_id) {
+        phone_number_id -> Text,
+        next_slot_us -> BigInt,
+    }
+}
+
 diesel::joinable!(inbound_items -> contacts (contact_id));
 diesel::joinable!(inbound_items -> webhook_events (event_id));
 diesel::joinable!(sessions -> contacts (contact_id));
@@ -279,4 +286,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     handoff_events,
     daily_figures,
     node_visits,
+    send_pace,
 );

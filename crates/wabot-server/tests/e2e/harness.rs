@@ -161,6 +161,19 @@ impl Wabot {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// Runs another subcommand with the same settings and returns what it did, failing or not.
+    pub fn command(&self, args: &[&str]) -> std::process::Output {
+        self.command_with(args, &[])
+    }
+
+    /// [`Wabot::command`] with more (or overriding) environment variables.
+    pub fn command_with(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        command(&self.dir, &self.graph_url, args)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    }
+
     /// Runs another subcommand with `input` as its standard input (e.g. a password).
     pub fn run_with_input(&self, args: &[&str], input: &str) -> String {
         let mut child = command(&self.dir, &self.graph_url, args)

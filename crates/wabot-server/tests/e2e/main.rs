@@ -1,9 +1,14 @@
 //! End to end: the real `wabot` binary, a fake Graph API, signed webhooks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backup;
 mod browser;
 mod chromium;
 mod cli;
+// The store suite's throwaway PostgreSQL cluster, one way of starting it for both suites.
+#[allow(dead_code)]
+#[path = "../../../wabot-store/tests/store/cluster.rs"]
+mod cluster;
 mod commands;
 mod console_traffic;
 mod diagram;
@@ -14,6 +19,8 @@ mod operations;
 mod reload;
 mod sandbox;
 mod sending;
+mod shared_rate;
+mod tls;
 
 use std::collections::HashMap;
 use std::time::Duration;

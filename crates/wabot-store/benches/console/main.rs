@@ -23,6 +23,10 @@
 // The bench uses the shared databases only, not the private cluster some tests stop.
 #[allow(dead_code)]
 mod backends;
+// The throwaway PostgreSQL cluster `backends` starts.
+#[path = "../../tests/store/cluster.rs"]
+#[allow(dead_code)]
+mod cluster;
 mod fill;
 
 use std::future::Future;

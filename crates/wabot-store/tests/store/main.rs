@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backends;
+mod cluster;
 mod concurrency;
 mod conversation_list;
 mod conversations;
@@ -15,6 +16,7 @@ mod outbox;
 mod outreach;
 mod overview;
 mod rollups;
+mod send_pace;
 mod stats;
 mod support;
 mod ticket_desk;
