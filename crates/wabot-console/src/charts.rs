@@ -157,7 +157,7 @@ pub fn funnel(nodes: &[FunnelNode], period: &str) -> Chart {
         .max()
         .unwrap_or(0)
         .max(1);
-    let plot = WIDTH - name_width - 120;
+    let plot = WIDTH - name_width - 230;
     let scale = |n: i64| n * plot / peak;
     let worst = nodes
         .iter()

@@ -64,6 +64,7 @@ where
                 .wrap(security_headers())
                 .route("", web::get().to(overview::page::<S>))
                 .route("/", web::get().to(overview::page::<S>))
+                .route("/menu.svg", web::get().to(overview::diagram::<S>))
                 .route("/login", web::get().to(login::form))
                 .route("/login", web::post().to(login::submit::<S>))
                 .route("/logout", web::post().to(login::logout::<S>))

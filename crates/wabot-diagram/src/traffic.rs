@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use wabot_app::{Count, Stats};
+use wabot_app::{Count, Overview, Stats};
 
 /// What customers did with the menu in a period: plain maps by node id and by option.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,6 +54,28 @@ impl Traffic {
             }
         }
         traffic
+    }
+
+    /// The traffic of the console's overview: per node the customers who reached it (each counted
+    /// once) and the conversations that left there; no counts on the edges (the overview does not
+    /// read every option chosen, to stay fast at volume).
+    pub fn from_overview(overview: &Overview, period: impl Into<String>) -> Self {
+        let count = |n: i64| u64::try_from(n).unwrap_or_default();
+        Traffic {
+            period: period.into(),
+            entered: overview
+                .funnel
+                .iter()
+                .map(|n| (n.node.clone(), count(n.reached)))
+                .collect(),
+            left: overview
+                .funnel
+                .iter()
+                .filter(|n| n.left > 0)
+                .map(|n| (n.node.clone(), count(n.left)))
+                .collect(),
+            chosen: BTreeMap::new(),
+        }
     }
 
     /// How many times option `key` of `menu` was chosen.

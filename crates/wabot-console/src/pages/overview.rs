@@ -89,23 +89,59 @@ fn percent(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |p| format!("{p:.1} %"))
 }
 
-/// `GET /dashboard`.
-pub async fn page<S: Statistics + 'static>(
-    state: web::Data<ConsoleState<S>>,
-    viewer: web::ReqData<Viewer>,
-    query: web::Query<PeriodQuery>,
-) -> Result<HttpResponse, ConsoleError> {
-    let days = query.days.filter(|d| PERIODS.contains(d)).unwrap_or(7);
+/// The period `days` asks for (whole UTC days ending now: today and the `days - 1` before it; the
+/// store keeps complete days' figures, so only today is read from the messages themselves) and
+/// its overview.
+async fn overview_of<S: Statistics>(
+    state: &ConsoleState<S>,
+    days: Option<i64>,
+) -> Result<(i64, Period, Overview), ConsoleError> {
+    let days = days.filter(|d| PERIODS.contains(d)).unwrap_or(7);
     let now = utc_now();
-    // Whole UTC days ending now (today and the `days - 1` before it): the store keeps complete
-    // days' figures, so only today is read from the messages themselves.
     let today = now.date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
     let period = Period {
         since: today - TimeDelta::days(days - 1),
         until: now,
     };
     let idle = state.engine.get().menu().idle_timeout();
-    let mut overview = state.store.overview(period, now - idle).await?;
+    Ok((
+        days,
+        period,
+        state.store.overview(period, now - idle).await?,
+    ))
+}
+
+/// `GET /dashboard/menu.svg?days=7`: the menu as a diagram with the period's traffic (customers
+/// who reached each node, conversations that left there). Served as an image: the diagram carries
+/// its own styles, so this answer has a policy of its own that allows them and nothing else.
+pub async fn diagram<S: Statistics + 'static>(
+    state: web::Data<ConsoleState<S>>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, ConsoleError> {
+    let (days, _, overview) = overview_of(&state, query.days).await?;
+    let words = if days == 1 {
+        "today".to_owned()
+    } else {
+        format!("the last {days} days")
+    };
+    let traffic = wabot_diagram::Traffic::from_overview(&overview, format!("customers, {words}"));
+    let svg = wabot_diagram::svg(state.engine.get().menu(), Some(&traffic));
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CONTENT_TYPE, "image/svg+xml"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'",
+        ))
+        .body(svg))
+}
+
+/// `GET /dashboard`.
+pub async fn page<S: Statistics + 'static>(
+    state: web::Data<ConsoleState<S>>,
+    viewer: web::ReqData<Viewer>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, ConsoleError> {
+    let (days, period, mut overview) = overview_of(&state, query.days).await?;
     // The funnel reads from the widest node down.
     overview
         .funnel

@@ -7,7 +7,8 @@ use actix_web::test::{self, TestRequest};
 
 use crate::support::{ADMIN_PASSWORD, AGENT_PASSWORD, console, csrf_in, set_cookie, store};
 
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 10] = [
+    "/dashboard/menu.svg",
     "/dashboard/handoffs",
     "/dashboard/handoffs/1",
     "/dashboard",

@@ -175,6 +175,29 @@ async fn an_administrator_uses_the_console_in_a_real_browser() {
         "the chart is drawn"
     );
     shoot(&client, &shots, "overview").await;
+    // The menu diagram with the period's customers, drawn as an image the page loads.
+    let diagram = reqwest::Client::new()
+        .get(format!("{base}/dashboard/menu.svg?days=1"))
+        .header(
+            "Cookie",
+            format!(
+                "wabot_session={}",
+                client
+                    .get_named_cookie("wabot_session")
+                    .await
+                    .unwrap()
+                    .value()
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(diagram.headers()["content-type"], "image/svg+xml");
+    let diagram = diagram.text().await.unwrap();
+    assert!(
+        diagram.contains("<svg") && diagram.contains("Main Menu"),
+        "{diagram}"
+    );
 
     // Conversations: search as you type (htmx swaps the rows).
     client
