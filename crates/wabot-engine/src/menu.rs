@@ -266,13 +266,6 @@ impl Menu {
             .flatten()
     }
 
-    /// The language code a conversation in `state` speaks with this menu (the default language's
-    /// when the menu declares none).
-    pub fn language_for(&self, state: &ConversationState) -> &str {
-        let (lang, _) = self.language_of(state);
-        self.languages.codes.get(lang).map_or("en", String::as_str)
-    }
-
     pub(crate) fn node(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
