@@ -11,6 +11,7 @@ use crate::compile_settings::{compile_settings, compile_texts, compile_words};
 use crate::compile_tree::link_parents;
 use crate::definition::{MenuFile, RawNode};
 use crate::error::{MenuErrors, Problem};
+use crate::language::{Languages, Tr};
 use crate::limits::{self, chars};
 use crate::menu::{Menu, Node, NodeKind};
 
@@ -18,6 +19,10 @@ use crate::menu::{Menu, Node, NodeKind};
 pub(crate) struct Checker<'f> {
     pub file: &'f MenuFile,
     pub problems: Vec<Problem>,
+    /// The menu's languages (compiled first: every text is checked in each).
+    pub languages: Languages,
+    /// The id of the node being compiled, named in problems of a menu with several languages.
+    pub node: Option<String>,
 }
 
 impl Checker<'_> {
@@ -27,68 +32,19 @@ impl Checker<'_> {
             message: message.into(),
         });
     }
-
-    /// The text of a spanned string, reporting it if it is longer than `max` characters.
-    pub fn text(&mut self, value: &Spanned<String>, max: usize, what: &str) -> String {
-        let text = value.get_ref();
-        let length = chars(text);
-        if length > max {
-            let line = self.file.line(value);
-            self.problem(
-                line,
-                format!("{what} is {length} characters long; WhatsApp allows at most {max}"),
-            );
-        }
-        text.clone()
-    }
-
-    /// Like [`Checker::text`], but also refuses an empty (or blank) text.
-    pub fn non_empty_text(&mut self, value: &Spanned<String>, max: usize, what: &str) -> String {
-        if value.get_ref().trim().is_empty() {
-            let line = self.file.line(value);
-            self.problem(line, format!("{what} is empty"));
-        }
-        self.text(value, max, what)
-    }
-
-    /// The text of an optional spanned string, checked like [`Checker::non_empty_text`].
-    pub fn optional(
-        &mut self,
-        value: &Option<Spanned<String>>,
-        max: usize,
-        what: &str,
-    ) -> Option<String> {
-        value
-            .as_ref()
-            .map(|value| self.non_empty_text(value, max, what))
-    }
-
-    /// The text of a required spanned string, reporting its absence at `line`.
-    pub fn required(
-        &mut self,
-        value: &Option<Spanned<String>>,
-        line: usize,
-        max: usize,
-        what: &str,
-    ) -> String {
-        match value {
-            Some(value) => self.non_empty_text(value, max, what),
-            None => {
-                self.problem(line, format!("{what} is missing"));
-                String::new()
-            }
-        }
-    }
 }
 
 pub(crate) fn compile(file: &MenuFile) -> Result<Menu, MenuErrors> {
     let mut check = Checker {
         file,
         problems: file.unknown_keys.clone(),
+        languages: Languages::undeclared(),
+        node: None,
     };
     let raw = &file.raw;
+    check.languages = crate::compile_lang::compile_languages(&mut check);
     let index = index_nodes(&mut check);
-    let texts = compile_texts(&mut check, &raw.texts, &raw.settings);
+    let texts = compile_texts(&mut check);
     let words = compile_words(&mut check, &raw.words);
     let mut settings = compile_settings(&mut check, &raw.settings, &index);
     if let Some(settings) = settings.as_mut() {
@@ -112,12 +68,11 @@ pub(crate) fn compile(file: &MenuFile) -> Result<Menu, MenuErrors> {
             kind: compile_node(&mut check, node, &index, &texts.list_button),
         })
         .collect();
+    check.node = None;
 
-    for (key, _) in words
-        .global
-        .iter()
-        .filter(|(word, _)| word.parse::<u32>().is_ok())
-    {
+    let numbers = words.global.iter().map(|(word, _)| word);
+    let numbers = numbers.chain(words.languages.iter().map(|(word, _)| word));
+    for key in numbers.filter(|word| word.parse::<u32>().is_ok()) {
         for (at, node) in nodes.iter().enumerate() {
             if let NodeKind::Menu(menu) = &node.kind
                 && menu
@@ -152,6 +107,7 @@ pub(crate) fn compile(file: &MenuFile) -> Result<Menu, MenuErrors> {
             settings,
             words,
             texts,
+            languages: check.languages,
             nodes,
             index,
         }),
@@ -232,7 +188,7 @@ fn compile_node(
     check: &mut Checker<'_>,
     spanned: &Spanned<RawNode>,
     index: &HashMap<String, usize>,
-    list_button: &str,
+    list_button: &Tr,
 ) -> NodeKind {
     let node = spanned.get_ref();
     let line = match &node.id {
@@ -240,12 +196,13 @@ fn compile_node(
         None => check.file.line(spanned),
     };
     let id = node.id.as_ref().map_or("?", |id| id.get_ref().as_str());
+    check.node = Some(id.to_owned());
     let Some(kind) = &node.kind else {
         check.problem(
             line,
             format!("node `{id}` needs a `kind` (menu, action, form, text or handoff)"),
         );
-        return NodeKind::Text(String::new());
+        return NodeKind::Text(Tr::same("", 1));
     };
     let kind_line = check.file.line(kind);
     reject_foreign_keys(check, node, line, kind.get_ref());
@@ -255,7 +212,7 @@ fn compile_node(
         "action" => match &node.action {
             None => {
                 check.problem(line, format!("action node `{id}` needs an `action`"));
-                NodeKind::Text(String::new())
+                NodeKind::Text(Tr::same("", 1))
             }
             Some(name) => match NodeAction::parse(name.get_ref()) {
                 Some(action) => NodeKind::Action(action),
@@ -270,22 +227,18 @@ fn compile_node(
                         check.file.line(name),
                         format!("unknown action `{}`{hint}; known: {known}", name.get_ref()),
                     );
-                    NodeKind::Text(String::new())
+                    NodeKind::Text(Tr::same("", 1))
                 }
             },
         },
         "form" => crate::compile_form::compile_form(check, node, id, line),
-        "handoff" => NodeKind::Handoff(
-            node.text
-                .as_ref()
-                .map(|text| check.non_empty_text(text, limits::MAX_TEXT, "`text`")),
-        ),
+        "handoff" => NodeKind::Handoff(check.optional(&node.text, limits::MAX_TEXT, "`text`")),
         other => {
             check.problem(
                 kind_line,
                 format!("unknown node kind `{other}`; use menu, action, form, text or handoff"),
             );
-            NodeKind::Text(String::new())
+            NodeKind::Text(Tr::same("", 1))
         }
     }
 }

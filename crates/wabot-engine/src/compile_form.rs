@@ -7,6 +7,7 @@ use crate::actions::{FormAction, NodeAction};
 use crate::compile::Checker;
 use crate::definition::{RawField, RawNode};
 use crate::input::fold;
+use crate::language::Tr;
 use crate::limits;
 use crate::menu::{Field, FieldKind, FormNode, NodeKind};
 
@@ -58,8 +59,24 @@ pub(crate) fn compile_form(
             fields.push(field);
         }
     }
+    let has_confirm = fields.iter().any(|field| field.kind == FieldKind::Confirm);
+    if has_confirm && check.multilingual() {
+        for (field, spanned) in fields.iter().zip(&node.fields) {
+            if field.kind != FieldKind::Confirm && field.label.is_none() {
+                let field_line = check.file.line(spanned);
+                check.problem_in(
+                    field_line,
+                    None,
+                    format!(
+                        "field `{}` needs a `label` in every language: the confirmation shows it",
+                        field.name
+                    ),
+                );
+            }
+        }
+    }
     let Some(action) = action else {
-        return NodeKind::Text(String::new());
+        return NodeKind::Text(Tr::same("", 1));
     };
     check_action_fields(check, action, &fields, id, line);
     NodeKind::Form(FormNode { action, fields })
@@ -160,6 +177,7 @@ fn compile_field(
         "the field prompt",
     );
     let hint = check.optional(&raw.hint, limits::MAX_INTERACTIVE_BODY, "the field hint");
+    let label = check.optional(&raw.label, limits::MAX_HEADER, "the field label");
     let kind = match &raw.kind {
         None => {
             let known = FieldKind::NAMES.join(", ");
@@ -203,15 +221,27 @@ fn compile_field(
                 None
             }
         });
-    let mut choices = Vec::new();
+    let mut choices: Vec<Tr> = Vec::new();
     for choice in &raw.choices {
-        let text = check.non_empty_text(choice, limits::MAX_ROW_TITLE, "a choice");
-        if choices
-            .iter()
-            .any(|earlier: &String| fold(earlier) == fold(&text))
-        {
-            let choice_line = check.file.line(choice);
-            check.problem(choice_line, format!("duplicate choice `{text}`"));
+        let choice_line = check.file.line(choice);
+        let text = check.localized(
+            Some(choice),
+            choice_line,
+            limits::MAX_ROW_TITLE,
+            "a choice",
+            None,
+        );
+        for (lang, title) in text.0.iter().enumerate() {
+            if choices
+                .iter()
+                .any(|earlier| fold(earlier.get(lang)) == fold(title))
+            {
+                check.problem_in(
+                    choice_line,
+                    Some(lang),
+                    format!("duplicate choice `{title}`"),
+                );
+            }
         }
         choices.push(text);
     }
@@ -256,6 +286,7 @@ fn compile_field(
         kind,
         prompt,
         hint,
+        label,
         optional: raw.optional,
         min_length,
         max_length,

@@ -7,6 +7,7 @@ use toml::Spanned;
 use crate::compile::Checker;
 use crate::definition::{RawNode, RawOption};
 use crate::input::fold;
+use crate::language::Tr;
 use crate::limits;
 use crate::menu::{Choice, MenuNode, Target};
 use crate::reply::{MenuReply, ReplyOption};
@@ -17,7 +18,7 @@ pub(crate) fn compile_menu(
     id: &str,
     line: usize,
     index: &HashMap<String, usize>,
-    list_button: &str,
+    list_button: &Tr,
 ) -> MenuNode {
     let header = check.optional(&node.header, limits::MAX_HEADER, "the menu header");
     let body = check.required(
@@ -41,23 +42,35 @@ pub(crate) fn compile_menu(
         );
     }
     let mut choices: Vec<Choice> = Vec::new();
-    let mut options = Vec::new();
+    let mut options: Vec<(u32, Tr, Option<Tr>)> = Vec::new();
     for spanned in &node.options {
-        if let Some((choice, option)) = compile_option(check, spanned, id, index, &choices) {
+        if let Some((choice, title, description)) =
+            compile_option(check, spanned, id, index, &choices)
+        {
+            options.push((choice.key, title, description));
             choices.push(choice);
-            options.push(option);
         }
     }
-    MenuNode {
-        choices,
-        reply: MenuReply {
-            header,
-            body,
-            footer,
-            button: list_button.to_owned(),
-            options,
-        },
-    }
+    let reply = (0..check.languages.codes.len())
+        .map(|lang| MenuReply {
+            header: header.as_ref().map(|header| header.get(lang).to_owned()),
+            body: body.get(lang).to_owned(),
+            footer: footer.as_ref().map(|footer| footer.get(lang).to_owned()),
+            button: list_button.get(lang).to_owned(),
+            options: options
+                .iter()
+                .map(|(key, title, description)| ReplyOption {
+                    id: format!("m:{id}:{key}"),
+                    key: Some(*key),
+                    title: title.get(lang).to_owned(),
+                    description: description
+                        .as_ref()
+                        .map(|description| description.get(lang).to_owned()),
+                })
+                .collect(),
+        })
+        .collect();
+    MenuNode { choices, reply }
 }
 
 fn compile_option(
@@ -66,7 +79,7 @@ fn compile_option(
     menu_id: &str,
     index: &HashMap<String, usize>,
     earlier: &[Choice],
-) -> Option<(Choice, ReplyOption)> {
+) -> Option<(Choice, Tr, Option<Tr>)> {
     let option = spanned.get_ref();
     let line = check.file.line(spanned);
     let title = check.required(
@@ -100,7 +113,7 @@ fn compile_option(
             }
         },
     };
-    let folded_title = fold(&title);
+    let folded_titles: Vec<String> = title.0.iter().map(|title| fold(title)).collect();
     if let Some(key) = key
         && earlier.iter().any(|choice| choice.key == key)
     {
@@ -109,15 +122,20 @@ fn compile_option(
             format!("duplicate option key {key} in menu `{menu_id}`"),
         );
     }
-    if !folded_title.is_empty()
-        && earlier
+    for (lang, folded) in folded_titles.iter().enumerate() {
+        let duplicate = earlier
             .iter()
-            .any(|choice| choice.folded_title == folded_title)
-    {
-        check.problem(
-            line,
-            format!("duplicate option title `{title}` in menu `{menu_id}`"),
-        );
+            .any(|choice| choice.folded_titles.get(lang) == Some(folded));
+        if !folded.is_empty() && duplicate {
+            check.problem_in(
+                line,
+                Some(lang),
+                format!(
+                    "duplicate option title `{}` in menu `{menu_id}`",
+                    title.get(lang)
+                ),
+            );
+        }
     }
     let target = match (&option.goto, option.back) {
         (Some(_), true) => {
@@ -148,18 +166,13 @@ fn compile_option(
         },
     };
     let (key, target) = (key?, target?);
-    let reply = ReplyOption {
-        id: format!("m:{menu_id}:{key}"),
-        key: Some(key),
-        title,
-        description,
-    };
     Some((
         Choice {
             key,
-            folded_title,
+            folded_titles,
             target,
         },
-        reply,
+        title,
+        description,
     ))
 }

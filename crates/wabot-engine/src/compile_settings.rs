@@ -6,143 +6,100 @@ use chrono::{FixedOffset, TimeDelta};
 use toml::Spanned;
 
 use crate::compile::Checker;
-use crate::definition::{RawSettings, RawTexts, RawWords};
+use crate::definition::{RawSettings, RawWords};
 use crate::input::fold;
+use crate::language::{RawLocal, RawText};
 use crate::limits;
-use crate::menu::{AnswerWord, GlobalWord, Settings, Texts, Words};
+use crate::menu::{AnswerWord, GlobalWord, Settings, Words};
+use crate::texts::{TEXTS, Texts, placeholders, word_count};
 
 const DEFAULT_IDLE_MINUTES: i64 = 30;
 const DEFAULT_MAX_ATTEMPTS: i64 = 3;
 
-fn text_or(
-    check: &mut Checker<'_>,
-    value: &Option<Spanned<String>>,
-    default: &str,
-    max: usize,
-    what: &str,
-) -> String {
-    match value {
-        Some(value) => check.non_empty_text(value, max, what),
-        None => default.to_owned(),
+/// The line of language `lang`'s text in `value` (the plain string's line for the default language).
+fn line_of(check: &Checker<'_>, value: Option<&Spanned<RawText>>, lang: usize) -> usize {
+    let Some(value) = value else { return 0 };
+    match value.get_ref() {
+        RawLocal::One(_) => check.file.line(value),
+        RawLocal::PerLanguage(list) => {
+            let code = check.languages.codes.get(lang).map(String::as_str);
+            list.iter()
+                .find(|(at, _)| Some(at.as_str()) == code)
+                .map_or_else(|| check.file.line(value), |(_, text)| check.file.line(text))
+        }
     }
 }
 
-pub(crate) fn compile_texts(
-    check: &mut Checker<'_>,
-    texts: &RawTexts,
-    settings: &RawSettings,
-) -> Texts {
-    use limits::{MAX_BUTTON_TITLE as LABEL, MAX_INTERACTIVE_BODY as BODY, MAX_TEXT as TEXT};
-    Texts {
-        welcome_back: text_or(
-            check,
-            &texts.welcome_back,
-            "Welcome back! We start again from the main menu.",
-            TEXT,
-            "texts.welcome_back",
-        ),
-        menu_changed: text_or(
-            check,
-            &texts.menu_changed,
-            "Our menu has changed since your last message, so we start again from the main menu.",
-            TEXT,
-            "texts.menu_changed",
-        ),
-        not_understood: text_or(
-            check,
-            &texts.not_understood,
-            "Sorry, I didn't understand that. Please choose one of the options below.",
-            TEXT,
-            "texts.not_understood",
-        ),
-        media_not_supported: text_or(
-            check,
-            &texts.media_not_supported,
-            "I can read text and menu choices only.",
-            TEXT,
-            "texts.media_not_supported",
-        ),
-        cancelled: text_or(
-            check,
-            &texts.cancelled,
-            "Cancelled.",
-            TEXT,
-            "texts.cancelled",
-        ),
-        too_many_attempts: text_or(
-            check,
-            &texts.too_many_attempts,
-            "That didn't work out. Let's go back to the menu.",
-            TEXT,
-            "texts.too_many_attempts",
-        ),
-        help: text_or(
-            check,
-            &texts.help,
-            "Send a number or tap an option to choose. Send *menu* for the main menu, *back* to go \
-             back, and *cancel* to stop filling in a form.",
-            BODY,
-            "texts.help",
-        ),
-        skip_label: text_or(check, &texts.skip_label, "Skip", LABEL, "texts.skip_label"),
-        yes_label: text_or(check, &texts.yes_label, "Yes", LABEL, "texts.yes_label"),
-        no_label: text_or(check, &texts.no_label, "No", LABEL, "texts.no_label"),
-        list_button: text_or(
-            check,
-            &settings.list_button,
-            "Choose",
-            limits::MAX_LIST_BUTTON,
-            "settings.list_button",
-        ),
-        handoff_queued: text_or(
-            check,
-            &texts.handoff_queued,
-            "Thanks! You are in the queue for a person from our team. Send *menu* at any time to \
-             go back to the bot.",
-            TEXT,
-            "texts.handoff_queued",
-        ),
-        handoff_open: text_or(
-            check,
-            &texts.handoff_open,
-            "Someone will answer you shortly.",
-            TEXT,
-            "texts.handoff_open",
-        ),
-        handoff_closed_now: text_or(
-            check,
-            &texts.handoff_closed_now,
-            "Our team is away right now; we will answer from {when}.",
-            TEXT,
-            "texts.handoff_closed_now",
-        ),
-        handoff_unanswered: text_or(
-            check,
-            &texts.handoff_unanswered,
-            "Sorry, nobody from our team is free right now. Write your message and we will get \
-             back to you, or send *menu* to go back to the bot.",
-            TEXT,
-            "texts.handoff_unanswered",
-        ),
-        handoff_message_left: text_or(
-            check,
-            &texts.handoff_message_left,
-            "Thank you, we have your message and will get back to you.",
-            TEXT,
-            "texts.handoff_message_left",
-        ),
-        handoff_ended: text_or(
-            check,
-            &texts.handoff_ended,
-            "Our team has closed this conversation; the bot is back to help you.",
-            TEXT,
-            "texts.handoff_ended",
-        ),
+/// `[texts]` in every language (the built-in English for `en` where left out), and the list button.
+pub(crate) fn compile_texts(check: &mut Checker<'_>) -> Texts {
+    let raw = &check.file.raw;
+    for (key, value) in &raw.texts {
+        if !TEXTS.iter().any(|spec| spec.key == key) {
+            let expected: Vec<String> =
+                TEXTS.iter().map(|spec| format!("`{}`", spec.key)).collect();
+            let line = check.file.line(value);
+            check.problem(
+                line,
+                format!(
+                    "unknown field `{key}`, expected one of {}",
+                    expected.join(", ")
+                ),
+            );
+        }
     }
+    let mut all = Vec::with_capacity(TEXTS.len());
+    for spec in TEXTS {
+        let value = raw.texts.get(spec.key);
+        let what = format!("texts.{}", spec.key);
+        let line = value.map_or(0, |value| check.file.line(value));
+        let tr = check.localized(value, line, spec.max, &what, Some(spec.default));
+        for (lang, text) in tr.0.iter().enumerate() {
+            let text_line = line_of(check, value, lang);
+            for name in placeholders(text) {
+                if !spec.placeholders.contains(&name) {
+                    let allowed = if spec.placeholders.is_empty() {
+                        "it takes none".to_owned()
+                    } else {
+                        let names: Vec<String> = spec
+                            .placeholders
+                            .iter()
+                            .map(|p| format!("{{{p}}}"))
+                            .collect();
+                        format!("it takes {}", names.join(", "))
+                    };
+                    check.problem_in(
+                        text_line,
+                        Some(lang),
+                        format!("{what} has an unknown placeholder {{{name}}}; {allowed}"),
+                    );
+                }
+            }
+            if let Some(count) = word_count(spec.key)
+                && text.split_whitespace().count() != count
+            {
+                check.problem_in(
+                    text_line,
+                    Some(lang),
+                    format!("{what} needs {count} words separated by spaces"),
+                );
+            }
+        }
+        all.push(tr);
+    }
+    let button = raw.settings.list_button.as_ref();
+    let line = button.map_or(0, |value| check.file.line(value));
+    let list_button = check.localized(
+        button,
+        line,
+        limits::MAX_LIST_BUTTON,
+        "settings.list_button",
+        Some("Choose"),
+    );
+    Texts { all, list_button }
 }
 
 /// A configured list of words, if the file has one.
-type WordList = Option<Spanned<Vec<String>>>;
+type WordList = Option<Spanned<RawLocal<Vec<String>>>>;
 
 /// What a group of words means.
 #[derive(Clone, Copy)]
@@ -180,12 +137,9 @@ pub(crate) fn compile_words(check: &mut Checker<'_>, words: &RawWords) -> Words 
         (&words.no, "no", &["no", "n"], Meaning::Answer(No)),
     ];
     let mut out = Words::default();
-    let mut seen: HashMap<String, &str> = HashMap::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
     for (configured, group, defaults, meaning) in groups {
-        let (line, list): (usize, Vec<String>) = match configured {
-            Some(list) => (check.file.line(list), list.get_ref().clone()),
-            None => (0, defaults.iter().map(|word| (*word).to_owned()).collect()),
-        };
+        let (line, list) = word_list(check, configured, group, defaults);
         if list.is_empty() {
             check.problem(line, format!("words.{group} needs at least one word"));
         }
@@ -195,23 +149,38 @@ pub(crate) fn compile_words(check: &mut Checker<'_>, words: &RawWords) -> Words 
                 check.problem(line, format!("words.{group} has an empty word"));
                 continue;
             }
-            if let Some(other) = seen.insert(folded.clone(), group) {
-                check.problem(
+            let name = format!("words.{group}");
+            match seen.get(&folded) {
+                Some(other) if *other != name => check.problem(
                     line,
-                    format!("the word `{folded}` is in both words.{other} and words.{group}"),
-                );
+                    format!("the word `{folded}` is in both {other} and {name}"),
+                ),
+                Some(_) => continue, // the same word in two languages of one group
+                None => {}
             }
+            seen.insert(folded.clone(), name);
             match meaning {
                 Meaning::Global(meaning) => out.global.push((folded, meaning)),
                 Meaning::Answer(meaning) => out.answers.push((folded, meaning)),
             }
         }
     }
+    for (folded, lang, line) in crate::compile_lang::language_words(check) {
+        let code = check.languages.codes.get(lang).cloned().unwrap_or_default();
+        let name = format!("languages.words.{code}");
+        if let Some(other) = seen.get(&folded)
+            && *other != name
+        {
+            check.problem(
+                line,
+                format!("the word `{folded}` is in both {other} and {name}"),
+            );
+        }
+        seen.insert(folded.clone(), name);
+        out.languages.push((folded, lang));
+    }
     // Only heard while waiting for a person, so they may be main-menu words too.
-    let (line, leave) = match &words.leave_queue {
-        Some(list) => (check.file.line(list), list.get_ref().clone()),
-        None => (0, vec!["menu".to_owned()]),
-    };
+    let (line, leave) = word_list(check, &words.leave_queue, "leave_queue", &["menu"]);
     out.leave_queue = leave
         .iter()
         .map(|word| fold(word))
@@ -221,6 +190,44 @@ pub(crate) fn compile_words(check: &mut Checker<'_>, words: &RawWords) -> Words 
         check.problem(line, "words.leave_queue needs at least one word".to_owned());
     }
     out
+}
+
+/// A group's words in every language (one list for all, or one per language), with its line.
+fn word_list(
+    check: &mut Checker<'_>,
+    configured: &WordList,
+    group: &str,
+    defaults: &[&str],
+) -> (usize, Vec<String>) {
+    let Some(configured) = configured else {
+        return (0, defaults.iter().map(|word| (*word).to_owned()).collect());
+    };
+    let line = check.file.line(configured);
+    match configured.get_ref() {
+        RawLocal::One(list) => (line, list.clone()),
+        RawLocal::PerLanguage(lists) => {
+            let mut all = Vec::new();
+            for (code, list) in lists {
+                if check.languages.index(code).is_none() {
+                    let known = check.languages.codes.join(", ");
+                    check.problem(
+                        check.file.line(list),
+                        format!(
+                            "words.{group} is given in `{code}`, which is not one of the menu's \
+                             languages ({known})"
+                        ),
+                    );
+                }
+                all.extend(list.get_ref().iter().cloned());
+            }
+            for (lang, code) in check.languages.codes.clone().iter().enumerate() {
+                if !lists.iter().any(|(given, _)| given == code) {
+                    check.problem_in(line, Some(lang), format!("words.{group} has no words"));
+                }
+            }
+            (line, all)
+        }
+    }
 }
 
 fn number_in(

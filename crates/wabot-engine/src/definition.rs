@@ -3,10 +3,13 @@
 //! Everything is optional here so that [`crate::Menu::compile`] can report every problem at once,
 //! each with its line, instead of serde stopping at the first missing field.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{MenuErrors, Problem};
+use crate::language::{RawLocal, RawText};
 
 /// A parsed, not yet validated menu file. Make one with [`MenuFile::parse`], then
 /// [`crate::Menu::compile`] it.
@@ -71,8 +74,11 @@ pub(crate) struct RawMenu {
     pub settings: RawSettings,
     #[serde(default)]
     pub words: RawWords,
+    /// `[texts]`: each key one of `crate::texts::TEXTS` (checked by the compiler, with its line).
     #[serde(default)]
-    pub texts: RawTexts,
+    pub texts: BTreeMap<String, Spanned<RawText>>,
+    #[serde(default)]
+    pub languages: RawLanguages,
     #[serde(default)]
     pub business_hours: Option<Spanned<RawHours>>,
     #[serde(default, rename = "node")]
@@ -88,20 +94,33 @@ pub(crate) struct RawSettings {
     pub utc_offset_minutes: Option<Spanned<i64>>,
     pub order_prefix: Option<Spanned<String>>,
     pub ticket_prefix: Option<Spanned<String>>,
-    pub list_button: Option<Spanned<String>>,
+    pub list_button: Option<Spanned<RawText>>,
+    /// The menu's language codes, the default first.
+    pub languages: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// `[languages]`: how a conversation's language is chosen.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RawLanguages {
+    /// Words that switch a conversation to a language, by language code.
+    #[serde(default)]
+    pub words: BTreeMap<String, Spanned<Vec<String>>>,
+    /// Calling codes (or longer number prefixes) and the language they default to.
+    #[serde(default)]
+    pub by_calling_code: BTreeMap<String, Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RawWords {
-    pub main_menu: Option<Spanned<Vec<String>>>,
-    pub back: Option<Spanned<Vec<String>>>,
-    pub cancel: Option<Spanned<Vec<String>>>,
-    pub help: Option<Spanned<Vec<String>>>,
-    pub skip: Option<Spanned<Vec<String>>>,
-    pub yes: Option<Spanned<Vec<String>>>,
-    pub no: Option<Spanned<Vec<String>>>,
-    pub agent: Option<Spanned<Vec<String>>>,
-    pub leave_queue: Option<Spanned<Vec<String>>>,
+    pub main_menu: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub back: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub cancel: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub help: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub skip: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub yes: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub no: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub agent: Option<Spanned<RawLocal<Vec<String>>>>,
+    pub leave_queue: Option<Spanned<RawLocal<Vec<String>>>>,
 }
 
 /// `[business_hours]`: `mon = "09:00-18:00"` … `sun`, and `holidays = ["2026-12-25"]`.
@@ -118,37 +137,17 @@ pub(crate) struct RawHours {
     pub holidays: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct RawTexts {
-    pub welcome_back: Option<Spanned<String>>,
-    pub menu_changed: Option<Spanned<String>>,
-    pub not_understood: Option<Spanned<String>>,
-    pub media_not_supported: Option<Spanned<String>>,
-    pub cancelled: Option<Spanned<String>>,
-    pub too_many_attempts: Option<Spanned<String>>,
-    pub help: Option<Spanned<String>>,
-    pub skip_label: Option<Spanned<String>>,
-    pub yes_label: Option<Spanned<String>>,
-    pub no_label: Option<Spanned<String>>,
-    pub handoff_queued: Option<Spanned<String>>,
-    pub handoff_open: Option<Spanned<String>>,
-    pub handoff_closed_now: Option<Spanned<String>>,
-    pub handoff_unanswered: Option<Spanned<String>>,
-    pub handoff_message_left: Option<Spanned<String>>,
-    pub handoff_ended: Option<Spanned<String>>,
-}
-
 #[derive(Debug, Deserialize)]
 pub(crate) struct RawNode {
     pub id: Option<Spanned<String>>,
     pub kind: Option<Spanned<String>>,
-    pub header: Option<Spanned<String>>,
-    pub body: Option<Spanned<String>>,
-    pub footer: Option<Spanned<String>>,
+    pub header: Option<Spanned<RawText>>,
+    pub body: Option<Spanned<RawText>>,
+    pub footer: Option<Spanned<RawText>>,
     #[serde(default)]
     pub options: Vec<Spanned<RawOption>>,
     pub action: Option<Spanned<String>>,
-    pub text: Option<Spanned<String>>,
+    pub text: Option<Spanned<RawText>>,
     #[serde(default)]
     pub fields: Vec<Spanned<RawField>>,
 }
@@ -156,8 +155,8 @@ pub(crate) struct RawNode {
 #[derive(Debug, Deserialize)]
 pub(crate) struct RawOption {
     pub key: Option<Spanned<i64>>,
-    pub title: Option<Spanned<String>>,
-    pub description: Option<Spanned<String>>,
+    pub title: Option<Spanned<RawText>>,
+    pub description: Option<Spanned<RawText>>,
     pub goto: Option<Spanned<String>>,
     #[serde(default)]
     pub back: bool,
@@ -167,13 +166,15 @@ pub(crate) struct RawOption {
 pub(crate) struct RawField {
     pub name: Option<Spanned<String>>,
     pub kind: Option<Spanned<String>>,
-    pub prompt: Option<Spanned<String>>,
-    pub hint: Option<Spanned<String>>,
+    pub prompt: Option<Spanned<RawText>>,
+    pub hint: Option<Spanned<RawText>>,
     #[serde(default)]
     pub optional: bool,
     pub min_length: Option<Spanned<i64>>,
     pub max_length: Option<Spanned<i64>>,
     pub pattern: Option<Spanned<String>>,
     #[serde(default)]
-    pub choices: Vec<Spanned<String>>,
+    pub choices: Vec<Spanned<RawText>>,
+    /// How the answer is named in a confirmation's summary.
+    pub label: Option<Spanned<RawText>>,
 }

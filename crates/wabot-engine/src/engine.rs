@@ -8,6 +8,7 @@ use crate::menu::{GlobalWord, Menu, NodeKind, Target};
 use crate::port::BusinessData;
 use crate::reply::{AbandonReason, Event, HandoffChange, Reply, Step};
 use crate::state::{ConversationState, FormProgress, HandoffStage};
+use crate::texts::T;
 
 /// The conversation engine: a compiled [`Menu`] and the rules to walk it. Pure: it reads no clock,
 /// does no I/O, and touches business data only through the [`BusinessData`] it is handed.
@@ -30,6 +31,10 @@ pub(crate) struct Stepping<'a, D: ?Sized> {
     pub handoff: Option<HandoffStage>,
     /// What the step changed about it.
     pub change: Option<HandoffChange>,
+    /// The language the step speaks (an index into the menu's languages).
+    pub lang: usize,
+    /// Whether the customer chose it.
+    pub chosen: bool,
 }
 
 impl Engine {
@@ -54,6 +59,7 @@ impl Engine {
         data: &mut D,
     ) -> Result<Step, D::Error> {
         let menu = &self.menu;
+        let (lang, chosen) = menu.language_of(state);
         let mut turn = Stepping {
             menu,
             now,
@@ -65,6 +71,8 @@ impl Engine {
             events: Vec::with_capacity(2),
             handoff: state.handoff,
             change: None,
+            lang,
+            chosen,
         };
         let position = state.node.as_deref().and_then(|id| menu.node(id));
         let expired = state
@@ -83,7 +91,7 @@ impl Engine {
                 if state.form.is_some() {
                     turn.abandon(at, AbandonReason::Expired);
                 }
-                turn.replies.push(Reply::text(&menu.texts.welcome_back));
+                turn.say(T::WelcomeBack);
                 turn.fresh_start(input)?;
             }
             (Some(at), None) if valid => turn.at_menu(at, input)?,
@@ -94,7 +102,7 @@ impl Engine {
                 } else {
                     // Saved at a node this menu no longer has (or no longer as that kind): the
                     // menu was changed under the conversation, e.g. by a reload.
-                    turn.replies.push(Reply::text(&menu.texts.menu_changed));
+                    turn.say(T::MenuChanged);
                 }
                 turn.fresh_start(input)?;
             }
@@ -105,6 +113,8 @@ impl Engine {
                 node: Some(menu.nodes[turn.node].id.clone()),
                 form: turn.form,
                 handoff: turn.handoff,
+                language: menu.language_code(turn.lang),
+                language_chosen: turn.chosen,
                 last_activity: Some(now),
                 version: state.version.wrapping_add(1),
             },
@@ -116,6 +126,29 @@ impl Engine {
 }
 
 impl<D: BusinessData + ?Sized> Stepping<'_, D> {
+    /// Engine sentence `text` in the conversation's language.
+    pub(crate) fn t(&self, text: T) -> &str {
+        self.menu.texts.get(text, self.lang)
+    }
+
+    /// Replies with engine sentence `text`.
+    pub(crate) fn say(&mut self, text: T) {
+        let reply = Reply::text(self.t(text));
+        self.replies.push(reply);
+    }
+
+    /// Switches the conversation to the language a language word names, if `folded` is one.
+    pub(crate) fn switch_language(&mut self, folded: &str) -> bool {
+        match self.menu.words.language(folded) {
+            Some(lang) => {
+                self.lang = lang;
+                self.chosen = true;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A conversation with no usable context: an interactive reply still names its option, anything
     /// else gets the start menu.
     fn fresh_start(&mut self, input: &Input) -> Result<(), D::Error> {
@@ -123,6 +156,12 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             && let Some((menu_at, choice)) = self.menu_choice(id)
         {
             return self.choose(menu_at, choice);
+        }
+        if let Input::Text { body } = input
+            && self.switch_language(&fold(body))
+        {
+            self.show_menu(self.menu.settings.start, true);
+            return Ok(());
         }
         if let Input::Text { body } = input
             && self.menu.words.global(&fold(body)) == Some(GlobalWord::Agent)
@@ -156,13 +195,16 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 None => title,
             },
             Input::Media { .. } | Input::Unsupported { .. } => {
-                self.replies
-                    .push(Reply::text(&self.menu.texts.media_not_supported));
+                self.say(T::MediaNotSupported);
                 self.show_menu(at, false);
                 return Ok(());
             }
         };
         let folded = fold(text);
+        if self.switch_language(&folded) {
+            self.show_menu(at, false);
+            return Ok(());
+        }
         if let Some(word) = self.menu.words.global(&folded) {
             return self.global_word(at, word);
         }
@@ -172,10 +214,16 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
         };
         let picked = match option_number(&folded) {
             Some(key) => menu.choices.iter().position(|choice| choice.key == key),
-            None => menu
-                .choices
-                .iter()
-                .position(|choice| choice.folded_title == folded),
+            None => {
+                let title_in = |lang: usize| {
+                    menu.choices
+                        .iter()
+                        .position(|choice| choice.folded_titles.get(lang) == Some(&folded))
+                };
+                // The conversation's language first, then any other.
+                title_in(self.lang)
+                    .or_else(|| (0..self.menu.languages.codes.len()).find_map(title_in))
+            }
         };
         match picked {
             Some(choice) => self.choose(at, choice),
@@ -196,7 +244,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             GlobalWord::Help => match self.menu.settings.help_node {
                 Some(help) => return self.enter(help),
                 None => {
-                    self.replies.push(Reply::text(&self.menu.texts.help));
+                    self.say(T::Help);
                     self.show_menu(at, false);
                 }
             },
@@ -208,8 +256,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
         self.events.push(Event::NotUnderstood {
             node: self.menu.nodes[at].id.clone(),
         });
-        self.replies
-            .push(Reply::text(&self.menu.texts.not_understood));
+        self.say(T::NotUnderstood);
         self.show_menu(at, false);
     }
 
@@ -240,7 +287,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             NodeKind::Menu(_) => self.show_menu(to, true),
             NodeKind::Text(text) => {
                 self.entered(to);
-                self.replies.push(Reply::text(text));
+                self.replies.push(Reply::text(text.get(self.lang)));
                 self.show_menu(self.menu.return_menu(to), false);
             }
             NodeKind::Action(action) => {
@@ -277,7 +324,8 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
         }
         self.node = at;
         self.form = None;
-        self.replies.push(Reply::Menu(menu.reply.clone()));
+        let reply = menu.reply.get(self.lang).or(menu.reply.first());
+        self.replies.extend(reply.cloned().map(Reply::Menu));
     }
 
     /// Ends the form at `at` without running its action.

@@ -6,6 +6,7 @@ use crate::menu::{AnswerWord, Field, FieldKind, FormNode, GlobalWord};
 use crate::port::BusinessData;
 use crate::reply::{AbandonReason, Event, MenuReply, Reply, ReplyOption};
 use crate::state::FormProgress;
+use crate::texts::T;
 
 /// What an answer to a field turned out to be.
 enum Outcome {
@@ -44,7 +45,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             return;
         };
         let id = &menu.nodes[at].id;
-        let texts = &menu.texts;
+        let lang = self.lang;
         let option = |token: &str, key: Option<u32>, title: &str| ReplyOption {
             id: button_id(id, progress.field, token),
             key,
@@ -52,12 +53,12 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             description: None,
         };
         let mut options = Vec::new();
-        let mut body = field.prompt.clone();
+        let mut body = field.prompt.get(lang).to_owned();
         match field.kind {
             FieldKind::Choice => {
                 for (index, choice) in field.choices.iter().enumerate() {
                     let key = u32::try_from(index + 1).ok();
-                    options.push(option(&format!("c{index}"), key, choice));
+                    options.push(option(&format!("c{index}"), key, choice.get(lang)));
                 }
             }
             FieldKind::Confirm => {
@@ -65,13 +66,13 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 if !summary.is_empty() {
                     body = format!("{summary}\n\n{body}");
                 }
-                options.push(option("yes", None, &texts.yes_label));
-                options.push(option("no", None, &texts.no_label));
+                options.push(option("yes", None, self.t(T::YesLabel)));
+                options.push(option("no", None, self.t(T::NoLabel)));
             }
             _ => {}
         }
         if field.optional {
-            options.push(option("skip", None, &texts.skip_label));
+            options.push(option("skip", None, self.t(T::SkipLabel)));
         }
         let reply = if options.is_empty() {
             Reply::text(body)
@@ -80,7 +81,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 header: None,
                 body,
                 footer: None,
-                button: texts.list_button.clone(),
+                button: menu.texts.list_button.get(lang).to_owned(),
                 options,
             })
         };
@@ -94,12 +95,21 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             let Some(value) = progress.values.get(&field.name) else {
                 continue;
             };
-            let shown = if field.kind == FieldKind::Image {
-                "attached"
-            } else {
-                value.as_str()
+            let shown = match field.kind {
+                FieldKind::Image => self.t(T::PhotoAttached),
+                // A choice is kept in the default language; it is shown in the conversation's.
+                FieldKind::Choice => field
+                    .choices
+                    .iter()
+                    .find(|choice| choice.get(0) == value)
+                    .map_or(value.as_str(), |choice| choice.get(self.lang)),
+                _ => value.as_str(),
             };
-            lines.push(format!("{}: {shown}", label(&field.name)));
+            let name = match &field.label {
+                Some(label) => label.get(self.lang).to_owned(),
+                None => label(&field.name),
+            };
+            lines.push(format!("{name}: {shown}"));
         }
         lines.join("\n")
     }
@@ -143,8 +153,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             } if field.kind == FieldKind::Image => Some(Outcome::Value(media_id.clone())),
             Input::Media { .. } | Input::Unsupported { .. } => {
                 if field.kind != FieldKind::Image {
-                    self.replies
-                        .push(Reply::text(&menu.texts.media_not_supported));
+                    self.say(T::MediaNotSupported);
                 }
                 Some(Outcome::Invalid)
             }
@@ -163,6 +172,11 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
         text: &str,
     ) -> Result<Option<Outcome>, D::Error> {
         let folded = fold(text);
+        if self.switch_language(&folded) {
+            // The same question again, in the chosen language.
+            self.prompt(at);
+            return Ok(None);
+        }
         match self.form_word(at, &folded) {
             Some(handled) => handled.map(|()| None),
             None => Ok(Some(self.check_text(field, text, &folded))),
@@ -183,7 +197,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             }
             GlobalWord::Back | GlobalWord::Cancel => {
                 self.abandon(at, AbandonReason::Cancelled);
-                self.replies.push(Reply::text(&menu.texts.cancelled));
+                self.say(T::Cancelled);
                 self.show_menu(menu.return_menu(at), false);
             }
             GlobalWord::Help => {
@@ -191,9 +205,9 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                     let index = self.form.as_ref().map_or(0, |progress| progress.field);
                     form.fields.get(index)
                 });
-                let hint = field.and_then(|field| field.hint.clone());
-                self.replies
-                    .push(Reply::text(hint.unwrap_or_else(|| menu.texts.help.clone())));
+                let hint = field.and_then(|field| field.hint.as_ref());
+                let hint = hint.map_or_else(|| self.t(T::Help), |hint| hint.get(self.lang));
+                self.replies.push(Reply::text(hint));
                 self.prompt(at);
             }
         }
@@ -209,7 +223,9 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 .strip_prefix('c')
                 .and_then(|index| index.parse::<usize>().ok())
                 .and_then(|index| field.choices.get(index))
-                .map_or(Outcome::Invalid, |choice| Outcome::Value(choice.clone())),
+                .map_or(Outcome::Invalid, |choice| {
+                    Outcome::Value(choice.get(0).to_owned())
+                }),
             _ => Outcome::Invalid,
         }
     }
@@ -240,12 +256,13 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                     .ok()
                     .and_then(|key| key.checked_sub(1))
                     .and_then(|index| field.choices.get(index))
-                    .cloned(),
+                    .map(|choice| choice.get(0).to_owned()),
+                // Its title in any language; kept in the default language's.
                 None => field
                     .choices
                     .iter()
-                    .find(|choice| fold(choice) == folded)
-                    .cloned(),
+                    .find(|choice| choice.0.iter().any(|title| fold(title) == folded))
+                    .map(|choice| choice.get(0).to_owned()),
             },
             FieldKind::Image => None,
             FieldKind::Confirm => match answer {
@@ -275,7 +292,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             Outcome::Skipped => {}
             Outcome::Declined => {
                 self.abandon(at, AbandonReason::Cancelled);
-                self.replies.push(Reply::text(&menu.texts.cancelled));
+                self.say(T::Cancelled);
                 self.show_menu(menu.return_menu(at), false);
                 return Ok(());
             }
@@ -283,12 +300,13 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                 progress.attempts += 1;
                 if progress.attempts >= menu.settings.max_attempts {
                     self.abandon(at, AbandonReason::TooManyAttempts);
-                    self.replies
-                        .push(Reply::text(&menu.texts.too_many_attempts));
+                    self.say(T::TooManyAttempts);
                     self.show_menu(menu.return_menu(at), false);
                     return Ok(());
                 }
-                let hint = field.hint.as_deref().unwrap_or("That doesn't look right.");
+                let hint = field.hint.as_ref();
+                let hint =
+                    hint.map_or_else(|| self.t(T::InvalidAnswer), |hint| hint.get(self.lang));
                 self.replies.push(Reply::text(hint));
                 self.form = Some(progress);
                 self.prompt(at);

@@ -12,26 +12,32 @@ use crate::menu::NodeKind;
 use crate::port::BusinessData;
 use crate::reply::{Event, HandoffChange, Reply, Step};
 use crate::state::{ConversationState, HandoffStage};
+use crate::texts::{T, fill};
 
 impl<D: BusinessData + ?Sized> Stepping<'_, D> {
     /// Puts the customer in the queue for a person: through the handoff node `node`, or a word
     /// (`None`); `menu_at` is the menu they will be at when they come back.
     pub(crate) fn open_handoff(&mut self, node: Option<usize>, menu_at: usize) {
         let texts = &self.menu.texts;
+        let lang = self.lang;
         let own_notice = node.and_then(|at| match &self.menu.nodes[at].kind {
-            NodeKind::Handoff(text) => text.clone(),
+            NodeKind::Handoff(text) => text.as_ref().map(|text| text.get(lang).to_owned()),
             _ => None,
         });
         let hours = &self.menu.settings.hours;
         let when = if hours.is_open(self.now) {
-            texts.handoff_open.clone()
+            self.t(T::HandoffOpen).to_owned()
         } else {
-            let at = hours
-                .next_opening(self.now)
-                .map_or_else(|| "?".to_owned(), |at| at.format("%A %H:%M").to_string());
-            texts.handoff_closed_now.replace("{when}", &at)
+            let at = hours.next_opening(self.now).map_or_else(
+                || "?".to_owned(),
+                |at| {
+                    let day = texts.weekday(chrono::Datelike::weekday(&at), lang);
+                    format!("{day} {}", at.format("%H:%M"))
+                },
+            );
+            fill(self.t(T::HandoffClosedNow), &[("when", &at)])
         };
-        let notice = own_notice.unwrap_or_else(|| texts.handoff_queued.clone());
+        let notice = own_notice.unwrap_or_else(|| self.t(T::HandoffQueued).to_owned());
         self.replies
             .push(Reply::text(format!("{notice}\n\n{when}")));
         if let Some(at) = node {
@@ -67,8 +73,7 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
             let left = text.map_or_else(|| "(a message without text)".to_owned(), str::to_owned);
             self.handoff = Some(HandoffStage::MessageLeft);
             self.change = Some(HandoffChange::MessageLeft { text: left });
-            self.replies
-                .push(Reply::text(&self.menu.texts.handoff_message_left));
+            self.say(T::HandoffMessageLeft);
         }
     }
 }
@@ -80,13 +85,15 @@ impl Engine {
         if state.handoff != Some(HandoffStage::Waiting) {
             return None;
         }
+        let (lang, _) = self.menu().language_of(state);
+        let text = self.menu().texts.get(T::HandoffUnanswered, lang);
         Some(Step {
             state: ConversationState {
                 handoff: Some(HandoffStage::Offered),
                 version: state.version.wrapping_add(1),
                 ..state.clone()
             },
-            replies: vec![Reply::text(&self.menu().texts.handoff_unanswered)],
+            replies: vec![Reply::text(text)],
             events: Vec::new(),
             handoff: None,
         })
@@ -96,13 +103,16 @@ impl Engine {
     pub fn handoff_ended(&self, now: DateTime<Utc>, state: &ConversationState) -> Step {
         let menu = self.menu();
         let start = menu.start().to_owned();
-        let mut replies = vec![Reply::text(&menu.texts.handoff_ended)];
-        replies.extend(menu.menu_reply(menu.settings.start).map(Reply::Menu));
+        let (lang, chosen) = menu.language_of(state);
+        let mut replies = vec![Reply::text(menu.texts.get(T::HandoffEnded, lang))];
+        replies.extend(menu.menu_reply(menu.settings.start, lang).map(Reply::Menu));
         Step {
             state: ConversationState {
                 node: Some(start.clone()),
                 form: None,
                 handoff: None,
+                language: menu.language_code(lang),
+                language_chosen: chosen,
                 last_activity: Some(now),
                 version: state.version.wrapping_add(1),
                 customer: state.customer.clone(),

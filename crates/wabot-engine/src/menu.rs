@@ -8,8 +8,10 @@ use regex::Regex;
 use crate::actions::{FormAction, NodeAction};
 use crate::definition::MenuFile;
 use crate::error::MenuErrors;
+use crate::language::{Languages, Tr};
 use crate::reply::MenuReply;
 use crate::state::ConversationState;
+use crate::texts::Texts;
 
 /// A validated menu, ready for [`crate::Engine::new`]. Only [`Menu::compile`] makes one, so every
 /// node reference in it resolves and every reply fits WhatsApp's limits.
@@ -18,6 +20,7 @@ pub struct Menu {
     pub(crate) settings: Settings,
     pub(crate) words: Words,
     pub(crate) texts: Texts,
+    pub(crate) languages: Languages,
     pub(crate) nodes: Vec<Node>,
     pub(crate) index: HashMap<String, usize>,
 }
@@ -60,6 +63,8 @@ pub(crate) struct Words {
     pub answers: Vec<(String, AnswerWord)>,
     /// Folded words that leave the queue for a person (`words.leave_queue`).
     pub leave_queue: Vec<String>,
+    /// Folded words that switch the conversation to a language (`[languages.words]`).
+    pub languages: Vec<(String, usize)>,
 }
 
 impl Words {
@@ -70,33 +75,20 @@ impl Words {
             .map(|&(_, meaning)| meaning)
     }
 
+    /// The language a folded word switches to, if it is a language word.
+    pub fn language(&self, folded: &str) -> Option<usize> {
+        self.languages
+            .iter()
+            .find(|(word, _)| word == folded)
+            .map(|&(_, lang)| lang)
+    }
+
     pub fn answer(&self, folded: &str) -> Option<AnswerWord> {
         self.answers
             .iter()
             .find(|(word, _)| word == folded)
             .map(|&(_, meaning)| meaning)
     }
-}
-
-#[derive(Debug)]
-pub(crate) struct Texts {
-    pub welcome_back: String,
-    pub menu_changed: String,
-    pub not_understood: String,
-    pub media_not_supported: String,
-    pub cancelled: String,
-    pub too_many_attempts: String,
-    pub help: String,
-    pub skip_label: String,
-    pub yes_label: String,
-    pub no_label: String,
-    pub list_button: String,
-    pub handoff_queued: String,
-    pub handoff_open: String,
-    pub handoff_closed_now: String,
-    pub handoff_unanswered: String,
-    pub handoff_message_left: String,
-    pub handoff_ended: String,
 }
 
 #[derive(Debug)]
@@ -112,22 +104,23 @@ pub(crate) enum NodeKind {
     Menu(MenuNode),
     Action(NodeAction),
     Form(FormNode),
-    Text(String),
+    Text(Tr),
     /// Hands the conversation to a person; the text is the queue notice (else `texts.handoff_queued`).
-    Handoff(Option<String>),
+    Handoff(Option<Tr>),
 }
 
 #[derive(Debug)]
 pub(crate) struct MenuNode {
     pub choices: Vec<Choice>,
-    /// The reply that shows this menu, built once.
-    pub reply: MenuReply,
+    /// The reply that shows this menu, built once per language.
+    pub reply: Vec<MenuReply>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Choice {
     pub key: u32,
-    pub folded_title: String,
+    /// The folded title in each language.
+    pub folded_titles: Vec<String>,
     pub target: Target,
 }
 
@@ -147,13 +140,15 @@ pub(crate) struct FormNode {
 pub(crate) struct Field {
     pub name: String,
     pub kind: FieldKind,
-    pub prompt: String,
-    pub hint: Option<String>,
+    pub prompt: Tr,
+    pub hint: Option<Tr>,
+    /// How the answer is named in a confirmation's summary (else from `name`).
+    pub label: Option<Tr>,
     pub optional: bool,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub pattern: Option<Regex>,
-    pub choices: Vec<String>,
+    pub choices: Vec<Tr>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -222,6 +217,11 @@ impl Menu {
         self.nodes.iter().map(|node| node.id.as_str())
     }
 
+    /// The menu's language codes, the default first (`["en"]` when the file declares none).
+    pub fn languages(&self) -> &[String] {
+        &self.languages.codes
+    }
+
     /// How long a conversation may stay idle before it starts afresh.
     pub fn idle_timeout(&self) -> TimeDelta {
         self.settings.idle_timeout
@@ -241,6 +241,31 @@ impl Menu {
         }
     }
 
+    /// The language a conversation speaks, and whether the customer chose it: a chosen language the
+    /// menu still has, else the one the customer's calling code suggests, else the default.
+    pub(crate) fn language_of(&self, state: &ConversationState) -> (usize, bool) {
+        let chosen = state
+            .language
+            .as_deref()
+            .filter(|_| state.language_chosen)
+            .and_then(|code| self.languages.index(code));
+        match chosen {
+            Some(lang) => (lang, true),
+            None => (
+                self.languages.for_number(&state.customer).unwrap_or(0),
+                false,
+            ),
+        }
+    }
+
+    /// The code to save for language `lang`: none when the menu declares no languages.
+    pub(crate) fn language_code(&self, lang: usize) -> Option<String> {
+        self.languages
+            .declared
+            .then(|| self.languages.codes.get(lang).cloned())
+            .flatten()
+    }
+
     pub(crate) fn node(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
@@ -252,10 +277,10 @@ impl Menu {
         }
     }
 
-    /// The reply that shows the menu at `at`, if it is a menu.
-    pub(crate) fn menu_reply(&self, at: usize) -> Option<crate::reply::MenuReply> {
+    /// The reply that shows the menu at `at` in language `lang`, if it is a menu.
+    pub(crate) fn menu_reply(&self, at: usize, lang: usize) -> Option<crate::reply::MenuReply> {
         match &self.nodes[at].kind {
-            NodeKind::Menu(menu) => Some(menu.reply.clone()),
+            NodeKind::Menu(menu) => menu.reply.get(lang).or(menu.reply.first()).cloned(),
             _ => None,
         }
     }

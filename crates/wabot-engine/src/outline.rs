@@ -4,7 +4,7 @@
 
 use crate::menu::{Menu, NodeKind, Target};
 
-/// The tree of a compiled menu: its nodes in file order, and where conversations enter it.
+/// The tree of a compiled menu, in its default language: its nodes in file order, and where conversations enter it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outline {
     /// The id of the menu every conversation starts at.
@@ -108,12 +108,15 @@ impl Menu {
                 parent: node.parent.map(id),
                 kind: match &node.kind {
                     NodeKind::Menu(menu) => OutlineKind::Menu {
-                        header: menu.reply.header.clone(),
-                        body: menu.reply.body.clone(),
+                        header: menu.reply.first().and_then(|reply| reply.header.clone()),
+                        body: menu
+                            .reply
+                            .first()
+                            .map_or_else(String::new, |r| r.body.clone()),
                         options: menu
                             .choices
                             .iter()
-                            .zip(&menu.reply.options)
+                            .zip(menu.reply.first().map_or(&[][..], |r| &r.options[..]))
                             .map(|(choice, shown)| OutlineOption {
                                 key: choice.key,
                                 title: shown.title.clone(),
@@ -139,8 +142,12 @@ impl Menu {
                             })
                             .collect(),
                     },
-                    NodeKind::Text(text) => OutlineKind::Text { text: text.clone() },
-                    NodeKind::Handoff(text) => OutlineKind::Handoff { text: text.clone() },
+                    NodeKind::Text(text) => OutlineKind::Text {
+                        text: text.get(0).to_owned(),
+                    },
+                    NodeKind::Handoff(text) => OutlineKind::Handoff {
+                        text: text.as_ref().map(|text| text.get(0).to_owned()),
+                    },
                 },
             })
             .collect();

@@ -1,122 +1,202 @@
-//! Running the built-in actions against [`BusinessData`] and writing their answers as text.
+//! Running the built-in actions against [`BusinessData`] and writing their answers as text, phrased
+//! through the menu's `[texts]` in the conversation's language (labels, headings, dates).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::{Days, NaiveDate};
 
 use crate::actions::{FormAction, NodeAction};
 use crate::engine::Stepping;
-use crate::port::{BusinessData, DefectTicket, NewDefect, Order, ScheduleEntry};
+use crate::port::{
+    BusinessData, DefectTicket, NewDefect, Order, OrderStatus, ScheduleEntry, ScheduleKind,
+    ScheduleStatus, TicketStatus,
+};
+use crate::texts::{T, Texts, fill};
 
 /// How many orders, tickets or entries a list shows.
 const LIST_LIMIT: usize = 5;
 
-fn day(date: NaiveDate) -> String {
-    date.format("%a %-d %b").to_string()
+/// The texts in one language: what every answer is phrased with.
+#[derive(Clone, Copy)]
+struct Say<'a> {
+    texts: &'a Texts,
+    lang: usize,
 }
 
-fn order_line(order: &Order) -> String {
-    let mut line = format!(
-        "• *{}* — {} — {}",
-        order.number,
-        order.status.label(),
-        order.items
-    );
-    if order.status.is_open()
-        && let Some(expected) = order.expected_delivery
-    {
-        let _ = write!(line, " (expected {})", day(expected));
+impl<'a> Say<'a> {
+    fn t(self, text: T) -> &'a str {
+        self.texts.get(text, self.lang)
     }
-    line
-}
 
-fn order_details(order: &Order) -> String {
-    let mut text = format!(
-        "Order *{}*\nStatus: {}\nItems: {}\nPlaced: {}",
-        order.number,
-        order.status.label(),
-        order.items,
-        day(order.placed_on)
-    );
-    if let Some(expected) = order.expected_delivery {
-        let verb = if order.status.is_open() {
-            "Expected"
-        } else {
-            "Delivery date"
-        };
-        let _ = write!(text, "\n{verb}: {}", day(expected));
+    fn fill(self, text: T, values: &[(&str, &str)]) -> String {
+        fill(self.t(text), values)
     }
-    if let Some(note) = &order.tracking_note {
-        let _ = write!(text, "\nLatest update: {note}");
-    }
-    text
-}
 
-fn ticket_line(ticket: &DefectTicket) -> String {
-    format!(
-        "• *{}* — {} — {} (reported {})",
-        ticket.reference,
-        ticket.status.label(),
-        ticket.description,
-        day(ticket.opened_at.date_naive())
-    )
-}
-
-fn ticket_details(ticket: &DefectTicket) -> String {
-    let mut text = format!(
-        "Ticket *{}*\nStatus: {}\nReported: {}\nProblem: {}",
-        ticket.reference,
-        ticket.status.label(),
-        day(ticket.opened_at.date_naive()),
-        ticket.description
-    );
-    if let Some(order) = &ticket.order {
-        let _ = write!(text, "\nOrder: {order}");
+    fn day(self, date: NaiveDate) -> String {
+        self.texts.date(date, self.lang)
     }
-    if ticket.history.len() > 1 {
-        text.push_str("\nHistory:");
-        for change in &ticket.history {
-            let _ = write!(
-                text,
-                "\n• {} — {}",
-                day(change.at.date_naive()),
-                change.status.label()
-            );
-            if let Some(note) = &change.note {
-                let _ = write!(text, ": {note}");
-            }
+
+    fn order(self, status: OrderStatus) -> &'a str {
+        self.t(match status {
+            OrderStatus::Processing => T::OrderProcessing,
+            OrderStatus::Shipped => T::OrderShipped,
+            OrderStatus::InTransit => T::OrderInTransit,
+            OrderStatus::OutForDelivery => T::OrderOutForDelivery,
+            OrderStatus::Delivered => T::OrderDelivered,
+            OrderStatus::Cancelled => T::OrderCancelled,
+        })
+    }
+
+    fn ticket(self, status: TicketStatus) -> &'a str {
+        self.t(match status {
+            TicketStatus::Open => T::TicketOpen,
+            TicketStatus::InReview => T::TicketInReview,
+            TicketStatus::AwaitingParts => T::TicketAwaitingParts,
+            TicketStatus::Resolved => T::TicketResolved,
+            TicketStatus::Closed => T::TicketClosed,
+        })
+    }
+
+    fn kind(self, kind: ScheduleKind) -> &'a str {
+        self.t(match kind {
+            ScheduleKind::Delivery => T::ScheduleDelivery,
+            ScheduleKind::Pickup => T::SchedulePickup,
+            ScheduleKind::Repair => T::ScheduleRepair,
+            ScheduleKind::Appointment => T::ScheduleAppointment,
+        })
+    }
+
+    fn schedule(self, status: ScheduleStatus) -> &'a str {
+        self.t(match status {
+            ScheduleStatus::Planned => T::SchedulePlanned,
+            ScheduleStatus::Confirmed => T::ScheduleConfirmed,
+            ScheduleStatus::Completed => T::ScheduleCompleted,
+            ScheduleStatus::Cancelled => T::ScheduleCancelled,
+        })
+    }
+
+    fn order_line(self, order: &Order) -> String {
+        let mut line = format!(
+            "• *{}* — {} — {}",
+            order.number,
+            self.order(order.status),
+            order.items
+        );
+        if order.status.is_open()
+            && let Some(expected) = order.expected_delivery
+        {
+            let expected = self.fill(T::OrderLineExpected, &[("date", &self.day(expected))]);
+            line.push_str(&format!(" ({expected})"));
+        }
+        line
+    }
+
+    fn delivery_line(self, order: &Order) -> String {
+        let status = self.order(order.status);
+        match order.expected_delivery {
+            Some(date) => format!("• *{}* — {} ({status})", order.number, self.day(date)),
+            None => format!("• *{}* — {status}", order.number),
         }
     }
-    text
-}
 
-fn entry_line(entry: &ScheduleEntry) -> String {
-    let mut line = format!(
-        "• {} {}–{} — {} ({})",
-        day(entry.date),
-        entry.starts.format("%H:%M"),
-        entry.ends.format("%H:%M"),
-        entry.kind.label(),
-        entry.status.label()
-    );
-    if let Some(note) = &entry.note {
-        let _ = write!(line, " — {note}");
+    fn order_details(self, order: &Order) -> String {
+        let mut text = self.fill(
+            T::OrderDetails,
+            &[
+                ("number", &order.number),
+                ("status", self.order(order.status)),
+                ("items", &order.items),
+                ("date", &self.day(order.placed_on)),
+            ],
+        );
+        if let Some(expected) = order.expected_delivery {
+            let line = if order.status.is_open() {
+                T::OrderExpected
+            } else {
+                T::OrderDeliveryDate
+            };
+            text.push('\n');
+            text.push_str(&self.fill(line, &[("date", &self.day(expected))]));
+        }
+        if let Some(note) = &order.tracking_note {
+            text.push('\n');
+            text.push_str(&self.fill(T::OrderUpdate, &[("note", note)]));
+        }
+        text
     }
-    line
-}
 
-/// A heading and one line per item, or `empty` when there are none.
-fn listing<T>(heading: &str, items: &[T], line: fn(&T) -> String, empty: &str) -> String {
-    if items.is_empty() {
-        return empty.to_owned();
+    fn ticket_line(self, ticket: &DefectTicket) -> String {
+        let day = self.day(ticket.opened_at.date_naive());
+        format!(
+            "• *{}* — {} — {} ({})",
+            ticket.reference,
+            self.ticket(ticket.status),
+            ticket.description,
+            self.fill(T::TicketLineReported, &[("date", &day)])
+        )
     }
-    let mut text = heading.to_owned();
-    for item in items {
-        text.push('\n');
-        text.push_str(&line(item));
+
+    fn ticket_details(self, ticket: &DefectTicket) -> String {
+        let mut text = self.fill(
+            T::TicketDetails,
+            &[
+                ("reference", &ticket.reference),
+                ("status", self.ticket(ticket.status)),
+                ("date", &self.day(ticket.opened_at.date_naive())),
+                ("description", &ticket.description),
+            ],
+        );
+        if let Some(order) = &ticket.order {
+            text.push('\n');
+            text.push_str(&self.fill(T::TicketOrder, &[("order", order)]));
+        }
+        if ticket.history.len() > 1 {
+            text.push('\n');
+            text.push_str(self.t(T::TicketHistory));
+            for change in &ticket.history {
+                let day = self.day(change.at.date_naive());
+                text.push_str(&format!("\n• {day} — {}", self.ticket(change.status)));
+                if let Some(note) = &change.note {
+                    text.push_str(&format!(": {note}"));
+                }
+            }
+        }
+        text
     }
-    text
+
+    fn entry_line(self, entry: &ScheduleEntry) -> String {
+        let mut line = format!(
+            "• {} {}–{} — {} ({})",
+            self.day(entry.date),
+            entry.starts.format("%H:%M"),
+            entry.ends.format("%H:%M"),
+            self.kind(entry.kind),
+            self.schedule(entry.status)
+        );
+        if let Some(note) = &entry.note {
+            line.push_str(&format!(" — {note}"));
+        }
+        line
+    }
+
+    /// A heading and one line per item, or `empty` when there are none.
+    fn listing<I>(
+        self,
+        heading: &str,
+        items: &[I],
+        line: fn(Self, &I) -> String,
+        empty: T,
+    ) -> String {
+        if items.is_empty() {
+            return self.t(empty).to_owned();
+        }
+        let mut text = heading.to_owned();
+        for item in items {
+            text.push('\n');
+            text.push_str(&line(self, item));
+        }
+        text
+    }
 }
 
 pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
@@ -124,6 +204,10 @@ pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
     action: NodeAction,
 ) -> Result<String, D::Error> {
     let customer = turn.customer;
+    let say = Say {
+        texts: &turn.menu.texts,
+        lang: turn.lang,
+    };
     let today = turn.today();
     let after = |days: u64| {
         today
@@ -131,49 +215,41 @@ pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
             .unwrap_or(NaiveDate::MAX)
     };
     Ok(match action {
-        NodeAction::RecentOrders => listing(
-            "Your recent orders:",
+        NodeAction::RecentOrders => say.listing(
+            say.t(T::RecentOrders),
             &turn.data.recent_orders(customer, LIST_LIMIT)?,
-            order_line,
-            "You have no orders with us yet.",
+            Say::order_line,
+            T::NoOrders,
         ),
-        NodeAction::DeliveryDates => listing(
-            "Expected deliveries:",
+        NodeAction::DeliveryDates => say.listing(
+            say.t(T::DeliveryDates),
             &turn.data.delivery_dates(customer)?,
-            |order| match order.expected_delivery {
-                Some(date) => format!(
-                    "• *{}* — {} ({})",
-                    order.number,
-                    day(date),
-                    order.status.label()
-                ),
-                None => format!("• *{}* — {}", order.number, order.status.label()),
-            },
-            "No deliveries are pending.",
+            Say::delivery_line,
+            T::NoDeliveries,
         ),
-        NodeAction::DefectHistory => listing(
-            "Your defect reports:",
+        NodeAction::DefectHistory => say.listing(
+            say.t(T::DefectHistory),
             &turn.data.defect_history(customer, LIST_LIMIT)?,
-            ticket_line,
-            "You have not reported any defects.",
+            Say::ticket_line,
+            T::NoDefects,
         ),
-        NodeAction::ScheduleToday => listing(
-            &format!("Today, {}:", day(today)),
+        NodeAction::ScheduleToday => say.listing(
+            &say.fill(T::ScheduleToday, &[("date", &say.day(today))]),
             &turn.data.schedule(customer, today, after(1))?,
-            entry_line,
-            "Nothing is scheduled for you today.",
+            Say::entry_line,
+            T::NothingToday,
         ),
-        NodeAction::ScheduleWeek => listing(
-            "The next 7 days:",
+        NodeAction::ScheduleWeek => say.listing(
+            say.t(T::ScheduleWeek),
             &turn.data.schedule(customer, today, after(7))?,
-            entry_line,
-            "Nothing is scheduled for you in the next 7 days.",
+            Say::entry_line,
+            T::NothingThisWeek,
         ),
-        NodeAction::ScheduleStatus => listing(
-            "Your next appointments:",
+        NodeAction::ScheduleStatus => say.listing(
+            say.t(T::ScheduleStatus),
             &turn.data.upcoming_schedule(customer, today, LIST_LIMIT)?,
-            entry_line,
-            "You have no upcoming appointments.",
+            Say::entry_line,
+            T::NoAppointments,
         ),
     })
 }
@@ -184,16 +260,18 @@ pub(crate) fn run_form_action<D: BusinessData + ?Sized>(
     values: &BTreeMap<String, String>,
 ) -> Result<String, D::Error> {
     let customer = turn.customer;
+    let say = Say {
+        texts: &turn.menu.texts,
+        lang: turn.lang,
+    };
     let value = |name: &str| values.get(name).cloned();
     let required = |name: &str| value(name).unwrap_or_default();
     Ok(match action {
         FormAction::TrackOrder => {
             let number = required("order");
             match turn.data.order(customer, &number)? {
-                Some(order) => order_details(&order),
-                None => format!(
-                    "I couldn't find order *{number}* on your account. Please check the number."
-                ),
+                Some(order) => say.order_details(&order),
+                None => say.fill(T::OrderNotFound, &[("number", &number)]),
             }
         }
         FormAction::CreateDefect => {
@@ -204,24 +282,19 @@ pub(crate) fn run_form_action<D: BusinessData + ?Sized>(
                 reference_prefix: turn.menu.settings.ticket_prefix.clone(),
             };
             let ticket = turn.data.create_defect(customer, defect, turn.now)?;
-            format!(
-                "Thank you. Your report is registered as *{}*. We'll keep you posted here.",
-                ticket.reference
-            )
+            say.fill(T::DefectRegistered, &[("reference", &ticket.reference)])
         }
         FormAction::TrackTicket => {
             let reference = required("ticket");
             match turn.data.defect(customer, &reference)? {
-                Some(ticket) => ticket_details(&ticket),
-                None => format!(
-                    "I couldn't find ticket *{reference}* on your account. Please check the reference."
-                ),
+                Some(ticket) => say.ticket_details(&ticket),
+                None => say.fill(T::TicketNotFound, &[("reference", &reference)]),
             }
         }
         FormAction::StoreFeedback => {
             turn.data
                 .store_feedback(customer, &required("feedback"), turn.now)?;
-            "Thank you for your feedback! We read every message.".to_owned()
+            say.t(T::FeedbackThanks).to_owned()
         }
     })
 }

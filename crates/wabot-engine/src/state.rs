@@ -21,10 +21,23 @@ pub struct ConversationState {
     /// silent until it ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handoff: Option<HandoffStage>,
+    /// The language the conversation speaks (a code of the menu's `settings.languages`); absent
+    /// before the first step, in states saved before languages existed, and when the menu declares
+    /// no languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Whether the customer chose `language` (a `[languages.words]` word). A chosen language is
+    /// kept; otherwise every step works it out again (calling code, else the menu's default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub language_chosen: bool,
     /// When the customer last wrote; drives the idle timeout.
     pub last_activity: Option<DateTime<Utc>>,
     /// Incremented by every step; lets a store refuse a stale write.
     pub version: u64,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// How far a handoff to a person has come.
@@ -58,8 +71,35 @@ impl ConversationState {
             node: None,
             form: None,
             handoff: None,
+            language: None,
+            language_chosen: false,
             last_activity: None,
             version: 0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_state_saved_before_languages_still_loads() {
+        let old = r#"{"customer":"34600111222","node":"orders","last_activity":null,"version":3}"#;
+        let state: ConversationState = serde_json::from_str(old).unwrap();
+        assert_eq!(state.language, None);
+        assert!(!state.language_chosen);
+        assert_eq!(state.node.as_deref(), Some("orders"));
+        let mut chosen = state.clone();
+        chosen.language = Some("es".into());
+        chosen.language_chosen = true;
+        let json = serde_json::to_string(&chosen).unwrap();
+        assert!(
+            json.contains(r#""language":"es","language_chosen":true"#),
+            "{json}"
+        );
+        assert!(!serde_json::to_string(&state).unwrap().contains("language"));
     }
 }

@@ -5,7 +5,9 @@
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use toml::Spanned;
 
-use crate::definition::{RawField, RawMenu, RawNode, RawOption, RawSettings, RawTexts, RawWords};
+use crate::definition::{
+    RawField, RawLanguages, RawMenu, RawNode, RawOption, RawSettings, RawWords,
+};
 use crate::error::Problem;
 
 /// A deserializer that only records the field names a struct asks for.
@@ -49,8 +51,15 @@ fn allowed(path: &[&str]) -> &'static [&'static str] {
         ["node", _, _] => names_of::<RawNode>(),
         ["settings", _] => names_of::<RawSettings>(),
         ["words", _] => names_of::<RawWords>(),
-        ["texts", _] => names_of::<RawTexts>(),
-        _ => &["settings", "words", "texts", "node"],
+        ["languages", _] => names_of::<RawLanguages>(),
+        _ => &[
+            "settings",
+            "words",
+            "texts",
+            "languages",
+            "business_hours",
+            "node",
+        ],
     }
 }
 

@@ -33,6 +33,7 @@ struct ContactPage {
     last_seen: String,
     window: String,
     node: String,
+    language: String,
     changes: Vec<ChangeRow>,
 }
 
@@ -90,6 +91,13 @@ pub async fn page<S: Contacts + Conversations + ConversationsView + 'static>(
         first_seen: when(contact.first_seen_at),
         last_seen: when(contact.last_seen_at),
         window,
+        language: match session.as_ref().and_then(|s| s.language.clone()) {
+            Some(code) if session.as_ref().is_some_and(|s| s.language_chosen) => {
+                format!("{code} (chosen by the customer)")
+            }
+            Some(code) => format!("{code} (by calling code, or the menu default)"),
+            None => "—".into(),
+        },
         node: session.and_then(|s| s.node).unwrap_or_else(|| "—".into()),
         changes,
     })

@@ -107,3 +107,31 @@ async fn customer_text_is_escaped_and_numbers_masked_for_agents() {
     let list = get("/dashboard/conversations".into(), admin).await;
     assert!(list.contains("5511987654321"), "admins see the number");
 }
+
+#[actix_web::test]
+async fn the_contact_page_shows_the_conversations_language() {
+    use std::sync::Arc;
+
+    use wabot_app::Converse;
+    use wabot_cloud_api::CloudApiRenderer;
+    use wabot_engine::{DEFAULT_MENU_TOML, Engine, Menu};
+
+    let store = store().await;
+    customer_writes(&store, "34600111222", "Lucía", "hola").await;
+    let engine = Arc::new(Engine::new(Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap()));
+    let worker = Converse::new(store.clone(), engine, Arc::new(CloudApiRenderer));
+    while worker.run_once(utc_now()).await.unwrap() > 0 {}
+    let app = console(store).await;
+    let admin = signed_in(&app, "ana", ADMIN_PASSWORD).await;
+    let request = TestRequest::get()
+        .uri("/dashboard/contacts/1")
+        .insert_header(("Cookie", admin))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    assert!(
+        page.contains("<dt>Language</dt><dd>es (by calling code, or the menu default)</dd>"),
+        "{page}"
+    );
+}

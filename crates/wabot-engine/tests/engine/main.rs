@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod events;
+mod languages;
 mod properties;
 mod transcript;
 mod validation;

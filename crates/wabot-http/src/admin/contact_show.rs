@@ -59,6 +59,8 @@ pub async fn show_contact<S: Contacts + Conversations + 'static>(
         form_field: session
             .as_ref()
             .and_then(|state| state.form.as_ref().map(|form| form.field)),
+        language: session.as_ref().and_then(|state| state.language.clone()),
+        language_chosen: session.as_ref().is_some_and(|state| state.language_chosen),
         last_activity: session.and_then(|state| state.last_activity),
     }))
 }

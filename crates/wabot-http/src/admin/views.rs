@@ -68,6 +68,12 @@ pub struct ContactDetail {
     pub menu_node: Option<String>,
     /// Inside a form: the index of the field being asked.
     pub form_field: Option<usize>,
+    /// The language the bot speaks with the customer (a code of the menu's `settings.languages`);
+    /// absent before the first message, or when the menu declares no languages.
+    pub language: Option<String>,
+    /// Whether the customer chose that language (a language word such as "español"); otherwise it
+    /// follows from their calling code or is the menu's default.
+    pub language_chosen: bool,
     /// When the customer last talked to the bot.
     pub last_activity: Option<DateTime<Utc>>,
 }

@@ -135,6 +135,9 @@ async fn a_contact_shows_its_menu_position_and_messages_with_their_statuses() {
     assert_eq!(contact["wa_id"], from);
     assert_eq!(contact["profile_name"], "Ana");
     assert_eq!(contact["menu_node"], "orders");
+    // A +1 number: the menu's default language, not chosen.
+    assert_eq!(contact["language"], "en");
+    assert_eq!(contact["language_chosen"], false);
     assert_eq!(contact["window"]["open"], true);
     assert!(contact["window"]["closes_at"].is_string());
     // The phone number finds it too, written any usual way.

@@ -9,12 +9,15 @@ use serde_json::Value;
 use crate::exchange;
 use crate::harness::{ADMIN, Wabot, graph, scratch, text};
 
-/// The main menu's last option, and one more that answers a new text.
-const LAST_OPTION: &str =
-    r#"{ key = 5, title = "Back to Menu", description = "Show this menu again", goto = "main" },"#;
-const NEW_OPTION: &str = r#"{ key = 6, title = "Opening hours", goto = "hours" },"#;
-const NEW_NODE: &str = "\n[[node]]\nid = \"hours\"\nkind = \"menu\"\nbody = \"We are open from 8 to 18.\"\n\
-     options = [{ key = 1, title = \"Back\", back = true }]\n";
+/// The main menu's last option, and one more that answers a new text (in both of the menu's
+/// languages: a translation left out would be refused).
+const LAST_OPTION: &str = r#"{ key = 5, title = { en = "Back to Menu", es = "Volver al menú" }, description = { en = "Show this menu again", es = "Mostrar este menú otra vez" }, goto = "main" },"#;
+const NEW_OPTION: &str =
+    r#"{ key = 6, title = { en = "Opening hours", es = "Horario" }, goto = "hours" },"#;
+const NEW_NODE: &str = "\n[[node]]\nid = \"hours\"\nkind = \"menu\"\n\
+     body = { en = \"We are open from 8 to 18.\", es = \"Abrimos de 8 a 18.\" }\n\
+     options = [{ key = 1, title = { en = \"Back\", es = \"Volver\" }, back = true }]\n";
+const MAIN_HEADER: &str = r#"header = { en = "Main Menu", es = "Menú principal" }"#;
 
 /// Waits until the log holds `needle`.
 fn wait_logged(wabot: &Wabot, needle: &str) -> String {
@@ -85,10 +88,7 @@ async fn the_menu_reloads_on_sighup_and_on_request_and_a_broken_one_is_refused()
     // Broken (two mistakes), then SIGHUP: refused, and the running menu still answers.
     let broken = extended
         .replace("goto = \"hours\"", "goto = \"hourz\"")
-        .replace(
-            "header = \"Main Menu\"",
-            "header = \"Main Menu\"\nbdy = \"typo\"",
-        );
+        .replace(MAIN_HEADER, &format!("{MAIN_HEADER}\nbdy = \"typo\""));
     std::fs::write(&menu_path, format!("{broken}{NEW_NODE}")).unwrap();
     wabot.hangup();
     let log = wait_logged(&wabot, "menu reload refused");
