@@ -113,14 +113,16 @@ async fn three_instances_share_one_rate_and_take_over_from_a_dead_one() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let backlog = metric(&setup, "wabot_outbox_pending").await as usize;
+    let pending = metric(&setup, "wabot_outbox_pending").await as usize;
     setup.terminate();
     let before = arrivals.lock().unwrap().len();
-    assert_eq!(
-        before + backlog,
-        REPLIES,
-        "{before} sent, {backlog} waiting"
+    // A send under way when the gauge was read still counts as pending there, and arrives while
+    // the setup instance stops (at 1/s there is at most one).
+    assert!(
+        (REPLIES..=REPLIES + 1).contains(&(before + pending)),
+        "{before} sent, {pending} waiting"
     );
+    let backlog = REPLIES - before;
     // Three instances at 50/s take the backlog.
     let mut servers: Vec<Option<Wabot>> = tokens
         .iter()
