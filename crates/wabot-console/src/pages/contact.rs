@@ -49,7 +49,16 @@ pub async fn page<S: Contacts + Conversations + ConversationsView + 'static>(
         .contact(id)
         .await?
         .ok_or_else(|| ConsoleError::NotFound(format!("contact {id}")))?;
-    let session = state.store.session(id).await?;
+    // An unreadable saved state must not hide the contact: the page says so instead.
+    let session = match state.store.session(id).await {
+        Ok(session) => Ok(session),
+        Err(error @ wabot_app::StoreError::Corrupt { .. }) => {
+            tracing::warn!(contact = id, error = %error, "a contact's saved conversation is unreadable");
+            Err(())
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let saved = session.as_ref().ok().and_then(Option::as_ref);
     let changes = state.store.contact_changes(id).await?;
     let see = state.config.agents_see_numbers;
     let show = |value: Option<String>| shown_number(value.as_deref(), &viewer, see);
@@ -91,14 +100,17 @@ pub async fn page<S: Contacts + Conversations + ConversationsView + 'static>(
         first_seen: when(contact.first_seen_at),
         last_seen: when(contact.last_seen_at),
         window,
-        language: match session.as_ref().and_then(|s| s.language.clone()) {
-            Some(code) if session.as_ref().is_some_and(|s| s.language_chosen) => {
+        language: match saved.and_then(|s| s.language.clone()) {
+            Some(code) if saved.is_some_and(|s| s.language_chosen) => {
                 format!("{code} (chosen by the customer)")
             }
             Some(code) => format!("{code} (by calling code, or the menu default)"),
             None => "—".into(),
         },
-        node: session.and_then(|s| s.node).unwrap_or_else(|| "—".into()),
+        node: match session {
+            Ok(session) => session.and_then(|s| s.node).unwrap_or_else(|| "—".into()),
+            Err(()) => "(the saved conversation could not be read; see the server log)".into(),
+        },
         changes,
     })
 }

@@ -263,13 +263,20 @@ pub fn fill(connection: &mut wabot_store::AnyConnection, end: NaiveDateTime) {
     let mut sessions = Table::new(connection, "sessions", columns, written);
     for (n, seen) in last.iter().enumerate() {
         if let Some((at, node)) = seen {
-            // One conversation in ten has ended (no node).
-            let node = if n % 10 == 9 {
-                "NULL".to_owned()
+            // One conversation in ten has ended (no node). The state is the engine's JSON, so
+            // the pages that read it (a contact's) read it as they would in production.
+            let (column, json) = if n % 10 == 9 {
+                ("NULL".to_owned(), "null".to_owned())
             } else {
-                format!("'{}'", NODES[*node])
+                (
+                    format!("'{}'", NODES[*node]),
+                    format!("\"{}\"", NODES[*node]),
+                )
             };
-            sessions.push(format!("{}, '{{}}', 1, {}, {node}", n + 1, ts(*at)));
+            let state = format!(
+                r#"{{"customer":"bench-{n}","node":{json},"last_activity":null,"version":1}}"#
+            );
+            sessions.push(format!("{}, '{state}', 1, {}, {column}", n + 1, ts(*at)));
         }
     }
     sessions.finish();
