@@ -28,8 +28,35 @@ pub enum Access {
     Admin,
 }
 
-/// The access rule of a console path (the one list of them).
+/// `path` with every `%XX` decoded (invalid sequences kept as they are). The router matches routes
+/// on a decoded path, so access must be decided on one too: `/dashboard/%75sers` is `/users`.
+fn decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[at] == b'%'
+            && let (Some(high), Some(low)) = (
+                bytes.get(at + 1).copied().and_then(hex),
+                bytes.get(at + 2).copied().and_then(hex),
+            )
+        {
+            // Two hex digits make one byte (at most 0xFF), so the conversion cannot fail.
+            out.push(u8::try_from(high * 16 + low).unwrap_or(b'%'));
+            at += 3;
+        } else {
+            out.push(bytes[at]);
+            at += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The access rule of a console path (the one list of them), decided on the decoded path.
 pub fn access(path: &str) -> Access {
+    let path = decoded(path);
+    let path = path.as_str();
     let under = |prefix: &str| {
         path == prefix
             || path
@@ -155,6 +182,10 @@ mod tests {
             ("/dashboard/users", Access::Admin),
             ("/dashboard/users/ana/role", Access::Admin),
             ("/dashboard/usersx", Access::Operator),
+            ("/dashboard/%75sers", Access::Admin),
+            ("/dashboard/%75sers/ana", Access::Admin),
+            ("/dashboard%2Fusers", Access::Admin),
+            ("/dashboard/%zz", Access::Operator),
         ] {
             assert_eq!(access(path), rule, "{path}");
         }

@@ -46,6 +46,10 @@ pub async fn page<S: Operators + 'static>(
     viewer: web::ReqData<Viewer>,
     outcome: web::Query<Outcome>,
 ) -> Result<HttpResponse, ConsoleError> {
+    // The guard already refuses agents here; the handlers check again, whatever path led here.
+    if !viewer.is_admin() {
+        return Err(ConsoleError::AdminOnly);
+    }
     let users = state
         .store
         .list_operators()
@@ -97,6 +101,9 @@ pub async fn add<S: Operators + 'static>(
     state: web::Data<ConsoleState<S>>,
     form: CsrfForm<NewUser>,
 ) -> Result<HttpResponse, ConsoleError> {
+    if !form.viewer.is_admin() {
+        return Err(ConsoleError::AdminOnly);
+    }
     let NewUser {
         name,
         role,
@@ -143,6 +150,9 @@ pub async fn change<S: Operators + 'static>(
     name: web::Path<String>,
     form: CsrfForm<Change>,
 ) -> Result<HttpResponse, ConsoleError> {
+    if !form.viewer.is_admin() {
+        return Err(ConsoleError::AdminOnly);
+    }
     let name = name.into_inner();
     let Change {
         action,

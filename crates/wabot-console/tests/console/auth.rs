@@ -138,6 +138,27 @@ async fn agents_see_their_pages_and_not_the_admin_ones() {
         test::call_service(&app, post).await.status(),
         StatusCode::FORBIDDEN
     );
+    // A percent-encoded path reaches the same handlers, and is refused the same way, also with
+    // the agent's own valid token.
+    let (_, page) = get_page(&app, "/dashboard", &agent).await;
+    let token = csrf_in(&page);
+    for uri in ["/dashboard/%75sers", "/dashboard/%75sers/bo"] {
+        let (status, _) = get_page(&app, uri, &agent).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "GET {uri}");
+        let post = TestRequest::post()
+            .uri(uri)
+            .insert_header((header::COOKIE, agent.clone()))
+            .set_form([
+                ("csrf", token.as_str()),
+                ("action", "role"),
+                ("role", "admin"),
+                ("name", "x"),
+                ("password", "long password 12"),
+            ])
+            .to_request();
+        let status = test::call_service(&app, post).await.status();
+        assert_eq!(status, StatusCode::FORBIDDEN, "POST {uri}");
+    }
 
     let (_, admin) = sign_in!(app, "ana", ADMIN_PASSWORD);
     let (status, body) = get_page(&app, "/dashboard/users", &admin.unwrap()).await;
