@@ -63,7 +63,16 @@ impl<S: Handoffs, R: ReplyRenderer + 'static> HandoffDesk<S, R> {
             .handoff(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("handoff {id}")))?;
-        let to = handoff.contact.ids.key().unwrap_or_default().to_owned();
+        let to = handoff
+            .contact
+            .ids
+            .key()
+            .ok_or_else(|| {
+                StoreError::invalid(format!(
+                    "handoff {id}: the contact has no number or user id"
+                ))
+            })?
+            .to_owned();
         let mut drafts = self.renderer.render(&Reply::text(text), &to).into_iter();
         let first = drafts
             .next()

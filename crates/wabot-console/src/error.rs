@@ -55,6 +55,9 @@ impl ResponseError for ConsoleError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Store(StoreError::Unavailable { .. }) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Store(StoreError::StaleSession { .. } | StoreError::Conflict(_)) => {
+                StatusCode::CONFLICT
+            }
             Self::Store(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -85,6 +88,12 @@ impl ResponseError for ConsoleError {
                 "Back to the overview",
             ),
             Self::BadRequest(text) => ("Cannot do that", text.as_str(), "Back to the overview"),
+            Self::Store(StoreError::StaleSession { .. } | StoreError::Conflict(_)) => (
+                "Changed meanwhile",
+                "The conversation changed while you acted (a new message, or another agent). \
+                 Go back, reload the page and try again.",
+                "Back to the overview",
+            ),
             Self::Store(StoreError::Unavailable { .. }) => (
                 "The database is unavailable",
                 "The console cannot reach its database right now. Try again in a minute; if it \

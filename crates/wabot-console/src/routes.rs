@@ -65,7 +65,7 @@ where
                 .route("", web::get().to(overview::page::<S>))
                 .route("/", web::get().to(overview::page::<S>))
                 .route("/menu.svg", web::get().to(overview::diagram::<S>))
-                .route("/login", web::get().to(login::form))
+                .route("/login", web::get().to(login::form::<S>))
                 .route("/login", web::post().to(login::submit::<S>))
                 .route("/logout", web::post().to(login::logout::<S>))
                 .route("/assets/{file}", web::get().to(assets::serve))

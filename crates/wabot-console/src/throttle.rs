@@ -67,8 +67,17 @@ impl LoginThrottle {
         if failures.len() >= MAX_KEYS {
             failures.retain(|_, times| times.back().is_some_and(|at| *at > now - WINDOW));
         }
-        if failures.len() >= MAX_KEYS {
-            return;
+        // Still full of recent failures (someone spraying names): forget the least recent ones
+        // rather than stop counting, so the newest attempts are always limited.
+        while failures.len() >= MAX_KEYS {
+            let oldest = failures
+                .iter()
+                .min_by_key(|(_, times)| times.back().copied())
+                .map(|(key, _)| key.clone());
+            match oldest {
+                Some(key) => failures.remove(&key),
+                None => break,
+            };
         }
         for key in [name_key(name), address_key(address)] {
             failures.entry(key).or_default().push_back(now);

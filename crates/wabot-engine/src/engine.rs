@@ -82,8 +82,9 @@ impl Engine {
         match (position, &state.form) {
             // Waiting for a person: the idle timeout does not apply.
             // (A person may have taken the conversation before its first step: no node yet.)
-            (_, None) if valid && state.handoff.is_some() => {
-                let at = position.unwrap_or(menu.settings.start);
+            // (Parked at a node a menu reload removed: still with the person, at the start menu.)
+            (_, None) if state.handoff.is_some() => {
+                let at = position.filter(|_| valid).unwrap_or(menu.settings.start);
                 turn.in_handoff(at, state.handoff.unwrap_or(HandoffStage::Waiting), input);
             }
             (Some(at), _) if expired && valid => {

@@ -62,7 +62,8 @@ pub(crate) fn apply(
         // A late echo (Meta retries for days) changes a past day's stored figures.
         crate::daily_figures::changed(connection, naive(at))?;
     }
-    if echo.take_over {
+    // A re-delivered echo (Meta retries for days) must not silence a bot given back meanwhile.
+    if echo.take_over && inserted > 0 {
         take_over(connection, contact_id, ids, at)?;
     }
     Ok(())

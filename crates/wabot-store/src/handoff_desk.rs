@@ -54,11 +54,19 @@ fn save_step(
     crate::menu_events::record(connection, contact_id, &record.events, naive(now))
 }
 
-fn saved_state(
+/// The contact's saved state, or `None` when it cannot be read (logged): one unreadable state must
+/// not stop the timeouts of every other conversation, nor keep its own handoff from closing.
+fn readable_state(
     connection: &mut AnyConnection,
     contact_id: i64,
 ) -> Result<Option<(ConversationState, i64)>, TxError> {
-    sessions::saved(connection, contact_id)
+    match sessions::saved(connection, contact_id) {
+        Err(TxError(error @ StoreError::Corrupt { .. })) => {
+            tracing::warn!(contact = contact_id, error = %error, "a saved conversation is unreadable; its handoff goes on without it");
+            Ok(None)
+        }
+        other => other,
+    }
 }
 
 impl Handoffs for DieselStore {
@@ -232,40 +240,56 @@ impl Handoffs for DieselStore {
         F: FnOnce(&ConversationState) -> StepRecord + Send + 'static,
     {
         let by = by.to_owned();
-        self.write(move |connection| {
-            let Some(open) = open_row(connection, id)? else {
-                return Ok(false);
-            };
-            let at = naive(now);
-            diesel::update(handoffs::table.find(id))
+        let closed = self
+            .write(move |connection| {
+                let Some(open) = open_row(connection, id)? else {
+                    return Ok(false);
+                };
+                let at = naive(now);
+                // The conversation first, then the handoff: the order a turn takes them in.
+                if let Some((state, version)) = readable_state(connection, open.contact_id)?
+                    && state.handoff.is_some()
+                {
+                    save_step(
+                        connection,
+                        open.contact_id,
+                        &back_to_bot(&state),
+                        version,
+                        now,
+                    )?;
+                }
+                let changed = diesel::update(
+                    handoffs::table
+                        .find(id)
+                        .filter(handoffs::state.ne(HandoffState::Closed.as_str())),
+                )
                 .set((
                     handoffs::state.eq(HandoffState::Closed.as_str()),
                     handoffs::closed_at.eq(at),
                     handoffs::last_activity_at.eq(at),
                 ))
                 .execute(connection)?;
-            event(
-                connection,
-                id,
-                HandoffEventName::Closed,
-                Some(&by),
-                None,
-                at,
-            )?;
-            if let Some((state, version)) = saved_state(connection, open.contact_id)?
-                && state.handoff.is_some()
-            {
-                save_step(
+                if changed == 0 {
+                    // Closed meanwhile (the customer left, another agent closed it): undo ours.
+                    return Err(
+                        StoreError::Conflict(format!("handoff {id} closed meanwhile")).into(),
+                    );
+                }
+                event(
                     connection,
-                    open.contact_id,
-                    &back_to_bot(&state),
-                    version,
-                    now,
+                    id,
+                    HandoffEventName::Closed,
+                    Some(&by),
+                    None,
+                    at,
                 )?;
-            }
-            Ok(true)
-        })
-        .await
+                Ok(true)
+            })
+            .await;
+        match closed {
+            Err(StoreError::Conflict(_)) => Ok(false),
+            other => other,
+        }
     }
 
     async fn expire<F>(
@@ -286,10 +310,22 @@ impl Handoffs for DieselStore {
                 .filter(handoffs::opened_at.le(since(now, unclaimed)))
                 .select((handoffs::id, handoffs::contact_id))
                 .load::<(i64, i64)>(connection)?;
+            let mut told = 0;
             for (id, contact_id) in &overdue {
-                diesel::update(handoffs::table.find(id))
-                    .set(handoffs::unanswered_at.eq(at))
-                    .execute(connection)?;
+                // Only if it is still waiting untold (a claim or close may have come meanwhile).
+                let marked = diesel::update(
+                    handoffs::table
+                        .find(id)
+                        .filter(handoffs::state.eq(HandoffState::Waiting.as_str()))
+                        .filter(handoffs::agent.is_null())
+                        .filter(handoffs::unanswered_at.is_null()),
+                )
+                .set(handoffs::unanswered_at.eq(at))
+                .execute(connection)?;
+                if marked == 0 {
+                    continue;
+                }
+                told += 1;
                 event(
                     connection,
                     *id,
@@ -298,7 +334,7 @@ impl Handoffs for DieselStore {
                     None,
                     at,
                 )?;
-                if let Some((state, version)) = saved_state(connection, *contact_id)?
+                if let Some((state, version)) = readable_state(connection, *contact_id)?
                     && let Some(record) = unanswered(&state)
                 {
                     save_step(connection, *contact_id, &record, version, now)?;
@@ -309,14 +345,27 @@ impl Handoffs for DieselStore {
                 .filter(handoffs::last_activity_at.le(since(now, idle)))
                 .select((handoffs::id, handoffs::agent))
                 .load::<(i64, Option<String>)>(connection)?;
+            let mut requeued = 0;
             for (id, agent) in &idle_claims {
-                diesel::update(handoffs::table.find(id))
-                    .set((
-                        handoffs::state.eq(HandoffState::Waiting.as_str()),
-                        handoffs::agent.eq(None::<String>),
-                        handoffs::last_activity_at.eq(at),
-                    ))
-                    .execute(connection)?;
+                // Only if it is still claimed and idle; a conversation that had a person is not
+                // told "nobody answered" afterwards (`unanswered_at` set), it just waits again.
+                let moved = diesel::update(
+                    handoffs::table
+                        .find(id)
+                        .filter(handoffs::state.eq(HandoffState::Claimed.as_str()))
+                        .filter(handoffs::last_activity_at.le(since(now, idle))),
+                )
+                .set((
+                    handoffs::state.eq(HandoffState::Waiting.as_str()),
+                    handoffs::agent.eq(None::<String>),
+                    handoffs::last_activity_at.eq(at),
+                    handoffs::unanswered_at.eq(at),
+                ))
+                .execute(connection)?;
+                if moved == 0 {
+                    continue;
+                }
+                requeued += 1;
                 event(
                     connection,
                     *id,
@@ -326,7 +375,7 @@ impl Handoffs for DieselStore {
                     at,
                 )?;
             }
-            Ok((overdue.len(), idle_claims.len()))
+            Ok((told, requeued))
         })
         .await
     }

@@ -238,6 +238,17 @@ pub async fn act<S: Handoffs + 'static>(
             Claim::NotOpen => "This handoff is closed.".to_owned(),
         },
         "reply" | "note" if text.is_empty() => "Write something first.".to_owned(),
+        "reply"
+            if state
+                .store
+                .handoff(id)
+                .await?
+                .and_then(|(h, _)| h.agent)
+                .as_deref()
+                != Some(me.as_str()) =>
+        {
+            "Not sent: take the conversation first (or transfer it to yourself).".to_owned()
+        }
         "reply" => match state.desk.reply(id, &me, &text, now).await {
             Ok(Queued::Accepted { .. }) => {
                 (state.wake_senders)();
@@ -248,8 +259,11 @@ pub async fn act<S: Handoffs + 'static>(
             Err(error) => return Err(error.into()),
         },
         "note" => {
-            state.store.note(id, &me, &text, now).await?;
-            "Note added (the customer does not see it).".to_owned()
+            if state.store.note(id, &me, &text, now).await? {
+                "Note added (the customer does not see it).".to_owned()
+            } else {
+                return Err(ConsoleError::NotFound(format!("handoff {id}")));
+            }
         }
         "transfer" if agent.is_empty() => "Name the agent to transfer to.".to_owned(),
         "transfer" => {

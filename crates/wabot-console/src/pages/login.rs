@@ -48,8 +48,16 @@ pub fn over_tls(request: &HttpRequest, config: &ConsoleConfig) -> bool {
 
 /// The address failed sign-ins are counted against.
 fn client_address(request: &HttpRequest, config: &ConsoleConfig) -> String {
+    // Behind a trusted proxy: the address the proxy itself appended (the last one), not the first,
+    // which the client may have written.
     if config.trust_forwarded_proto
-        && let Some(address) = request.connection_info().realip_remote_addr()
+        && let Some(address) = request
+            .headers()
+            .get("X-Forwarded-For")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .map(str::trim)
+            .filter(|address| !address.is_empty())
     {
         return address.to_owned();
     }
@@ -85,8 +93,11 @@ fn form_page(
 }
 
 /// `GET /dashboard/login`.
-pub async fn form(request: HttpRequest) -> Result<HttpResponse, ConsoleError> {
-    form_page(String::new(), None, request.app_config().secure())
+pub async fn form<S: 'static>(
+    request: HttpRequest,
+    state: web::Data<ConsoleState<S>>,
+) -> Result<HttpResponse, ConsoleError> {
+    form_page(String::new(), None, over_tls(&request, &state.config))
 }
 
 /// The sign-in form's fields.

@@ -321,4 +321,26 @@ async fn a_person_writing_from_the_business_app_silences_the_bot() {
             .len(),
         1
     );
+    // Closed, then the old echo delivered late: the bot keeps the conversation.
+    let id = open[0]["id"].as_i64().unwrap();
+    let (status, _) = api(
+        &client,
+        &wabot,
+        "POST",
+        &format!("/api/handoffs/{id}/close"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let late = echo(customer, "wamid.echo.1", "Hi, Maria from the shop here");
+    assert_eq!(post_signed(&client, &wabot.base, &late, SECRET).await, 200);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    handoffs_until(&client, &wabot, <[Value]>::is_empty).await;
+    say(&client, &wabot, customer, "e3", "1").await;
+    let answered = wait_for(&graph, 4).await;
+    assert!(
+        shown(&answered[3]).contains("Order Status"),
+        "{}",
+        shown(&answered[3])
+    );
 }

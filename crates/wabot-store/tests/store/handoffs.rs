@@ -268,10 +268,24 @@ crate::both_backends!(
         );
         assert_eq!(
             store
-                .expire(noon() + TimeDelta::minutes(11), minute, ten, unanswered)
+                .expire(
+                    noon() + TimeDelta::minutes(11),
+                    minute,
+                    ten,
+                    unanswered.clone()
+                )
                 .await
                 .unwrap(),
             (0, 1)
+        );
+        // Requeued after a person had it: it waits again, but nobody tells the customer that
+        // nobody answered.
+        assert_eq!(
+            store
+                .expire(noon() + TimeDelta::minutes(13), minute, ten, unanswered)
+                .await
+                .unwrap(),
+            (0, 0)
         );
         let (handoff, events) = store.handoff(claimed).await.unwrap().unwrap();
         assert_eq!(

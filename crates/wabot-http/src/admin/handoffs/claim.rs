@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{Claim, Handoffs, utc_now};
 
-use crate::admin::handoffs::{AgentBody, HandoffView, object, required};
+use crate::admin::handoffs::{AgentBody, HandoffView, object, required, store_error};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -39,14 +39,14 @@ pub async fn claim_handoff<S: Handoffs + 'static>(
         .store
         .claim(id, &agent, now)
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
     {
         Claim::Claimed => {
             let (handoff, _) = state
                 .store
                 .handoff(id)
                 .await
-                .map_err(ApiError::Unavailable)?
+                .map_err(store_error)?
                 .ok_or_else(|| ApiError::NotFound(format!("handoff {id}")))?;
             Ok(HttpResponse::Ok().json(HandoffView::new(handoff, now)))
         }

@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{Handoffs, utc_now};
 
+use crate::admin::handoffs::store_error;
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -18,6 +19,7 @@ use crate::error::ApiError;
         (status = 204, description = "Closed: the bot has the conversation again"),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 404, description = "No open handoff with this id", body = ErrorBody),
+        (status = 409, description = "The conversation changed meanwhile (a new message, another agent): try again", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -31,14 +33,14 @@ pub async fn close_handoff<S: Handoffs + 'static>(
         .store
         .handoff(id)
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
         .and_then(|(h, _)| h.agent);
     let by = by.unwrap_or_else(|| "api".to_owned());
     if !state
         .handoff_desk
         .close(id, &by, utc_now())
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
     {
         return Err(ApiError::NotFound(format!("open handoff {id}")));
     }

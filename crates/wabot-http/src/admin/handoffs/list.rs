@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use wabot_app::{Handoffs, utc_now};
 
-use crate::admin::handoffs::HandoffView;
+use crate::admin::handoffs::{HandoffView, store_error};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -34,11 +34,7 @@ pub async fn list_handoffs<S: Handoffs + 'static>(
     state: web::Data<AdminState<S>>,
 ) -> Result<HttpResponse, ApiError> {
     let now = utc_now();
-    let open = state
-        .store
-        .open_handoffs()
-        .await
-        .map_err(ApiError::Unavailable)?;
+    let open = state.store.open_handoffs().await.map_err(store_error)?;
     Ok(HttpResponse::Ok().json(HandoffList {
         handoffs: open.into_iter().map(|h| HandoffView::new(h, now)).collect(),
     }))

@@ -98,6 +98,21 @@ pub fn object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError
         .map_err(|error| ApiError::invalid(error.path().to_string(), error.inner().to_string()))
 }
 
+/// A store error of a handoff route: a conversation changed by someone else meanwhile (a
+/// customer's message, another agent) is a 409 to try again, not a server failure.
+pub fn store_error(error: wabot_app::StoreError) -> ApiError {
+    match error {
+        wabot_app::StoreError::StaleSession { .. } | wabot_app::StoreError::Conflict(_) => {
+            ApiError::Conflict(
+                "the conversation changed meanwhile (a new message, another agent): try again"
+                    .into(),
+            )
+        }
+        wabot_app::StoreError::NotFound(what) => ApiError::NotFound(what),
+        other => ApiError::Unavailable(other),
+    }
+}
+
 /// A required, non-blank string field of at most `max` characters.
 pub fn required(value: Option<String>, field: &str, max: usize) -> Result<String, ApiError> {
     let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use wabot_app::{Handoffs, utc_now};
 
-use crate::admin::handoffs::{object, required};
+use crate::admin::handoffs::{object, required, store_error};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -35,6 +35,7 @@ pub struct NoteBody {
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 404, description = "No handoff with this id", body = ErrorBody),
         (status = 422, description = "`text` is missing or too long", body = ErrorBody),
+        (status = 409, description = "The conversation changed meanwhile (a new message, another agent): try again", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -57,7 +58,7 @@ pub async fn note_handoff<S: Handoffs + 'static>(
             .store
             .handoff(id)
             .await
-            .map_err(ApiError::Unavailable)?
+            .map_err(store_error)?
             .and_then(|(h, _)| h.agent)
             .unwrap_or_else(|| "api".to_owned()),
     };
@@ -65,7 +66,7 @@ pub async fn note_handoff<S: Handoffs + 'static>(
         .store
         .note(id, &by, &text, utc_now())
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
     {
         return Err(ApiError::NotFound(format!("handoff {id}")));
     }

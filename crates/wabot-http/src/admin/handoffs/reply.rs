@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{HandoffState, Handoffs, Queued, utc_now};
 
-use crate::admin::handoffs::{TextBody, object, required};
+use crate::admin::handoffs::{TextBody, object, required, store_error};
 use crate::admin::state::AdminState;
 use crate::admin::views::{Accepted, ErrorBody};
 use crate::error::ApiError;
@@ -38,7 +38,7 @@ pub async fn reply_handoff<S: Handoffs + 'static>(
         .store
         .handoff(id)
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
         .filter(|(h, _)| h.state != HandoffState::Closed)
         .ok_or_else(|| ApiError::NotFound(format!("open handoff {id}")))?;
     let agent = handoff.agent.ok_or_else(|| {
@@ -48,10 +48,7 @@ pub async fn reply_handoff<S: Handoffs + 'static>(
         .handoff_desk
         .reply(id, &agent, &text, utc_now())
         .await
-        .map_err(|error| match error {
-            wabot_app::StoreError::NotFound(what) => ApiError::NotFound(what),
-            other => ApiError::Unavailable(other),
-        })?;
+        .map_err(store_error)?;
     match queued {
         Queued::Accepted { message_id, contact_id } => {
             (state.wake_senders)();

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{Handoffs, utc_now};
 
-use crate::admin::handoffs::{AgentBody, HandoffView, object, required};
+use crate::admin::handoffs::{AgentBody, HandoffView, object, required, store_error};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -22,6 +22,7 @@ use crate::error::ApiError;
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 404, description = "No open handoff with this id", body = ErrorBody),
         (status = 422, description = "`agent` is missing", body = ErrorBody),
+        (status = 409, description = "The conversation changed meanwhile (a new message, another agent): try again", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -38,14 +39,14 @@ pub async fn transfer_handoff<S: Handoffs + 'static>(
         .store
         .handoff(id)
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
         .and_then(|(h, _)| h.agent);
     let by = from.unwrap_or_else(|| "api".to_owned());
     if !state
         .store
         .transfer(id, &to, &by, now)
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
     {
         return Err(ApiError::NotFound(format!("open handoff {id}")));
     }
@@ -53,7 +54,7 @@ pub async fn transfer_handoff<S: Handoffs + 'static>(
         .store
         .handoff(id)
         .await
-        .map_err(ApiError::Unavailable)?
+        .map_err(store_error)?
         .ok_or_else(|| ApiError::NotFound(format!("handoff {id}")))?;
     Ok(HttpResponse::Ok().json(HandoffView::new(handoff, now)))
 }
