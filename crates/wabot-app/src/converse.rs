@@ -72,22 +72,14 @@ where
             .store
             .step_next(now, BATCH, move |customer, message, state, data| {
                 let step = engine.step(now, &state, &message.input, data)?;
-                let replies: Vec<_> = step
-                    .replies
-                    .iter()
-                    .flat_map(|reply| renderer.render(reply, message.reply_address(customer)))
-                    .collect();
-                let id = (!replies.is_empty()).then(|| message.message_id.clone());
+                let record =
+                    StepRecord::rendered(step, &*renderer, message.reply_address(customer));
+                let id = (!record.replies.is_empty()).then(|| message.message_id.clone());
                 steps
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .push(id);
-                Ok(StepRecord {
-                    state: step.state,
-                    replies,
-                    events: step.events,
-                    handoff: step.handoff,
-                })
+                Ok(record)
             })
             .await?;
         if let (Some((receipts, observer)), Some(turn)) = (&self.receipts, &turn) {

@@ -93,17 +93,11 @@ impl<S: Handoffs, R: ReplyRenderer + 'static> HandoffDesk<S, R> {
         let (engine, renderer) = (self.engine.get(), Arc::clone(&self.renderer));
         self.store
             .close(id, by, now, move |state| {
-                let step = engine.handoff_ended(now, state);
-                StepRecord {
-                    replies: step
-                        .replies
-                        .iter()
-                        .flat_map(|r| renderer.render(r, &state.customer))
-                        .collect(),
-                    state: step.state,
-                    events: step.events,
-                    handoff: None,
-                }
+                StepRecord::rendered(
+                    engine.handoff_ended(now, state),
+                    &*renderer,
+                    &state.customer,
+                )
             })
             .await
     }
@@ -120,16 +114,7 @@ impl<S: Handoffs, R: ReplyRenderer + 'static> HandoffDesk<S, R> {
         self.store
             .expire(now, unclaimed, idle, move |state| {
                 let step = engine.handoff_unanswered(state)?;
-                Some(StepRecord {
-                    replies: step
-                        .replies
-                        .iter()
-                        .flat_map(|r| renderer.render(r, &state.customer))
-                        .collect(),
-                    state: step.state,
-                    events: step.events,
-                    handoff: None,
-                })
+                Some(StepRecord::rendered(step, &*renderer, &state.customer))
             })
             .await
     }

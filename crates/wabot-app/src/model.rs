@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use wabot_engine::{ConversationState, Event, HandoffChange, Input};
+use wabot_engine::{ConversationState, Event, HandoffChange, Input, Step};
+
+use crate::messenger::ReplyRenderer;
 
 use crate::error::StoreError;
 pub use crate::message_states::{DeliveryStatus, Direction, MessageStatus, OutboundKind};
@@ -166,6 +168,22 @@ pub struct StepRecord {
     pub events: Vec<Event>,
     /// How the step changed the conversation's handoff to a person, recorded with it.
     pub handoff: Option<HandoffChange>,
+}
+
+impl StepRecord {
+    /// What an engine step commits, its replies rendered for `to` (the address they go to).
+    pub fn rendered(step: Step, renderer: &(impl ReplyRenderer + ?Sized), to: &str) -> Self {
+        Self {
+            replies: step
+                .replies
+                .iter()
+                .flat_map(|reply| renderer.render(reply, to))
+                .collect(),
+            state: step.state,
+            events: step.events,
+            handoff: step.handoff,
+        }
+    }
 }
 
 /// An outbound message leased to a sender.
