@@ -5,13 +5,11 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{
-    BusinessEcho, ContactIds, DeliveryStatus, Direction, HandoffState, MessageStatus, StoreError,
-};
+use wabot_app::{BusinessEcho, ContactIds, DeliveryStatus, Direction, HandoffState, MessageStatus};
 use wabot_engine::{ConversationState, HandoffStage};
 
 use crate::connection::AnyConnection;
-use crate::handoffs::{event, open_of};
+use crate::handoffs::{event, open_handoff, open_of};
 use crate::schema::{handoffs, messages};
 use crate::sessions;
 use crate::sql::{TxError, naive, per_backend};
@@ -77,65 +75,46 @@ fn take_over(
     at: DateTime<Utc>,
 ) -> Result<(), TxError> {
     let now = naive(at);
-    match open_of(connection, contact_id)? {
+    let (id, first_reply_at) = match open_of(connection, contact_id)? {
         Some(open) if open.agent.is_some() => {
             diesel::update(handoffs::table.find(open.id))
                 .set(handoffs::last_activity_at.eq(now))
                 .execute(connection)?;
+            return silence(connection, contact_id, ids, at);
         }
-        Some(open) => {
-            diesel::update(handoffs::table.find(open.id))
-                .set((
-                    handoffs::state.eq(HandoffState::Claimed.as_str()),
-                    handoffs::agent.eq(BUSINESS_APP),
-                    handoffs::claimed_at.eq(now),
-                    handoffs::first_reply_at.eq(open.first_reply_at.unwrap_or(now)),
-                    handoffs::last_activity_at.eq(now),
-                ))
-                .execute(connection)?;
-            event(
-                connection,
-                open.id,
-                HandoffEventName::Claimed,
-                Some(BUSINESS_APP),
-                None,
-                now,
-            )?;
-        }
-        None => {
-            diesel::insert_into(handoffs::table)
-                .values((
-                    handoffs::contact_id.eq(contact_id),
-                    handoffs::state.eq(HandoffState::Claimed.as_str()),
-                    handoffs::agent.eq(BUSINESS_APP),
-                    handoffs::reason.eq(REASON),
-                    handoffs::opened_at.eq(now),
-                    handoffs::claimed_at.eq(now),
-                    handoffs::first_reply_at.eq(now),
-                    handoffs::last_activity_at.eq(now),
-                ))
-                .execute(connection)?;
-            let opened = open_of(connection, contact_id)?.ok_or_else(|| {
-                StoreError::NotFound(format!("the handoff of contact {contact_id} just opened"))
-            })?;
-            event(
-                connection,
-                opened.id,
-                HandoffEventName::Opened,
-                Some(BUSINESS_APP),
-                Some("business_app"),
-                now,
-            )?;
-            event(
-                connection,
-                opened.id,
-                HandoffEventName::Claimed,
-                Some(BUSINESS_APP),
-                None,
-                now,
-            )?;
-        }
-    }
+        Some(open) => (open.id, open.first_reply_at),
+        None => (
+            open_handoff(connection, contact_id, REASON, Some(BUSINESS_APP), now)?,
+            None,
+        ),
+    };
+    diesel::update(handoffs::table.find(id))
+        .set((
+            handoffs::state.eq(HandoffState::Claimed.as_str()),
+            handoffs::agent.eq(BUSINESS_APP),
+            handoffs::claimed_at.eq(now),
+            handoffs::first_reply_at.eq(first_reply_at.unwrap_or(now)),
+            handoffs::last_activity_at.eq(now),
+        ))
+        .execute(connection)?;
+    event(
+        connection,
+        id,
+        HandoffEventName::Claimed,
+        Some(BUSINESS_APP),
+        None,
+        now,
+    )?;
+    silence(connection, contact_id, ids, at)
+}
+
+/// Puts the contact's conversation in handoff mode (the bot falls silent), if it is not already.
+fn silence(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    ids: &ContactIds,
+    at: DateTime<Utc>,
+) -> Result<(), TxError> {
     let (state, version) = match sessions::saved(connection, contact_id)? {
         Some((state, version)) => (state, Some(version)),
         None => (ConversationState::new(ids.key().unwrap_or_default()), None),

@@ -76,6 +76,38 @@ pub(crate) fn row(connection: &mut AnyConnection, id: i64) -> Result<Option<Hand
         .optional()?)
 }
 
+/// Opens a handoff for the contact, waiting in the queue, and records who opened it (none: the
+/// customer) and why; returns its id.
+pub(crate) fn open_handoff(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    reason: &str,
+    by: Option<&str>,
+    at: NaiveDateTime,
+) -> Result<i64, TxError> {
+    diesel::insert_into(handoffs::table)
+        .values((
+            handoffs::contact_id.eq(contact_id),
+            handoffs::state.eq(HandoffState::Waiting.as_str()),
+            handoffs::reason.eq(reason),
+            handoffs::opened_at.eq(at),
+            handoffs::last_activity_at.eq(at),
+        ))
+        .execute(connection)?;
+    let opened = open_of(connection, contact_id)?.ok_or_else(|| {
+        StoreError::NotFound(format!("the handoff of contact {contact_id} just opened"))
+    })?;
+    event(
+        connection,
+        opened.id,
+        HandoffEventName::Opened,
+        by,
+        Some(reason),
+        at,
+    )?;
+    Ok(opened.id)
+}
+
 /// Applies a step's handoff change for the contact (inside the turn's transaction).
 pub(crate) fn apply_change(
     connection: &mut AnyConnection,
@@ -87,27 +119,8 @@ pub(crate) fn apply_change(
     let open = open_of(connection, contact_id)?;
     match (change, open) {
         (HandoffChange::Opened { node }, None) => {
-            let reason = node.clone().unwrap_or_else(|| "word".to_owned());
-            diesel::insert_into(handoffs::table)
-                .values((
-                    handoffs::contact_id.eq(contact_id),
-                    handoffs::state.eq(HandoffState::Waiting.as_str()),
-                    handoffs::reason.eq(&reason),
-                    handoffs::opened_at.eq(at),
-                    handoffs::last_activity_at.eq(at),
-                ))
-                .execute(connection)?;
-            let opened = open_of(connection, contact_id)?.ok_or_else(|| {
-                StoreError::NotFound(format!("the handoff of contact {contact_id} just opened"))
-            })?;
-            event(
-                connection,
-                opened.id,
-                HandoffEventName::Opened,
-                None,
-                Some(&reason),
-                at,
-            )
+            let reason = node.as_deref().unwrap_or("word");
+            open_handoff(connection, contact_id, reason, None, at).map(|_| ())
         }
         // Already open (asked again): nothing new.
         (HandoffChange::Opened { .. }, Some(_)) => Ok(()),
