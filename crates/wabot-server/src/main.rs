@@ -67,78 +67,8 @@ enum Command {
     /// Manage the console's users (the first administrator is made here).
     User {
         #[command(subcommand)]
-        action: UserAction,
+        action: users::UserCommand,
     },
-}
-
-/// What `wabot user` does. Passwords come from the first line of standard input, or are asked
-/// twice on a terminal; never from an argument.
-#[derive(Debug, Subcommand)]
-enum UserAction {
-    /// Add a user: `wabot user add ana --role admin`.
-    Add {
-        /// The login name (letters, digits, `.`, `-`, `_`, `@`).
-        name: String,
-        /// What they may do: agents see conversations, contacts and tickets; admins also users.
-        #[arg(long, value_enum)]
-        role: RoleArg,
-    },
-    /// List the users.
-    List,
-    /// Remove a user (their sessions end).
-    Remove {
-        /// The login name.
-        name: String,
-    },
-    /// Set a new password (their sessions end).
-    Password {
-        /// The login name.
-        name: String,
-    },
-    /// Disable a user (their sessions end); `enable` lets them in again.
-    Disable {
-        /// The login name.
-        name: String,
-    },
-    /// Enable a disabled user.
-    Enable {
-        /// The login name.
-        name: String,
-    },
-}
-
-/// A role on the command line.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-enum RoleArg {
-    /// Conversations, contacts, tickets, and users.
-    Admin,
-    /// Conversations, contacts and tickets.
-    Agent,
-}
-
-impl From<UserAction> for users::UserCommand {
-    fn from(action: UserAction) -> Self {
-        match action {
-            UserAction::Add { name, role } => Self::Add {
-                name,
-                role: match role {
-                    RoleArg::Admin => wabot_app::Role::Admin,
-                    RoleArg::Agent => wabot_app::Role::Agent,
-                },
-            },
-            UserAction::List => Self::List,
-            UserAction::Remove { name } => Self::Remove { name },
-            UserAction::Password { name } => Self::Password { name },
-            UserAction::Disable { name } => Self::Disable {
-                name,
-                disabled: true,
-            },
-            UserAction::Enable { name } => Self::Disable {
-                name,
-                disabled: false,
-            },
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,7 +184,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Chat { from } => chat::chat(&settings, &from).await,
         Command::User { action } => {
-            println!("{}", users::run(&url, action.into()).await?);
+            println!("{}", users::run(&url, action).await?);
             Ok(())
         }
         Command::Menu {

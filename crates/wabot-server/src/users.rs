@@ -10,35 +10,58 @@ use wabot_app::{OperatorChange, Operators, Role, StoreError, utc_now};
 use wabot_console::{hash_password, name_problem, password_problem};
 use wabot_store::DieselStore;
 
-/// What to do.
-#[derive(Debug)]
+/// What `wabot user` does (parsed by clap). Passwords come from the first line of standard
+/// input, or are asked twice on a terminal; never from an argument.
+#[derive(Debug, clap::Subcommand)]
 pub enum UserCommand {
-    /// Add an operator with a role.
+    /// Add a user: `wabot user add ana --role admin`.
     Add {
-        /// The login name.
+        /// The login name (letters, digits, `.`, `-`, `_`, `@`).
         name: String,
-        /// `admin` or `agent`.
-        role: Role,
+        /// What they may do: agents see conversations, contacts and tickets; admins also users.
+        #[arg(long, value_enum)]
+        role: RoleArg,
     },
-    /// List the operators.
+    /// List the users.
     List,
-    /// Remove an operator (and end their sessions).
+    /// Remove a user (their sessions end).
     Remove {
         /// The login name.
         name: String,
     },
-    /// Set a new password (and end their sessions).
+    /// Set a new password (their sessions end).
     Password {
         /// The login name.
         name: String,
     },
-    /// Disable (`true`) or enable an operator.
+    /// Disable a user (their sessions end); `enable` lets them in again.
     Disable {
         /// The login name.
         name: String,
-        /// Disable, or enable again.
-        disabled: bool,
     },
+    /// Enable a disabled user.
+    Enable {
+        /// The login name.
+        name: String,
+    },
+}
+
+/// A role on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum RoleArg {
+    /// Conversations, contacts, tickets, and users.
+    Admin,
+    /// Conversations, contacts and tickets.
+    Agent,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Agent => Role::Agent,
+        }
+    }
 }
 
 /// Reads a new password: asked twice on a terminal, else the first line of standard input.
@@ -64,14 +87,17 @@ fn read_password(name: &str) -> anyhow::Result<String> {
     Ok(password)
 }
 
+/// The error for a name no operator has.
+fn missing(name: &str) -> anyhow::Error {
+    anyhow::anyhow!("there is no user named {name} (`wabot user list` shows them)")
+}
+
 /// Runs a user command against the database at `url`; returns what to print.
 pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<String> {
     let store = DieselStore::open(url, 1).await?;
-    let missing = |name: &str| {
-        anyhow::anyhow!("there is no user named {name} (`wabot user list` shows them)")
-    };
     match command {
         UserCommand::Add { name, role } => {
+            let role = Role::from(role);
             if let Some(problem) = name_problem(&name) {
                 bail!("{problem}");
             }
@@ -121,18 +147,22 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<String> {
                 .await?;
             Ok(format!("new password set for {name}; their sessions ended"))
         }
-        UserCommand::Disable { name, disabled } => {
-            if !store
-                .change_operator(&name, OperatorChange::Disabled(disabled))
-                .await?
-            {
-                return Err(missing(&name));
-            }
-            Ok(if disabled {
-                format!("disabled {name}; their sessions ended")
-            } else {
-                format!("enabled {name}")
-            })
-        }
+        UserCommand::Disable { name } => switch(&store, &name, true).await,
+        UserCommand::Enable { name } => switch(&store, &name, false).await,
     }
+}
+
+/// Disables (their sessions end) or enables an operator.
+async fn switch(store: &DieselStore, name: &str, disabled: bool) -> anyhow::Result<String> {
+    if !store
+        .change_operator(name, OperatorChange::Disabled(disabled))
+        .await?
+    {
+        return Err(missing(name));
+    }
+    Ok(if disabled {
+        format!("disabled {name}; their sessions ended")
+    } else {
+        format!("enabled {name}")
+    })
 }
