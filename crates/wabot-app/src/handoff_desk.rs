@@ -12,7 +12,7 @@ use wabot_engine::Reply;
 
 use crate::current_menu::CurrentEngine;
 use crate::error::StoreError;
-use crate::handoffs::{Claim, Handoffs};
+use crate::handoffs::{Claim, Handoff, Handoffs};
 use crate::messenger::ReplyRenderer;
 use crate::model::StepRecord;
 use crate::outreach::Queued;
@@ -49,20 +49,17 @@ impl<S: Handoffs, R: ReplyRenderer + 'static> HandoffDesk<S, R> {
         self.store.claim(id, agent, now).await
     }
 
-    /// Sends `text` to the customer as `agent` (free form: the 24-hour window must be open).
-    /// [`StoreError::NotFound`] when the handoff is not open.
+    /// Sends `text` to the customer of `handoff` (as the caller read it) as `agent` (free form:
+    /// the 24-hour window must be open). [`StoreError::NotFound`] when the handoff is no longer
+    /// open.
     pub async fn reply(
         &self,
-        id: i64,
+        handoff: &Handoff,
         agent: &str,
         text: &str,
         now: DateTime<Utc>,
     ) -> Result<Queued, StoreError> {
-        let (handoff, _) = self
-            .store
-            .handoff(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("handoff {id}")))?;
+        let id = handoff.id;
         let to = handoff
             .contact
             .ids

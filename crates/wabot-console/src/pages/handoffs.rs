@@ -238,25 +238,19 @@ pub async fn act<S: Handoffs + 'static>(
             Claim::NotOpen => "This handoff is closed.".to_owned(),
         },
         "reply" | "note" if text.is_empty() => "Write something first.".to_owned(),
-        "reply"
-            if state
-                .store
-                .handoff(id)
-                .await?
-                .and_then(|(h, _)| h.agent)
-                .as_deref()
-                != Some(me.as_str()) =>
-        {
-            "Not sent: take the conversation first (or transfer it to yourself).".to_owned()
-        }
-        "reply" => match state.desk.reply(id, &me, &text, now).await {
-            Ok(Queued::Accepted { .. }) => {
-                (state.wake_senders)();
-                "Sent.".to_owned()
+        "reply" => match state.store.handoff(id).await?.map(|(handoff, _)| handoff) {
+            Some(handoff) if handoff.agent.as_deref() == Some(me.as_str()) => {
+                match state.desk.reply(&handoff, &me, &text, now).await {
+                    Ok(Queued::Accepted { .. }) => {
+                        (state.wake_senders)();
+                        "Sent.".to_owned()
+                    }
+                    Ok(Queued::OutsideWindow { .. }) => "Not sent: the customer's 24-hour window is closed; an approved template is needed (POST /api/messages).".to_owned(),
+                    Err(StoreError::NotFound(_)) => "This handoff is closed.".to_owned(),
+                    Err(error) => return Err(error.into()),
+                }
             }
-            Ok(Queued::OutsideWindow { .. }) => "Not sent: the customer's 24-hour window is closed; an approved template is needed (POST /api/messages).".to_owned(),
-            Err(StoreError::NotFound(_)) => "This handoff is closed.".to_owned(),
-            Err(error) => return Err(error.into()),
+            _ => "Not sent: take the conversation first (or transfer it to yourself).".to_owned(),
         },
         "note" => {
             if state.store.note(id, &me, &text, now).await? {
@@ -281,7 +275,11 @@ pub async fn act<S: Handoffs + 'static>(
                 "This handoff was already closed.".to_owned()
             }
         }
-        other => return Err(ConsoleError::BadRequest(format!("`{other}` is not something an agent can do here."))),
+        other => {
+            return Err(ConsoleError::BadRequest(format!(
+                "`{other}` is not something an agent can do here."
+            )));
+        }
     };
     Ok(back(id, &done))
 }

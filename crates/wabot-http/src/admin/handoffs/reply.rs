@@ -41,12 +41,12 @@ pub async fn reply_handoff<S: Handoffs + 'static>(
         .map_err(store_error)?
         .filter(|(h, _)| h.state != HandoffState::Closed)
         .ok_or_else(|| ApiError::NotFound(format!("open handoff {id}")))?;
-    let agent = handoff.agent.ok_or_else(|| {
+    let agent = handoff.agent.as_deref().ok_or_else(|| {
         ApiError::Conflict(format!("nobody has claimed handoff {id}: claim it first"))
     })?;
     let queued = state
         .handoff_desk
-        .reply(id, &agent, &text, utc_now())
+        .reply(&handoff, agent, &text, utc_now())
         .await
         .map_err(store_error)?;
     match queued {
