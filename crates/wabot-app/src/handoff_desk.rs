@@ -34,11 +34,6 @@ impl<S: Handoffs, R: ReplyRenderer + 'static> HandoffDesk<S, R> {
         }
     }
 
-    /// The store (for the reads: the queue, one handoff).
-    pub fn store(&self) -> &S {
-        &self.store
-    }
-
     /// Claims the handoff for `agent`.
     pub async fn claim(
         &self,

@@ -116,4 +116,8 @@ pub struct Backlog {
     pub outbox_oldest: Option<DateTime<Utc>>,
     /// Conversations with a step since the `active_since` asked for.
     pub sessions_active: i64,
+    /// Handoffs waiting for a person (nobody on them yet, a message left included).
+    pub handoffs_waiting: i64,
+    /// When the longest-waiting of them was opened.
+    pub handoff_oldest: Option<DateTime<Utc>>,
 }

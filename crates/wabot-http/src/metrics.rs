@@ -177,18 +177,6 @@ impl Metrics {
         }
     }
 
-    /// Sets the handoff queue's gauges: how many wait, and since when the oldest does.
-    pub fn set_handoff_queue(
-        &self,
-        waiting: usize,
-        oldest: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) {
-        self.handoffs_waiting
-            .set(i64::try_from(waiting).unwrap_or(i64::MAX));
-        self.handoff_oldest_wait.set(age(oldest, now));
-    }
-
     /// Records a menu reload: `applied`, or refused with the running menu kept.
     pub fn menu_reloaded(&self, applied: bool) {
         let outcome = if applied { "applied" } else { "refused" };
@@ -228,6 +216,9 @@ impl Metrics {
         self.outbox_pending.set(backlog.outbox_pending);
         self.outbox_oldest_age.set(age(backlog.outbox_oldest, now));
         self.sessions_active.set(backlog.sessions_active);
+        self.handoffs_waiting.set(backlog.handoffs_waiting);
+        self.handoff_oldest_wait
+            .set(age(backlog.handoff_oldest, now));
     }
 
     /// The Prometheus text exposition of every metric.

@@ -67,7 +67,6 @@ impl Application {
         ));
         workers.push(Box::pin(handoff_timer::run(
             Arc::clone(&desk),
-            Arc::clone(&metrics),
             Duration::from_secs(u64::from(settings.handoff.unclaimed_seconds)),
             Duration::from_secs(u64::from(settings.handoff.idle_claim_seconds)),
             Arc::clone(&signals.outbound),

@@ -1,13 +1,12 @@
 //! The handoff timer: every few seconds, applies the handoff timeouts (nobody claimed in time →
-//! the customer is told and may leave a message; a claim idle too long → back in the queue) and
-//! sets the queue's metrics.
+//! the customer is told and may leave a message; a claim idle too long → back in the queue). The
+//! queue's metrics are read with the rest of the backlog, at each scrape.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use wabot_app::{HandoffDesk, HandoffState, Handoffs, utc_now};
+use wabot_app::{HandoffDesk, utc_now};
 use wabot_cloud_api::CloudApiRenderer;
-use wabot_http::Metrics;
 use wabot_store::DieselStore;
 
 /// How often the timer looks.
@@ -16,7 +15,6 @@ const TICK: Duration = Duration::from_secs(5);
 /// Runs the timer until the process ends.
 pub async fn run(
     desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
-    metrics: Arc<Metrics>,
     unclaimed: Duration,
     idle: Duration,
     wake_senders: Arc<tokio::sync::Notify>,
@@ -32,14 +30,6 @@ pub async fn run(
             Err(error) => {
                 tracing::warn!(error = %error, "the handoff timeouts could not be applied; trying again")
             }
-        }
-        if let Ok(open) = desk.store().open_handoffs().await {
-            let waiting: Vec<_> = open
-                .iter()
-                .filter(|h| h.state != HandoffState::Claimed)
-                .collect();
-            let oldest = waiting.iter().map(|h| h.opened_at).min();
-            metrics.set_handoff_queue(waiting.len(), oldest, now);
         }
         tokio::time::sleep(TICK).await;
     }

@@ -1,13 +1,13 @@
 //! The [`Backlog`]: pending inbound items and outbound messages with the age of the oldest of each,
-//! and the conversations active lately. Read on every metrics scrape, so each is one indexed query.
+//! the conversations active lately, and the handoffs waiting for a person. Read on every metrics scrape, so each is one indexed query.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
-use wabot_app::Backlog;
+use wabot_app::{Backlog, HandoffState};
 
 use crate::connection::AnyConnection;
-use crate::schema::{inbound_items, messages, outbox, sessions, webhook_events};
+use crate::schema::{handoffs, inbound_items, messages, outbox, sessions, webhook_events};
 use crate::sql::{TxError, utc};
 use crate::states::{ItemState, OutboxState};
 
@@ -30,11 +30,20 @@ pub(crate) fn backlog(
         .filter(sessions::updated_at.ge(active_since))
         .count()
         .get_result::<i64>(connection)?;
+    let (handoffs_waiting, handoff_oldest) = handoffs::table
+        .filter(handoffs::state.eq_any([
+            HandoffState::Waiting.as_str(),
+            HandoffState::MessageLeft.as_str(),
+        ]))
+        .select((count_star(), min(handoffs::opened_at)))
+        .first::<(i64, Option<NaiveDateTime>)>(connection)?;
     Ok(Backlog {
         inbox_pending,
         inbox_oldest: inbox_oldest.map(utc),
         outbox_pending,
         outbox_oldest: outbox_oldest.map(utc),
         sessions_active,
+        handoffs_waiting,
+        handoff_oldest: handoff_oldest.map(utc),
     })
 }

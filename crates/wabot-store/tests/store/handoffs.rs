@@ -53,6 +53,14 @@ crate::both_backends!(
     |url| async move {
         let (store, engine) = (DieselStore::open(&url, 4).await.unwrap(), engine());
         let id = asked_for_a_person(&store, &engine, "111").await;
+        // The metrics' backlog counts it, from when it was opened.
+        let backlog = wabot_app::Statistics::backlog(&store, noon())
+            .await
+            .unwrap();
+        assert_eq!(
+            (backlog.handoffs_waiting, backlog.handoff_oldest),
+            (1, Some(noon()))
+        );
         let (handoff, events) = store.handoff(id).await.unwrap().unwrap();
         assert_eq!(
             (handoff.state, handoff.reason.as_str(), handoff.agent),
