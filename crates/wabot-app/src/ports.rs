@@ -152,6 +152,13 @@ pub trait Contacts: Send + Sync {
         by: ContactRef,
     ) -> impl Future<Output = Result<Option<ContactSummary>, StoreError>> + Send;
 
+    /// A contact's latest `limit` messages (at most 1,000), both directions, oldest first.
+    fn latest_messages(
+        &self,
+        contact_id: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<MessageRecord>, StoreError>> + Send;
+
     /// A contact's messages, both directions, oldest first, after `page.after`.
     fn history(
         &self,

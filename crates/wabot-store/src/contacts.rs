@@ -144,6 +144,24 @@ impl Contacts for DieselStore {
         .await
     }
 
+    async fn latest_messages(
+        &self,
+        contact_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MessageRecord>, StoreError> {
+        self.read(move |connection| {
+            let mut rows = messages::table
+                .filter(messages::contact_id.eq(contact_id))
+                .order(messages::id.desc())
+                .limit(limit.clamp(1, 1000))
+                .select(MessageRow::as_select())
+                .load(connection)?;
+            rows.reverse();
+            rows.into_iter().map(message).collect()
+        })
+        .await
+    }
+
     async fn history(&self, contact_id: i64, page: Page) -> Result<Vec<MessageRecord>, StoreError> {
         self.read(move |connection| {
             let rows = messages::table

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use wabot_app::{Claim, Contacts, HandoffState, Handoffs, Page, Queued, StoreError, utc_now};
+use wabot_app::{Claim, Contacts, HandoffState, Handoffs, Queued, StoreError, utc_now};
 
 use crate::bubbles::{Bubble, bubble};
 use crate::error::ConsoleError;
@@ -16,7 +16,7 @@ use crate::routes::HANDOFFS;
 use crate::state::ConsoleState;
 
 /// The latest messages a handoff page shows.
-const SHOWN: usize = 50;
+const SHOWN: i64 = 50;
 
 /// A handoff as the queue shows it.
 pub struct QueueRow {
@@ -151,17 +151,10 @@ pub async fn show<S: Handoffs + Contacts + 'static>(
         .handoff(id)
         .await?
         .ok_or_else(|| ConsoleError::NotFound(format!("handoff {id}")))?;
-    let history = state
+    let latest = state
         .store
-        .history(
-            handoff.contact.id,
-            Page {
-                limit: 10_000,
-                after: None,
-            },
-        )
+        .latest_messages(handoff.contact.id, SHOWN)
         .await?;
-    let skip = history.len().saturating_sub(SHOWN);
     let now = utc_now();
     let until = handoff.closed_at.unwrap_or(now);
     html(&HandoffPage {
@@ -185,7 +178,7 @@ pub async fn show<S: Handoffs + Contacts + 'static>(
         waited: duration((until - handoff.opened_at).num_milliseconds()),
         path: handoff.menu_path.join(" → "),
         message_left: handoff.message_left.clone(),
-        bubbles: history[skip..].iter().map(bubble).collect(),
+        bubbles: latest.iter().map(bubble).collect(),
         events: events
             .into_iter()
             .map(|e| EventRow {

@@ -197,3 +197,48 @@ crate::both_backends!(
         assert_eq!(contacts.len(), 49);
     }
 );
+
+crate::both_backends!(
+    the_latest_messages_are_the_last_ones_oldest_first,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let items: Vec<_> = (0..5)
+            .map(|n| {
+                message_item(
+                    phone("333"),
+                    &format!("wamid.L{n}"),
+                    &format!("m{n}"),
+                    noon(),
+                )
+            })
+            .collect();
+        store.ingest(event(items, noon())).await.unwrap();
+        let contact = store
+            .list_contacts(Page {
+                limit: 10,
+                after: None,
+            })
+            .await
+            .unwrap()[0]
+            .id;
+        let all = store
+            .history(
+                contact,
+                Page {
+                    limit: 10,
+                    after: None,
+                },
+            )
+            .await
+            .unwrap();
+        let latest = store.latest_messages(contact, 2).await.unwrap();
+        let ids = |messages: &[wabot_app::MessageRecord]| {
+            messages.iter().map(|m| m.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&latest), ids(&all[3..]));
+        assert_eq!(
+            ids(&store.latest_messages(contact, 50).await.unwrap()),
+            ids(&all)
+        );
+    }
+);
