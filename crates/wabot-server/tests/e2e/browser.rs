@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::chromium::{browser, shoot, start_driver, text_of};
+use crate::chromium::{browser, shoot, start_driver, text_of, wait_for_text};
 use crate::console_traffic::{message, script, status, text};
 use crate::harness::{SECRET, Wabot, graph, post_signed, scratch, wait_and_settle};
 
@@ -368,12 +368,7 @@ async fn an_administrator_uses_the_console_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("[role=status]"))
-        .await
-        .unwrap();
-    assert!(text_of(&client, "[role=status]").await.contains("Sent."));
+    wait_for_text(&client, "[role=status]", "Sent.").await;
     let replies = crate::harness::wait_for(&graph, before + 1).await;
     assert!(crate::harness::shown(&replies[before]).contains("Ana here"));
     shoot(&client, &shots, "handoff").await;
@@ -386,16 +381,12 @@ async fn an_administrator_uses_the_console_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("[role=status]"))
-        .await
-        .unwrap();
-    assert!(
-        text_of(&client, "[role=status]")
-            .await
-            .contains("the bot has the conversation again")
-    );
+    wait_for_text(
+        &client,
+        "[role=status]",
+        "the bot has the conversation again",
+    )
+    .await;
 
     // Signing out ends the session.
     client

@@ -98,3 +98,21 @@ pub async fn text_of(client: &Client, css: &str) -> String {
     }
     panic!("{css} kept being replaced")
 }
+
+/// Waits until an element `css` finds says `needle` (the page before a form post may have had an
+/// element of the same kind, with other words: a notice of the previous action).
+pub async fn wait_for_text(client: &Client, css: &str, needle: &str) {
+    let started = Instant::now();
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && element.text().await.is_ok_and(|text| text.contains(needle))
+        {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{css} never said {needle:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
