@@ -14,7 +14,8 @@ pub struct Sent {
     pub ack: Result<Duration, String>,
 }
 
-fn webhook(from: &str, id: &str) -> String {
+/// A signed-webhook body: one text message "hi" from `from` with message id `id`.
+pub fn webhook(from: &str, id: &str) -> String {
     serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
         "messaging_product": "whatsapp",
         "metadata": {"display_phone_number": "15550000000", "phone_number_id": "PN1"},

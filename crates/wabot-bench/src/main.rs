@@ -2,15 +2,19 @@
 //! signed webhooks at fixed rates, printing ack latency, reply latency and the sending pace.
 //!
 //! `cargo run --release -p wabot-bench` (it builds `wabot` first). Optional arguments:
-//! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario, and
-//! `--graph-ms MS` with any of them for a fake Graph API that answers each send after MS
-//! milliseconds (Meta takes 100–400); `disk SECONDS` measures the disk's own sync latency (the
-//! floor of every ack).
+//! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario,
+//! `burst COUNT IN_FLIGHT` for a closed-loop burst with pacing lifted, and `disk SECONDS` to measure
+//! the disk's own sync latency (the floor of every ack). With any scenario: `--graph-ms MS` for a fake
+//! Graph API that answers each send after MS milliseconds (Meta takes 100–400), and `--database URL`
+//! to run the server on that database (e.g. a PostgreSQL cluster) instead of a fresh SQLite file.
+//! Every scenario prints the server's CPU time per answered message and its peak memory.
 #![allow(clippy::print_stdout)]
 
+mod burst;
 mod disk;
 mod drive;
 mod graph;
+mod process;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -64,7 +68,7 @@ impl Drop for Server {
     }
 }
 
-fn start(binary: &Path, graph: &str, mps: u32) -> anyhow::Result<Server> {
+fn start(binary: &Path, graph: &str, mps: u32, database: Option<&str>) -> anyhow::Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -77,7 +81,10 @@ fn start(binary: &Path, graph: &str, mps: u32) -> anyhow::Result<Server> {
         .env("WABOT__SERVER__BIND", format!("127.0.0.1:{port}"))
         .env(
             "WABOT__DATABASE__URL",
-            format!("sqlite://{}", dir.join("bench.db").display()),
+            database.map_or_else(
+                || format!("sqlite://{}", dir.join("bench.db").display()),
+                str::to_owned,
+            ),
         )
         .env("WABOT__META__API_BASE_URL", graph)
         .env("WABOT__META__ACCESS_TOKEN", "bench-token")
@@ -188,7 +195,21 @@ struct Load {
     graph_latency: Duration,
 }
 
-async fn scenario(binary: &Path, name: &str, load: Load) -> anyhow::Result<()> {
+/// What every scenario may be given besides its numbers.
+#[derive(Clone, Default)]
+struct Options {
+    /// The fake Graph API's latency (`--graph-ms`).
+    graph_latency: Duration,
+    /// The server's database (`--database`), a fresh SQLite file when absent.
+    database: Option<String>,
+}
+
+async fn scenario(
+    binary: &Path,
+    name: &str,
+    load: Load,
+    database: Option<&str>,
+) -> anyhow::Result<()> {
     let Load {
         rate,
         seconds,
@@ -197,18 +218,21 @@ async fn scenario(binary: &Path, name: &str, load: Load) -> anyhow::Result<()> {
     } = load;
     let arrivals = Arc::new(Arrivals::default());
     let graph = graph::start(Arc::clone(&arrivals), graph_latency)?;
-    let server = start(binary, &graph, mps)?;
+    let server = start(binary, &graph, mps, database)?;
+    let before = process::usage(server.child.id());
     println!(
         "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s, Graph API latency {} ms",
         graph_latency.as_millis()
     );
-    let sent = drive(&server.base, SECRET, rate, seconds, name).await;
+    let sent = drive(&server.base, SECRET, rate, seconds, &run_tag(name)).await;
     let expected = sent.iter().filter(|s| s.ack.is_ok()).count();
     let patience =
         Duration::from_secs(u64::from(seconds) + 5 + (expected as u64) / u64::from(mps.max(1)));
     settle(&arrivals, expected, patience).await;
+    let after = process::usage(server.child.id());
     report_acks(&sent);
     report_replies(&sent, &arrivals);
+    process::report(before, after, answered(&sent, &arrivals));
     let times = arrivals.all();
     println!(
         "  pace: busiest one-second window {} replies (configured {mps}/s); sustained {:.1} replies/s; {} read receipts",
@@ -216,6 +240,65 @@ async fn scenario(binary: &Path, name: &str, load: Load) -> anyhow::Result<()> {
         sustained(times),
         arrivals.receipts.load(std::sync::atomic::Ordering::Relaxed)
     );
+    drop(server);
+    Ok(())
+}
+
+/// How many of `sent` got at least one reply.
+fn answered(sent: &[Sent], arrivals: &Arrivals) -> usize {
+    let map = arrivals.by_recipient.lock();
+    map.map(|map| sent.iter().filter(|s| map.contains_key(&s.from)).count())
+        .unwrap_or(0)
+}
+
+/// A tag for this run's senders and message ids: the scenario's name for a fresh SQLite file, and
+/// digits unique to this run when a database is reused (its earlier contacts would not be new, and
+/// its earlier message ids would be dropped as duplicates).
+fn run_tag(name: &str) -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    format!("{}{:05}", &name[..1], seconds % 100_000)
+}
+
+/// The burst scenario: `count` first messages, `in_flight` at a time, pacing lifted.
+async fn burst_scenario(
+    binary: &Path,
+    count: usize,
+    in_flight: usize,
+    options: &Options,
+) -> anyhow::Result<()> {
+    let arrivals = Arc::new(Arrivals::default());
+    let graph = graph::start(Arc::clone(&arrivals), options.graph_latency)?;
+    let server = start(binary, &graph, 1_000_000, options.database.as_deref())?;
+    println!(
+        "burst: {count} first messages from new customers, {in_flight} in flight, pacing lifted, Graph API latency {} ms",
+        options.graph_latency.as_millis()
+    );
+    let before = process::usage(server.child.id());
+    let (sent, started) = burst::burst(&server.base, SECRET, count, in_flight, &run_tag("9")).await;
+    let acked: Vec<Instant> = sent
+        .iter()
+        .filter_map(|s| s.ack.as_ref().ok().map(|ack| s.at + *ack))
+        .collect();
+    let expected = acked.len();
+    settle(
+        &arrivals,
+        expected,
+        Duration::from_secs(60 + expected as u64 / 100),
+    )
+    .await;
+    let after = process::usage(server.child.id());
+    report_acks(&sent);
+    report_replies(&sent, &arrivals);
+    let replies = answered(&sent, &arrivals);
+    println!(
+        "  rates: acknowledged {:.0}/s, answered {:.0}/s ({replies} of {count}; {} lost)",
+        burst::rate(expected, started, acked),
+        burst::rate(replies, started, arrivals.all()),
+        count - replies
+    );
+    process::report(before, after, replies);
     drop(server);
     Ok(())
 }
@@ -231,23 +314,42 @@ fn sustained(mut times: Vec<Instant>) -> f64 {
     }
 }
 
-/// Takes `--graph-ms MS` out of the arguments: the fake Graph API's latency (default 0).
-fn graph_latency(args: &mut Vec<String>) -> anyhow::Result<Duration> {
-    let Some(at) = args.iter().position(|arg| arg == "--graph-ms") else {
-        return Ok(Duration::ZERO);
+/// Takes `flag VALUE` out of the arguments, if there.
+fn take_flag(args: &mut Vec<String>, flag: &str) -> anyhow::Result<Option<String>> {
+    let Some(at) = args.iter().position(|arg| arg == flag) else {
+        return Ok(None);
     };
-    let millis = args
+    let value = args
         .get(at + 1)
-        .and_then(|value| value.parse().ok())
-        .context("--graph-ms needs a number of milliseconds, e.g. --graph-ms 150")?;
+        .cloned()
+        .with_context(|| format!("{flag} needs a value"))?;
     args.drain(at..=at + 1);
-    Ok(Duration::from_millis(millis))
+    Ok(Some(value))
+}
+
+/// Takes `--graph-ms MS` and `--database URL` out of the arguments.
+fn options(args: &mut Vec<String>) -> anyhow::Result<Options> {
+    let graph_latency = match take_flag(args, "--graph-ms")? {
+        Some(millis) => Duration::from_millis(
+            millis
+                .parse()
+                .context("--graph-ms needs a number of milliseconds, e.g. --graph-ms 150")?,
+        ),
+        None => Duration::ZERO,
+    };
+    let database = take_flag(args, "--database")?;
+    Ok(Options {
+        graph_latency,
+        database,
+    })
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let graph_latency = graph_latency(&mut args)?;
+    let options = options(&mut args)?;
+    let graph_latency = options.graph_latency;
+    let database = options.database.as_deref();
     let number = |index: usize, default: u32| {
         args.get(index)
             .and_then(|a| a.parse().ok())
@@ -264,19 +366,28 @@ async fn main() -> anyhow::Result<()> {
         graph_latency,
     };
     match args.first().map(String::as_str) {
-        Some("ack") => scenario(&binary, "ack", load(number(1, 1000), number(2, 10), 1000)).await,
+        Some("ack") => {
+            let ack = load(number(1, 1000), number(2, 10), 1000);
+            scenario(&binary, "ack", ack, database).await
+        }
         Some("reply") => {
-            scenario(&binary, "reply", load(number(1, 500), number(2, 10), 1000)).await
+            let reply = load(number(1, 500), number(2, 10), 1000);
+            scenario(&binary, "reply", reply, database).await
         }
         Some("pace") => {
             let pace = load(number(1, 200), number(2, 2), number(3, 50));
-            scenario(&binary, "pace", pace).await
+            scenario(&binary, "pace", pace, database).await
         }
-        Some(other) => bail!("unknown scenario `{other}`: use ack, reply, pace or disk"),
+        Some("burst") => {
+            let (count, in_flight) = (number(1, 20_000), number(2, 64));
+            burst_scenario(&binary, count as usize, in_flight as usize, &options).await
+        }
+        Some(other) => bail!("unknown scenario `{other}`: use ack, reply, pace, burst or disk"),
         None => {
-            scenario(&binary, "ack", load(1000, 10, 1000)).await?;
-            scenario(&binary, "reply", load(500, 10, 1000)).await?;
-            scenario(&binary, "pace", load(200, 2, 50)).await
+            scenario(&binary, "ack", load(1000, 10, 1000), database).await?;
+            scenario(&binary, "reply", load(500, 10, 1000), database).await?;
+            scenario(&binary, "pace", load(200, 2, 50), database).await?;
+            burst_scenario(&binary, 20_000, 64, &options).await
         }
     }
 }

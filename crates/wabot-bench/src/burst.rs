@@ -1,0 +1,86 @@
+//! The burst scenario: `count` first messages from as many new customers, kept `in_flight` at a
+//! time (closed loop: a webhook goes as soon as one is acknowledged), as after an outage when Meta
+//! redelivers its backlog at once. It measures how fast the server acknowledges and answers them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Mutex;
+use wabot_cloud_api::sign;
+
+use crate::drive::{Sent, webhook};
+
+/// Sends `count` webhooks (made and signed before the clock starts) with `in_flight` requests open
+/// at any time; returns every send and when the first one left.
+pub async fn burst(
+    base: &str,
+    secret: &str,
+    count: usize,
+    in_flight: usize,
+    tag: &str,
+) -> (Vec<Sent>, Instant) {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(in_flight.max(1))
+        .build()
+        .unwrap_or_default();
+    let requests: Arc<Vec<(String, String, String)>> = Arc::new(
+        (0..count)
+            .map(|n| {
+                let from = format!("1{tag}{n:07}");
+                let body = webhook(&from, &format!("wamid.{tag}.{n}"));
+                let signature = sign(secret.as_bytes(), body.as_bytes());
+                (from, body, signature)
+            })
+            .collect(),
+    );
+    let url = format!("{base}/webhook");
+    let next = Arc::new(AtomicUsize::new(0));
+    let results = Arc::new(Mutex::new(Vec::with_capacity(count)));
+    let started = Instant::now();
+    let lanes: Vec<_> = (0..in_flight.max(1))
+        .map(|_| {
+            let (client, url, next) = (client.clone(), url.clone(), Arc::clone(&next));
+            let (requests, results) = (Arc::clone(&requests), Arc::clone(&results));
+            tokio::spawn(async move {
+                while let Some((from, body, signature)) =
+                    requests.get(next.fetch_add(1, Ordering::Relaxed))
+                {
+                    let at = Instant::now();
+                    let response = client
+                        .post(&url)
+                        .header("X-Hub-Signature-256", signature)
+                        .header("Content-Type", "application/json")
+                        .body(body.clone())
+                        .timeout(Duration::from_secs(30))
+                        .send()
+                        .await;
+                    let ack = match response {
+                        Ok(r) if r.status().as_u16() == 200 => Ok(at.elapsed()),
+                        Ok(r) => Err(format!("status {}", r.status().as_u16())),
+                        Err(error) if error.is_timeout() => Err("timed out".to_owned()),
+                        Err(_) => Err("request failed".to_owned()),
+                    };
+                    let from = from.clone();
+                    results.lock().await.push(Sent { from, at, ack });
+                }
+            })
+        })
+        .collect();
+    for lane in lanes {
+        let _ = lane.await;
+    }
+    let sent = std::mem::take(&mut *results.lock().await);
+    (sent, started)
+}
+
+/// Messages per second between `started` and the latest of `times`.
+pub fn rate(count: usize, started: Instant, times: impl IntoIterator<Item = Instant>) -> f64 {
+    let last = times.into_iter().max().unwrap_or(started);
+    let seconds = last.duration_since(started).as_secs_f64();
+    if seconds > 0.0 {
+        count as f64 / seconds
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,80 @@
+//! What the server process spent: its CPU time (user + system, all threads) and its peak resident
+//! memory, read from Linux's `/proc/<pid>/stat` and `/proc/<pid>/status`.
+//!
+//! The bench takes a reading before and after the load; the difference in CPU time divided by the
+//! replies answered is the "CPU per answered message" figure, which does not depend on how busy the
+//! rest of the machine was (unlike a rate).
+
+use std::time::Duration;
+
+/// Linux reports `utime`/`stime` in clock ticks of `USER_HZ`, which is 100 on every architecture's
+/// user-space ABI (`sysconf(_SC_CLK_TCK)`), so one tick is 10 ms.
+const TICK: Duration = Duration::from_millis(10);
+
+/// One reading of a process.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Usage {
+    /// User plus system CPU time of all its threads so far.
+    pub cpu: Duration,
+    /// Its peak resident set size (`VmHWM`), in KiB.
+    pub peak_rss_kib: u64,
+}
+
+/// Reads the process `pid`; `None` when `/proc` cannot tell (not Linux, or the process is gone).
+pub fn usage(pid: u32) -> Option<Usage> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // After the name: state is field 3 (index 0 here), utime field 14 (index 11), stime 15 (12).
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let peak_rss_kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0);
+    let ticks = u32::try_from(utime + stime).unwrap_or(u32::MAX);
+    Some(Usage {
+        cpu: TICK * ticks,
+        peak_rss_kib,
+    })
+}
+
+/// Prints the server's CPU per answered message between two readings, and its peak memory.
+pub fn report(before: Option<Usage>, after: Option<Usage>, answered: usize) {
+    match (before, after) {
+        (Some(before), Some(after)) if answered > 0 => {
+            let spent = after.cpu.saturating_sub(before.cpu);
+            let per_message = spent.as_secs_f64() * 1e6 / answered as f64;
+            println!(
+                "  cpu: server spent {:.2} s of CPU for {answered} answered messages = {per_message:.0} µs each; peak RSS {:.1} MiB",
+                spent.as_secs_f64(),
+                after.peak_rss_kib as f64 / 1024.0
+            );
+        }
+        _ => println!("  cpu: not measured (no /proc reading, or nothing answered)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_this_process_and_its_cpu_grows_with_work() {
+        let pid = std::process::id();
+        let first = usage(pid).unwrap_or_default();
+        // Spin until the kernel has counted at least one more tick (bounded, for a busy machine).
+        let started = std::time::Instant::now();
+        let mut second = first;
+        while second.cpu <= first.cpu && started.elapsed() < Duration::from_secs(20) {
+            std::hint::black_box((0..10_000u64).sum::<u64>());
+            second = usage(pid).unwrap_or_default();
+        }
+        assert!(second.cpu > first.cpu, "{first:?} then {second:?}");
+        assert!(second.peak_rss_kib > 0);
+    }
+}
