@@ -71,7 +71,8 @@ pub use ports::{
 pub use read_receipts::{MAX_WAITING_RECEIPTS, ReadReceipts};
 pub use record_check::{
     FieldError, MAX_ITEMS, MAX_NOTE, MAX_REFERENCE, MAX_TRACKING_NOTE, MAX_TRACKING_URL,
-    ORDER_FIELDS, OrderFields, SCHEDULE_FIELDS, ScheduleFields,
+    ORDER_FIELDS, OrderFields, SCHEDULE_FIELDS, ScheduleFields, customer as record_customer,
+    order_number as record_order_number,
 };
 pub use record_import::{ImportPlan, ReadRow, Rejected, plan_orders, plan_schedule, write_batches};
 pub use sandbox::SandboxMessenger;
