@@ -24,6 +24,7 @@ mod pacing;
 mod ports;
 mod read_receipts;
 mod record_check;
+mod record_fields;
 mod record_import;
 mod sandbox;
 mod send_pool;
@@ -71,9 +72,9 @@ pub use ports::{
 pub use read_receipts::{MAX_WAITING_RECEIPTS, ReadReceipts};
 pub use record_check::{
     FieldError, MAX_ITEMS, MAX_NOTE, MAX_REFERENCE, MAX_TRACKING_NOTE, MAX_TRACKING_URL,
-    ORDER_FIELDS, OrderFields, SCHEDULE_FIELDS, ScheduleFields, customer as record_customer,
-    order_number as record_order_number,
+    customer as record_customer,
 };
+pub use record_fields::{ORDER_FIELDS, OrderFields, SCHEDULE_FIELDS, ScheduleFields};
 pub use record_import::{ImportPlan, ReadRow, Rejected, plan_orders, plan_schedule, write_batches};
 pub use sandbox::SandboxMessenger;
 pub use send_pool::{Cycle, SendPool, Wait};

@@ -8,7 +8,8 @@ use std::future::Future;
 
 use crate::business_records::{OrderRecord, ScheduleRecord, WriteCounts};
 use crate::error::StoreError;
-use crate::record_check::{FieldError, OrderFields, ScheduleFields};
+use crate::record_check::FieldError;
+use crate::record_fields::{OrderFields, ScheduleFields};
 
 /// A row that will not be written: its line in the file, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
