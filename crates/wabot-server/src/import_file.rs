@@ -140,8 +140,13 @@ fn json_rows<F: Fields>(text: &str) -> Vec<ReadRow<F>> {
         .zip(1u64..)
         .filter(|(line, _)| !line.trim().is_empty())
         .map(|(line, number)| {
-            let fields = serde_json::from_str::<F>(line)
-                .map_err(|error| format!("not a JSON object of this record's fields: {error}"));
+            // serde would also read a JSON array as the fields in order: only objects count.
+            let fields = if line.trim_start().starts_with('{') {
+                serde_json::from_str::<F>(line)
+                    .map_err(|error| format!("not a JSON object of this record's fields: {error}"))
+            } else {
+                Err("not a JSON object (each line must be one {…})".to_owned())
+            };
             (number, fields)
         })
         .collect()
