@@ -275,7 +275,8 @@ mod tests {
     #[test]
     fn each_bad_order_field_is_named() {
         let long = "x".repeat(MAX_ITEMS + 1);
-        let cases: Vec<(&str, Box<dyn FnOnce(&mut OrderFields)>)> = vec![
+        type Edit = Box<dyn FnOnce(&mut OrderFields)>;
+        let cases: Vec<(&str, Edit)> = vec![
             ("customer", Box::new(|f| f.customer = None)),
             ("customer", Box::new(|f| f.customer = Some("42".into()))),
             ("customer", Box::new(|f| f.customer = Some("bob".into()))),
