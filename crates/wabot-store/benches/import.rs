@@ -108,7 +108,10 @@ async fn main() {
     let store = DieselStore::open(&format!("sqlite://{}", file.display()), 2)
         .await
         .unwrap();
-    println!("{count} orders, batches of {BATCH}, SQLite {}", file.display());
+    println!(
+        "{count} orders, batches of {BATCH}, SQLite {}",
+        file.display()
+    );
     for (run, status) in [
         ("first import", "shipped"),
         ("same rows again", "shipped"),

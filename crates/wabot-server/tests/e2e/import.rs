@@ -53,6 +53,11 @@ async fn a_business_loads_its_orders_and_the_customer_sees_them() {
     let dir = scratch();
     let wabot = Wabot::start(&dir, &graph);
     let file = orders_file(&dir);
+    let (ok, help, _) = output(&wabot.command(&["import", "--help"]));
+    assert!(
+        ok && help.contains("Examples:") && help.contains("--skip-invalid"),
+        "{help}"
+    );
 
     // All or nothing: three bad rows, each with its line and reason; nothing written.
     let (ok, stdout, stderr) = output(&wabot.command(&["import", "orders", &file]));
@@ -69,7 +74,8 @@ async fn a_business_loads_its_orders_and_the_customer_sees_them() {
     assert!(orders_of(&wabot, CUSTOMER).await.is_empty());
 
     // The good rows, then the same file again: unchanged.
-    let (ok, stdout, stderr) = output(&wabot.command(&["import", "orders", &file, "--skip-invalid"]));
+    let (ok, stdout, stderr) =
+        output(&wabot.command(&["import", "orders", &file, "--skip-invalid"]));
     assert!(ok, "{stderr}");
     assert!(
         stdout.contains("2 created, 0 updated, 0 unchanged, 3 rejected (skipped)"),
@@ -77,9 +83,15 @@ async fn a_business_loads_its_orders_and_the_customer_sees_them() {
     );
     let (ok, stdout, _) = output(&wabot.command(&["import", "orders", &file, "--skip-invalid"]));
     assert!(ok);
-    assert!(stdout.contains("0 created, 0 updated, 2 unchanged"), "{stdout}");
+    assert!(
+        stdout.contains("0 created, 0 updated, 2 unchanged"),
+        "{stdout}"
+    );
     let orders = orders_of(&wabot, "%2B1%20555%20000%201111").await;
-    let numbers: Vec<&str> = orders.iter().map(|o| o["number"].as_str().unwrap()).collect();
+    let numbers: Vec<&str> = orders
+        .iter()
+        .map(|o| o["number"].as_str().unwrap())
+        .collect();
     assert_eq!(numbers.len(), 2, "{orders:?}");
     assert!(numbers.contains(&"ORD-501") && numbers.contains(&"ORD-502"));
 
@@ -95,7 +107,10 @@ async fn a_business_loads_its_orders_and_the_customer_sees_them() {
     let (ok, stdout, stderr) = output(&wabot.command(&["import", "schedule", &visits]));
     assert!(ok && stdout.contains("1 created"), "{stdout}{stderr}");
     let (ok, _, stderr) = output(&wabot.command(&["import", "schedule", "visits.txt"]));
-    assert!(!ok && stderr.contains("--format csv or --format jsonl"), "{stderr}");
+    assert!(
+        !ok && stderr.contains("--format csv or --format jsonl"),
+        "{stderr}"
+    );
 
     // The customer asks: Order Status → View recent, then Track order with a number.
     let client = reqwest::Client::new();
@@ -103,10 +118,23 @@ async fn a_business_loads_its_orders_and_the_customer_sees_them() {
         ("i1", text("hi"), "Main Menu"),
         ("i2", text("1"), "Order Status"),
         ("i3", text("1"), "ORD-501"),
-        ("i4", list_reply("m:orders:2", "Track order"), "order number"),
+        (
+            "i4",
+            list_reply("m:orders:2", "Track order"),
+            "order number",
+        ),
         ("i5", text("ord 501"), "https://track.example/501"),
     ];
     for (id, content, needle) in steps {
-        crate::exchange(&client, &wabot, &graph, CUSTOMER, id, content.clone(), needle).await;
+        crate::exchange(
+            &client,
+            &wabot,
+            &graph,
+            CUSTOMER,
+            id,
+            content.clone(),
+            needle,
+        )
+        .await;
     }
 }
