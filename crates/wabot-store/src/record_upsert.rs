@@ -62,6 +62,27 @@ pub(crate) struct EntryColumns {
 
 const TIME: &str = "%H:%M";
 
+/// A stored row's customer and contact.
+trait Owned {
+    fn owned(&self) -> (&str, Option<i64>);
+}
+
+impl Owned for OrderColumns {
+    fn owned(&self) -> (&str, Option<i64>) {
+        (&self.customer, self.contact_id)
+    }
+}
+
+impl Owned for EntryColumns {
+    fn owned(&self) -> (&str, Option<i64>) {
+        (&self.customer, self.contact_id)
+    }
+}
+
+fn owner<T: Owned>(row: &T) -> (&str, Option<i64>) {
+    row.owned()
+}
+
 /// The contact of each customer among `customers` that has one, by the customer's stored key.
 /// Of two contacts (a number written both ways), the one with exactly the written form wins.
 pub(crate) fn contacts_of<'a>(
@@ -119,16 +140,23 @@ fn classify<T: PartialEq>(stored: Option<&T>, row: T, counts: &mut WriteCounts) 
     Some(row)
 }
 
-/// The contact a row gets: the stored one while the customer is the same, else the customer's.
+/// The contact a row gets: the stored one while the customer is the same, else the customer's
+/// (looked up again while the row has none: the person may have written since, from the number's
+/// other form).
 fn contact_for(
     stored: Option<(&str, Option<i64>)>,
     customer: &Customer,
     found: &HashMap<String, i64>,
 ) -> Option<i64> {
     match stored {
-        Some((stored_customer, contact_id)) if stored_customer == customer.key() => contact_id,
+        Some((stored_customer, Some(id))) if stored_customer == customer.key() => Some(id),
         _ => found.get(customer.key()).copied(),
     }
+}
+
+/// Whether a row's contact must be looked up: a new row, a new customer, or no contact yet.
+fn needs_contact(stored: Option<(&str, Option<i64>)>, customer: &Customer) -> bool {
+    !matches!(stored, Some((key, Some(_))) if key == customer.key())
 }
 
 /// Upserts orders by number (distinct within `records`).
@@ -148,7 +176,8 @@ pub(crate) fn put_orders(
     let moved = records
         .iter()
         .filter(|r| {
-            stored.get(&r.order.number).map(|s| s.customer.as_str()) != Some(r.customer.key())
+            let old = stored.get(&r.order.number);
+            needs_contact(old.map(owner), &r.customer)
         })
         .map(|r| &r.customer);
     let found = contacts_of(connection, moved)?;
@@ -167,11 +196,7 @@ pub(crate) fn put_orders(
             _ => day(order.placed_on),
         };
         let row = OrderColumns {
-            contact_id: contact_for(
-                old.map(|o| (o.customer.as_str(), o.contact_id)),
-                &customer,
-                &found,
-            ),
+            contact_id: contact_for(old.map(owner), &customer, &found),
             customer: customer.key().to_owned(),
             status: order.status.as_str().to_owned(),
             items: order.items,
@@ -218,7 +243,10 @@ pub(crate) fn put_schedule(
         .collect();
     let moved = records
         .iter()
-        .filter(|r| stored.get(&r.reference).map(|s| s.customer.as_str()) != Some(r.customer.key()))
+        .filter(|r| {
+            let old = stored.get(&r.reference);
+            needs_contact(old.map(owner), &r.customer)
+        })
         .map(|r| &r.customer);
     let found = contacts_of(connection, moved)?;
     let mut counts = WriteCounts::default();
@@ -231,11 +259,7 @@ pub(crate) fn put_schedule(
     {
         let old = stored.get(&reference);
         let row = EntryColumns {
-            contact_id: contact_for(
-                old.map(|o| (o.customer.as_str(), o.contact_id)),
-                &customer,
-                &found,
-            ),
+            contact_id: contact_for(old.map(owner), &customer, &found),
             customer: customer.key().to_owned(),
             day: day(entry.date),
             starts: entry.starts.format(TIME).to_string(),

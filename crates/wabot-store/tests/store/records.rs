@@ -135,6 +135,20 @@ crate::both_backends!(a_customers_orders_and_no_one_elses, |url| async move {
     assert_eq!(theirs[0].order.number, "ORD-011");
     let nobody = Customer::Phone("15559999999".into());
     assert!(store.customer_orders(&nobody, 50).await.unwrap().is_empty());
+
+    // The customer writes from the number's other form: the next write of the order links it.
+    say(&store, &engine(), "551187654321", "wamid.br", "hi", noon()).await;
+    let again = vec![order(brazil_with_nine, "ORD-10", "shipped")];
+    assert_eq!(
+        store.put_orders(again.clone(), today()).await.unwrap(),
+        counts(0, 1, 0)
+    );
+    let linked = store.stored_order("ORD-010").await.unwrap().unwrap();
+    assert!(linked.contact_id.is_some());
+    assert_eq!(
+        store.put_orders(again, today()).await.unwrap(),
+        counts(0, 0, 1)
+    );
 });
 
 crate::both_backends!(schedule_upsert_by_reference, |url| async move {
