@@ -154,10 +154,11 @@ fn progress(file: &Path, rows: usize) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(rows as u64), target);
     // The template is a constant known to parse; a failure would only lose the styling.
     if let Ok(style) =
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows, {per_sec}, {eta} left")
+        ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} rows, {eta} left")
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_message(format!("importing {}", file.display()));
+    let name = file.file_name().unwrap_or(file.as_os_str());
+    bar.set_message(format!("importing {}", name.to_string_lossy()));
     bar
 }
