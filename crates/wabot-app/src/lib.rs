@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod analytics;
+mod business_records;
 mod clock;
 mod contact_ref;
 mod conversation_views;
@@ -22,12 +23,19 @@ mod outreach;
 mod pacing;
 mod ports;
 mod read_receipts;
+mod record_check;
+mod record_fields;
+mod record_import;
 mod sandbox;
 mod send_pool;
 mod shared_rate;
 mod ticket_desk;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
+pub use business_records::{
+    BusinessRecords, Customer, OrderRecord, ScheduleRecord, StoredOrder, StoredScheduleEntry,
+    WriteCounts,
+};
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use contact_ref::{ContactRef, phone_number, phone_variants};
@@ -62,6 +70,12 @@ pub use ports::{
     Contacts, Conversations, Health, Inbox, Outbox, Outreach, Statistics, StepData, TurnStep,
 };
 pub use read_receipts::{MAX_WAITING_RECEIPTS, ReadReceipts};
+pub use record_check::{
+    FieldError, MAX_ITEMS, MAX_NOTE, MAX_REFERENCE, MAX_TRACKING_NOTE, MAX_TRACKING_URL,
+    customer as record_customer,
+};
+pub use record_fields::{ORDER_FIELDS, OrderFields, SCHEDULE_FIELDS, ScheduleFields};
+pub use record_import::{ImportPlan, ReadRow, Rejected, plan_orders, plan_schedule, write_batches};
 pub use sandbox::SandboxMessenger;
 pub use send_pool::{Cycle, SendPool, Wait};
 pub use shared_rate::{

@@ -70,6 +70,7 @@ impl InMemoryBusinessData {
                     placed_on: placed,
                     expected_delivery: expected,
                     tracking_note: note.map(str::to_owned),
+                    tracking_url: None,
                 },
             )
         };

@@ -227,6 +227,13 @@ impl Menu {
         self.settings.idle_timeout
     }
 
+    /// The prefix of order numbers (`settings.order_prefix`, `ORD` by default): customers type
+    /// them in any form and [`crate::normalize_reference`] makes `ORD-001` of them, so orders
+    /// written from outside are stored in that form too.
+    pub fn order_prefix(&self) -> &str {
+        &self.settings.order_prefix
+    }
+
     /// Whether a state is one the engine can be at with this menu: before the first step, at a
     /// menu with no form progress, or inside a form at one of its fields.
     pub fn is_valid_state(&self, state: &ConversationState) -> bool {

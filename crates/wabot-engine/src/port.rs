@@ -121,6 +121,8 @@ pub struct Order {
     pub expected_delivery: Option<NaiveDate>,
     /// The latest word from the carrier, if any.
     pub tracking_note: Option<String>,
+    /// Where the customer can follow the parcel (a carrier's page), if the business gave one.
+    pub tracking_url: Option<String>,
 }
 
 /// One status a defect ticket went through.

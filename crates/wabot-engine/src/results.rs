@@ -76,12 +76,12 @@ impl<'a> Say<'a> {
     }
 
     fn order_line(self, order: &Order) -> String {
-        let mut line = format!(
-            "• *{}* — {} — {}",
-            order.number,
-            self.order(order.status),
-            order.items
-        );
+        let mut line = format!("• *{}* — {}", order.number, self.order(order.status));
+        // An order loaded without its items (`wabot import` needs only number and status).
+        if !order.items.is_empty() {
+            line.push_str(" — ");
+            line.push_str(&order.items);
+        }
         if order.status.is_open()
             && let Some(expected) = order.expected_delivery
         {
@@ -105,7 +105,14 @@ impl<'a> Say<'a> {
             &[
                 ("number", &order.number),
                 ("status", self.order(order.status)),
-                ("items", &order.items),
+                (
+                    "items",
+                    if order.items.is_empty() {
+                        "—"
+                    } else {
+                        &order.items
+                    },
+                ),
                 ("date", &self.day(order.placed_on)),
             ],
         );
@@ -121,6 +128,11 @@ impl<'a> Say<'a> {
         if let Some(note) = &order.tracking_note {
             text.push('\n');
             text.push_str(&self.fill(T::OrderUpdate, &[("note", note)]));
+        }
+        // The link alone on its line (WhatsApp previews it; no words to translate).
+        if let Some(link) = &order.tracking_url {
+            text.push_str("\n🔗 ");
+            text.push_str(link);
         }
         text
     }

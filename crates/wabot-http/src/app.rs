@@ -77,7 +77,15 @@ pub fn app<S>(
     >,
 >
 where
-    S: Inbox + Health + Contacts + Conversations + Statistics + Outreach + Handoffs + 'static,
+    S: Inbox
+        + Health
+        + Contacts
+        + Conversations
+        + Statistics
+        + Outreach
+        + Handoffs
+        + wabot_app::BusinessRecords
+        + 'static,
 {
     let metrics = web::Data::from(Arc::clone(&state.webhook.metrics));
     App::new()

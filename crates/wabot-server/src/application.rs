@@ -191,6 +191,7 @@ fn app_state(
         tags,
         reload_menu: Arc::new(move || reloader.reload()),
         handoff_desk,
+        current_engine: Arc::clone(&components.engine),
     };
     Ok(AppState::new(
         webhook,

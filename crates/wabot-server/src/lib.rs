@@ -7,6 +7,8 @@ pub mod components;
 pub mod diagram;
 pub mod handoff_timer;
 pub mod health;
+pub mod import;
+pub mod import_file;
 pub mod layers;
 pub mod messenger;
 pub mod observer;

@@ -1,5 +1,5 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`, `backup`, `health`, `check-config`, `chat`, `user`, `menu diagram`; each is a function of the `wabot_server` library. The
+//! `seed-demo`, `backup`, `health`, `check-config`, `chat`, `user`, `menu diagram`, `import`; each is a function of the `wabot_server` library. The
 //! command line is parsed by clap: every subcommand has `--help`, and anything unknown is refused.
 
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
 use wabot_server::layers::{CONFIG_DIR_VAR, ConfigDir};
-use wabot_server::{chat, check, diagram, health, serve, settings, telemetry, users};
+use wabot_server::{chat, check, diagram, health, import, serve, settings, telemetry, users};
 use wabot_store::{DieselStore, Seeded};
 
 /// wabot: a WhatsApp Cloud API chatbot server.
@@ -69,6 +69,9 @@ enum Command {
         #[command(subcommand)]
         action: users::UserCommand,
     },
+    /// Load orders or schedule entries from a CSV or JSON-lines file (idempotent: an unchanged
+    /// row writes nothing). A file with an invalid row writes nothing unless --skip-invalid.
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -190,6 +193,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Menu {
             command: MenuCommand::Diagram { format, out, stats },
         } => diagram::diagram(&settings, format.into(), out.as_deref(), stats).await,
+        Command::Import(args) => import::import(&settings, args).await,
         Command::CheckConfig | Command::Health { .. } => Ok(()),
     }
 }

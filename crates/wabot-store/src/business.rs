@@ -54,6 +54,7 @@ pub(crate) struct OrderRow {
     placed_on: String,
     expected_delivery: Option<String>,
     tracking_note: Option<String>,
+    tracking_url: Option<String>,
 }
 
 pub(crate) fn order(row: OrderRow) -> Result<Order, StoreError> {
@@ -69,6 +70,7 @@ pub(crate) fn order(row: OrderRow) -> Result<Order, StoreError> {
             .map(parse_day)
             .transpose()?,
         tracking_note: row.tracking_note,
+        tracking_url: row.tracking_url,
     })
 }
 
@@ -121,7 +123,7 @@ pub(crate) fn ticket_history(
 /// A schedule entry as stored.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = schedule_entries)]
-struct EntryRow {
+pub(crate) struct EntryRow {
     day: String,
     starts: String,
     ends: String,
@@ -130,7 +132,7 @@ struct EntryRow {
     note: Option<String>,
 }
 
-fn entry(row: EntryRow) -> Result<ScheduleEntry, StoreError> {
+pub(crate) fn entry(row: EntryRow) -> Result<ScheduleEntry, StoreError> {
     Ok(ScheduleEntry {
         date: parse_day(&row.day)?,
         starts: parse_time(&row.starts)?,
@@ -142,7 +144,7 @@ fn entry(row: EntryRow) -> Result<ScheduleEntry, StoreError> {
     })
 }
 
-fn limit(n: usize) -> i64 {
+pub(crate) fn limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 

@@ -31,6 +31,8 @@ pub mod migrations;
 mod operators;
 mod outreach;
 mod overview;
+mod record_upsert;
+mod records;
 mod rollups;
 pub mod schema;
 mod send_pace;

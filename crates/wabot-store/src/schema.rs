@@ -172,6 +172,7 @@ diesel::table! {
         expected_delivery -> Nullable<Text>,
         tracking_note -> Nullable<Text>,
         contact_id -> Nullable<BigInt>,
+        tracking_url -> Nullable<Text>,
     }
 }
 
@@ -210,6 +211,7 @@ diesel::table! {
         status -> Text,
         note -> Nullable<Text>,
         contact_id -> Nullable<BigInt>,
+        reference -> Nullable<Text>,
     }
 }
 

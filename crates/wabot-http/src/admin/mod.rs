@@ -9,13 +9,14 @@ mod handoffs;
 mod menu_reload;
 mod openapi;
 mod paging;
+mod records;
 mod send_message;
 mod state;
 mod stats;
 mod views;
 
 use actix_web::{middleware, web};
-use wabot_app::{Contacts, Conversations, Handoffs, Outreach, Statistics};
+use wabot_app::{BusinessRecords, Contacts, Conversations, Handoffs, Outreach, Statistics};
 
 pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
@@ -30,7 +31,7 @@ pub(crate) fn configure_admin<S>(
     metrics: web::Data<crate::metrics::Metrics>,
 ) -> impl FnOnce(&mut web::ServiceConfig)
 where
-    S: Contacts + Conversations + Statistics + Outreach + Handoffs + 'static,
+    S: Contacts + Conversations + Statistics + Outreach + Handoffs + BusinessRecords + 'static,
 {
     move |config| {
         config.service(
@@ -85,6 +86,38 @@ where
                 .route(
                     "/menu/reload",
                     web::post().to(menu_reload::reload_menu::<S>),
+                )
+                .route(
+                    "/orders",
+                    web::get().to(records::orders_list::list_orders::<S>),
+                )
+                .route(
+                    "/orders/{number}",
+                    web::put().to(records::order_put::put_order::<S>),
+                )
+                .route(
+                    "/orders/{number}",
+                    web::get().to(records::order_show::show_order::<S>),
+                )
+                .route(
+                    "/orders/{number}",
+                    web::delete().to(records::order_delete::delete_order::<S>),
+                )
+                .route(
+                    "/schedule",
+                    web::get().to(records::schedule_list::list_schedule::<S>),
+                )
+                .route(
+                    "/schedule/{reference}",
+                    web::put().to(records::schedule_put::put_schedule_entry::<S>),
+                )
+                .route(
+                    "/schedule/{reference}",
+                    web::get().to(records::schedule_show::show_schedule_entry::<S>),
+                )
+                .route(
+                    "/schedule/{reference}",
+                    web::delete().to(records::schedule_delete::delete_schedule_entry::<S>),
                 )
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
                 .default_service(web::to(|| async {

@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
-    contact_messages, contact_show, contacts_list, handoffs, menu_reload, send_message, stats,
+    contact_messages, contact_show, contacts_list, handoffs, menu_reload, records, send_message,
+    stats,
 };
 
 /// The document.
@@ -14,7 +15,7 @@ use crate::admin::{
 #[openapi(
     info(
         title = "wabot admin API",
-        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, and menu reloads. Every route needs `Authorization: Bearer <admin.api_token>`."
+        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, menu reloads, and the business's orders and schedule entries. Every route needs `Authorization: Bearer <admin.api_token>`."
     ),
     paths(
         send_message::send_message,
@@ -29,6 +30,14 @@ use crate::admin::{
         handoffs::note::note_handoff,
         handoffs::transfer::transfer_handoff,
         handoffs::close::close_handoff,
+        records::order_put::put_order,
+        records::order_show::show_order,
+        records::order_delete::delete_order,
+        records::orders_list::list_orders,
+        records::schedule_put::put_schedule_entry,
+        records::schedule_show::show_schedule_entry,
+        records::schedule_delete::delete_schedule_entry,
+        records::schedule_list::list_schedule,
         openapi_json,
     ),
     modifiers(&BearerToken)

@@ -8,4 +8,5 @@ mod admin;
 mod admin_messages;
 mod metrics;
 mod openapi;
+mod records;
 mod webhook;

@@ -15,6 +15,7 @@ mod diagram;
 mod handoff;
 mod harness;
 mod identity;
+mod import;
 mod languages;
 mod operations;
 mod reload;

@@ -15,6 +15,7 @@ mod operators;
 mod outbox;
 mod outreach;
 mod overview;
+mod records;
 mod rollups;
 mod send_pace;
 mod stats;

@@ -184,6 +184,7 @@ fn load_every_table(connection: &mut AnyConnection) {
             Option<String>,
             Option<String>,
             Option<i64>,
+            Option<String>,
         )>(connection)
         .unwrap();
     schema::defect_tickets::table
@@ -216,6 +217,7 @@ fn load_every_table(connection: &mut AnyConnection) {
             String,
             Option<String>,
             Option<i64>,
+            Option<String>,
         )>(connection)
         .unwrap();
     schema::feedback::table

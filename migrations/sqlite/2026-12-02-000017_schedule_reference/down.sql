@@ -1,0 +1,2 @@
+DROP INDEX schedule_entries_reference;
+ALTER TABLE schedule_entries DROP COLUMN reference;
