@@ -26,6 +26,7 @@ mod sandbox;
 mod send_pool;
 mod shared_rate;
 mod ticket_desk;
+mod ticket_updates;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
 pub use chrono::TimeDelta;
@@ -69,3 +70,7 @@ pub use shared_rate::{
     lease_schedule,
 };
 pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};
+pub use ticket_updates::{
+    NotNotified, NoticeContext, Notification, Notified, StatusChanged, TemplateField, TicketMover,
+    TicketUpdates, UpdateTemplate, template_text,
+};

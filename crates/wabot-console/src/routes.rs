@@ -5,6 +5,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::web;
 use wabot_app::{
     Contacts, Conversations, ConversationsView, Handoffs, Operators, Statistics, TicketDesk,
+    TicketUpdates,
 };
 
 use crate::pages::{contact, conversations, handoffs, login, overview, tickets, transcript, users};
@@ -54,6 +55,7 @@ where
         + TicketDesk
         + Contacts
         + Handoffs
+        + TicketUpdates
         + 'static,
 {
     move |config| {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::{CurrentEngine, HandoffDesk, Handoffs};
+use wabot_app::{CurrentEngine, HandoffDesk, Handoffs, TicketMover, TicketUpdates};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::throttle::LoginThrottle;
@@ -48,6 +48,9 @@ pub struct ConsoleState<S> {
     pub desk: Arc<HandoffDesk<S, CloudApiRenderer>>,
     /// Called after a message was queued (wakes the sender).
     pub wake_senders: Arc<dyn Fn() + Send + Sync>,
+    /// Moves defect tickets and tells their customers (the one the admin API uses, when the server
+    /// hands it over with [`ConsoleState::with_ticket_mover`]).
+    pub ticket_mover: Arc<TicketMover<S, CloudApiRenderer>>,
 }
 
 impl<S> ConsoleState<S> {
@@ -60,8 +63,14 @@ impl<S> ConsoleState<S> {
         wake_senders: Arc<dyn Fn() + Send + Sync>,
     ) -> Self
     where
-        S: Clone + Handoffs,
+        S: Clone + Handoffs + TicketUpdates,
     {
+        let ticket_mover = Arc::new(TicketMover::new(
+            store.clone(),
+            Arc::clone(&engine),
+            Arc::new(CloudApiRenderer),
+            None,
+        ));
         let desk = Arc::new(HandoffDesk::new(
             store.clone(),
             Arc::clone(&engine),
@@ -74,6 +83,14 @@ impl<S> ConsoleState<S> {
             engine,
             desk,
             wake_senders,
+            ticket_mover,
         }
+    }
+
+    /// The same state with `mover` for ticket updates (one with the configured update template).
+    #[must_use]
+    pub fn with_ticket_mover(mut self, mover: Arc<TicketMover<S, CloudApiRenderer>>) -> Self {
+        self.ticket_mover = mover;
+        self
     }
 }

@@ -77,7 +77,16 @@ pub fn app<S>(
     >,
 >
 where
-    S: Inbox + Health + Contacts + Conversations + Statistics + Outreach + Handoffs + 'static,
+    S: Inbox
+        + Health
+        + Contacts
+        + Conversations
+        + Statistics
+        + Outreach
+        + Handoffs
+        + wabot_app::TicketDesk
+        + wabot_app::TicketUpdates
+        + 'static,
 {
     let metrics = web::Data::from(Arc::clone(&state.webhook.metrics));
     App::new()

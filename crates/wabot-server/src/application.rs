@@ -13,7 +13,7 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use wabot_app::{DeliveryObserver, HandoffDesk};
+use wabot_app::{DeliveryObserver, HandoffDesk, TicketMover};
 use wabot_cloud_api::{CloudApiRenderer, SignatureVerifier};
 use wabot_console::{ConsoleConfig, ConsoleState};
 use wabot_http::{AdminState, AdminToken, AppState, ContactTag, Metrics, Readiness, WebhookState};
@@ -71,8 +71,21 @@ impl Application {
             Duration::from_secs(u64::from(settings.handoff.idle_claim_seconds)),
             Arc::clone(&signals.outbound),
         )));
-        let state = app_state(settings, &components, &signals, metrics, reloader, desk)?;
-        let console = console_state(settings, &components, &signals);
+        let ticket_mover = Arc::new(TicketMover::new(
+            components.store.clone(),
+            Arc::clone(&components.engine),
+            Arc::new(CloudApiRenderer),
+            settings.tickets.update_template(),
+        ));
+        let console = console_state(settings, &components, &signals)
+            .map(|console| console.with_ticket_mover(Arc::clone(&ticket_mover)))
+            .map(actix_web::web::Data::new);
+        let admin = AdminParts {
+            reloader,
+            handoff_desk: desk,
+            ticket_mover,
+        };
+        let state = app_state(settings, &components, &signals, metrics, admin)?;
         let server = HttpServer::new(move || {
             let console = console.clone();
             wabot_http::app(state.clone()).configure(move |config| {
@@ -154,9 +167,13 @@ fn app_state(
     components: &Components,
     signals: &Signals,
     metrics: Arc<Metrics>,
-    reloader: Arc<MenuReloader>,
-    handoff_desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
+    parts: AdminParts,
 ) -> anyhow::Result<AppState<DieselStore>> {
+    let AdminParts {
+        reloader,
+        handoff_desk,
+        ticket_mover,
+    } = parts;
     let secrets = [
         settings.meta.app_secret.expose_secret(),
         settings.meta.previous_app_secret.expose_secret(),
@@ -191,6 +208,7 @@ fn app_state(
         tags,
         reload_menu: Arc::new(move || reloader.reload()),
         handoff_desk,
+        ticket_mover,
     };
     Ok(AppState::new(
         webhook,
@@ -200,12 +218,19 @@ fn app_state(
     ))
 }
 
+/// The admin API's use cases, built with the workers that share them.
+struct AdminParts {
+    reloader: Arc<MenuReloader>,
+    handoff_desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
+    ticket_mover: Arc<TicketMover<DieselStore, CloudApiRenderer>>,
+}
+
 /// The console's state, when it is enabled.
 fn console_state(
     settings: &Settings,
     components: &Components,
     signals: &Signals,
-) -> Option<actix_web::web::Data<ConsoleState<DieselStore>>> {
+) -> Option<ConsoleState<DieselStore>> {
     let console = &settings.console;
     if !console.enabled {
         tracing::info!("console disabled: console.enabled is false");
@@ -219,12 +244,12 @@ fn console_state(
     };
     let engine = Arc::clone(&components.engine);
     let outbound = Arc::clone(&signals.outbound);
-    Some(actix_web::web::Data::new(ConsoleState::new(
+    Some(ConsoleState::new(
         components.store.clone(),
         config,
         engine,
         Arc::new(move || outbound.notify_waiters()),
-    )))
+    ))
 }
 
 fn chrono_seconds(seconds: u64) -> wabot_app::TimeDelta {

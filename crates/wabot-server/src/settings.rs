@@ -37,6 +37,8 @@ pub struct Settings {
     pub workers: Workers,
     /// Logging.
     pub log: Log,
+    /// Defect tickets: how their customers hear of a status change.
+    pub tickets: TicketsSettings,
     /// Where the values came from, and what was wrong with them.
     #[serde(skip)]
     pub origin: Origin,
@@ -180,6 +182,35 @@ pub struct Log {
     pub format: String,
     /// The default level filter (`RUST_LOG` overrides it).
     pub level: String,
+}
+
+/// `[tickets]`.
+#[derive(Debug, Deserialize)]
+pub struct TicketsSettings {
+    /// The approved template a status change goes out as when the customer's 24-hour window is
+    /// closed; empty: no message then (the answer says so).
+    pub update_template: String,
+    /// Its language code.
+    pub update_template_language: String,
+    /// Its body's parameters in placeholder order: `reference`, `status`, `note`.
+    pub update_template_parameters: Vec<String>,
+}
+
+impl TicketsSettings {
+    /// The template as the app uses it (`None` when none is configured); the parameters that are
+    /// not a field's name are left out (`validate` reports them).
+    pub fn update_template(&self) -> Option<wabot_app::UpdateTemplate> {
+        let name = self.update_template.trim();
+        (!name.is_empty()).then(|| wabot_app::UpdateTemplate {
+            name: name.to_owned(),
+            language: self.update_template_language.trim().to_owned(),
+            parameters: self
+                .update_template_parameters
+                .iter()
+                .filter_map(|field| wabot_app::TemplateField::parse(field))
+                .collect(),
+        })
+    }
 }
 
 impl Settings {

@@ -40,6 +40,7 @@ mod states;
 mod stats;
 mod store;
 mod ticket_desk;
+mod ticket_updates;
 
 pub use backup::Backup;
 pub use connection::{AnyConnection, DatabaseUrl, Manager};

@@ -5,7 +5,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use wabot_app::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate, utc_now};
+use wabot_app::{
+    Notified, TicketDesk, TicketDetail, TicketSummary, TicketUpdate, TicketUpdates, utc_now,
+};
 use wabot_engine::TicketStatus;
 
 use crate::error::ConsoleError;
@@ -124,6 +126,7 @@ struct TicketPage {
     history: Vec<HistoryRow>,
     order: Option<String>,
     saved: bool,
+    told: &'static str,
 }
 
 /// The ticket page's query: `?saved=1` after a change.
@@ -131,6 +134,26 @@ struct TicketPage {
 pub struct Saved {
     #[serde(default)]
     saved: String,
+    #[serde(default)]
+    told: String,
+}
+
+/// What the customer was told about the change just saved (the `told` of the redirect).
+fn told(code: &str) -> &'static str {
+    match code {
+        "text" => "The customer was sent a message (their 24-hour window is open).",
+        "template" => "The customer was sent the update template (their 24-hour window is closed).",
+        "same_status" => "The status did not change, so the customer was not told.",
+        "window_closed_without_template" => {
+            "The customer was not told: their 24-hour window is closed and no update template is \
+             configured ([tickets] update_template)."
+        }
+        "no_contact" => "The customer was not told: the ticket has no WhatsApp contact.",
+        "template_invalid" => {
+            "The customer was not told: the configured update template could not be built."
+        }
+        _ => "",
+    }
 }
 
 /// `GET /dashboard/tickets/{id}`.
@@ -177,6 +200,7 @@ pub async fn show<S: TicketDesk + 'static>(
             )
         }),
         saved: query.saved == "1",
+        told: told(&query.told),
     })
 }
 
@@ -189,7 +213,7 @@ pub struct StatusForm {
 }
 
 /// `POST /dashboard/tickets/{id}/status`.
-pub async fn update<S: TicketDesk + 'static>(
+pub async fn update<S: TicketDesk + TicketUpdates + 'static>(
     _request: HttpRequest,
     state: web::Data<ConsoleState<S>>,
     id: web::Path<i64>,
@@ -200,18 +224,24 @@ pub async fn update<S: TicketDesk + 'static>(
         ConsoleError::BadRequest(format!("`{}` is not a ticket status.", form.fields.status))
     })?;
     let note = Some(form.fields.note.trim().to_owned()).filter(|n| !n.is_empty());
-    let updated = state
-        .store
-        .update_ticket(TicketUpdate {
+    let changed = state
+        .ticket_mover
+        .change(TicketUpdate {
             ticket_id: id,
             status,
             note,
             by: form.viewer.operator.name.clone(),
             at: utc_now(),
         })
-        .await?;
-    if !updated {
-        return Err(ConsoleError::NotFound(format!("ticket {id}")));
+        .await?
+        .ok_or_else(|| ConsoleError::NotFound(format!("ticket {id}")))?;
+    if !changed.message_ids.is_empty() {
+        (state.wake_senders)();
     }
-    Ok(see_other(&format!("{TICKETS}/{id}?saved=1")))
+    let told = match changed.notified {
+        Notified::Text => "text".to_owned(),
+        Notified::Template => "template".to_owned(),
+        Notified::NotNotified(why) => why.code().to_owned(),
+    };
+    Ok(see_other(&format!("{TICKETS}/{id}?saved=1&told={told}")))
 }

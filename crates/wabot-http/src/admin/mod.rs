@@ -12,10 +12,13 @@ mod paging;
 mod send_message;
 mod state;
 mod stats;
+mod tickets;
 mod views;
 
 use actix_web::{middleware, web};
-use wabot_app::{Contacts, Conversations, Handoffs, Outreach, Statistics};
+use wabot_app::{
+    Contacts, Conversations, Handoffs, Outreach, Statistics, TicketDesk, TicketUpdates,
+};
 
 pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
@@ -30,7 +33,14 @@ pub(crate) fn configure_admin<S>(
     metrics: web::Data<crate::metrics::Metrics>,
 ) -> impl FnOnce(&mut web::ServiceConfig)
 where
-    S: Contacts + Conversations + Statistics + Outreach + Handoffs + 'static,
+    S: Contacts
+        + Conversations
+        + Statistics
+        + Outreach
+        + Handoffs
+        + TicketDesk
+        + TicketUpdates
+        + 'static,
 {
     move |config| {
         config.service(
@@ -87,6 +97,14 @@ where
                     web::post().to(menu_reload::reload_menu::<S>),
                 )
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
+                .route(
+                    "/tickets/{reference}",
+                    web::get().to(tickets::show::show_ticket::<S>),
+                )
+                .route(
+                    "/tickets/{reference}",
+                    web::patch().to(tickets::update::update_ticket::<S>),
+                )
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(crate::error::ApiError::NotFound(
                         "this admin route".to_owned(),

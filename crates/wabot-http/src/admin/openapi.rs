@@ -7,6 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
     contact_messages, contact_show, contacts_list, handoffs, menu_reload, send_message, stats,
+    tickets,
 };
 
 /// The document.
@@ -14,7 +15,7 @@ use crate::admin::{
 #[openapi(
     info(
         title = "wabot admin API",
-        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, and menu reloads. Every route needs `Authorization: Bearer <admin.api_token>`."
+        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, menu reloads, and defect tickets. Every route needs `Authorization: Bearer <admin.api_token>`."
     ),
     paths(
         send_message::send_message,
@@ -30,6 +31,8 @@ use crate::admin::{
         handoffs::transfer::transfer_handoff,
         handoffs::close::close_handoff,
         openapi_json,
+        tickets::show::show_ticket,
+        tickets::update::update_ticket,
     ),
     modifiers(&BearerToken)
 )]

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::HandoffDesk;
+use wabot_app::{HandoffDesk, TicketMover};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::contact_tag::ContactTag;
@@ -24,6 +24,8 @@ pub struct AdminState<S> {
     pub reload_menu: Arc<dyn Fn() -> MenuReload + Send + Sync>,
     /// What agents do with handoffs (replies rendered like the bot's).
     pub handoff_desk: Arc<HandoffDesk<S, CloudApiRenderer>>,
+    /// Moves defect tickets and tells their customers (`PATCH /api/tickets/{reference}`).
+    pub ticket_mover: Arc<TicketMover<S, CloudApiRenderer>>,
 }
 
 /// What a menu reload did: the new menu in use, or every problem of the file (the running menu

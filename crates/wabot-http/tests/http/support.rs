@@ -78,6 +78,11 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
         tags: Arc::new(ContactTag::new(SECRET)),
         business_app_takes_over: true,
     };
+    let engine = Arc::new(wabot_app::CurrentEngine::new(Arc::new(
+        wabot_engine::Engine::new(
+            wabot_engine::Menu::from_toml_str(wabot_engine::DEFAULT_MENU_TOML).unwrap(),
+        ),
+    )));
     let admin = AdminState {
         store: bot.store.clone(),
         wake_senders: Arc::new(move || {
@@ -93,12 +98,14 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
         }),
         handoff_desk: Arc::new(wabot_app::HandoffDesk::new(
             bot.store.clone(),
-            Arc::new(wabot_app::CurrentEngine::new(Arc::new(
-                wabot_engine::Engine::new(
-                    wabot_engine::Menu::from_toml_str(wabot_engine::DEFAULT_MENU_TOML).unwrap(),
-                ),
-            ))),
+            Arc::clone(&engine),
             Arc::new(wabot_cloud_api::CloudApiRenderer),
+        )),
+        ticket_mover: Arc::new(wabot_app::TicketMover::new(
+            bot.store.clone(),
+            engine,
+            Arc::new(wabot_cloud_api::CloudApiRenderer),
+            None,
         )),
     };
     AppState::new(

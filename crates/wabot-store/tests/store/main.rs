@@ -20,4 +20,5 @@ mod send_pace;
 mod stats;
 mod support;
 mod ticket_desk;
+mod ticket_updates;
 mod turns;
