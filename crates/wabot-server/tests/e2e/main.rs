@@ -19,8 +19,12 @@ mod languages;
 mod operations;
 mod reload;
 mod sandbox;
+// Meta's request schema, as the Cloud API suite patches it.
+#[path = "../../../wabot-cloud-api/tests/cloud_api/schema.rs"]
+mod schema;
 mod sending;
 mod shared_rate;
+mod tickets;
 mod tls;
 
 use std::collections::HashMap;
