@@ -13,6 +13,7 @@ mod fakes;
 mod handoff_desk;
 mod handoffs;
 mod heartbeat;
+mod media_keeper;
 mod message_states;
 mod messenger;
 mod model;
@@ -26,6 +27,7 @@ mod sandbox;
 mod send_pool;
 mod shared_rate;
 mod ticket_desk;
+mod ticket_media;
 mod ticket_updates;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
@@ -45,6 +47,7 @@ pub use fakes::RecordingInbox;
 pub use handoff_desk::HandoffDesk;
 pub use handoffs::{Claim, Handoff, HandoffEvent, HandoffFigures, HandoffState, Handoffs};
 pub use heartbeat::Heartbeat;
+pub use media_keeper::{MEDIA_LEASE, MediaKeeper};
 pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
     BusinessEcho, ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction,
@@ -70,6 +73,10 @@ pub use shared_rate::{
     lease_schedule,
 };
 pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};
+pub use ticket_media::{
+    ALLOWED_MEDIA, MEDIA_ATTEMPTS, MediaFailure, MediaJob, MediaJobs, MediaLocation, MediaOutcome,
+    MediaSource, MediaState, MediaStore, TicketMedia, allowed, media_backoff,
+};
 pub use ticket_updates::{
     NotNotified, NoticeContext, Notification, Notified, StatusChanged, TemplateField, TicketMover,
     TicketUpdates, UpdateTemplate, template_text,
