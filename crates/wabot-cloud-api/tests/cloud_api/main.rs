@@ -5,6 +5,7 @@
 mod client;
 mod conformance;
 mod fixtures;
+mod media_keeping;
 mod properties;
 mod render;
 mod schema;
