@@ -75,7 +75,8 @@ pub use shared_rate::{
 pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};
 pub use ticket_media::{
     ALLOWED_MEDIA, MEDIA_ATTEMPTS, MediaFailure, MediaJob, MediaJobs, MediaLocation, MediaOutcome,
-    MediaSource, MediaState, MediaStore, TicketMedia, allowed, media_backoff,
+    MediaReader, MediaSource, MediaState, MediaStore, TicketMedia, allowed, media_backoff,
+    media_reader,
 };
 pub use ticket_updates::{
     NotNotified, NoticeContext, Notification, Notified, StatusChanged, TemplateField, TicketMover,

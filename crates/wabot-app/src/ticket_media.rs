@@ -208,6 +208,25 @@ pub trait MediaStore: Send + Sync {
     -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
 }
 
+/// Reads kept files by hash, for the adapters that serve them (a closure, so the HTTP adapters
+/// need not name the store's type).
+pub type MediaReader = std::sync::Arc<
+    dyn Fn(
+            String,
+        )
+            -> std::pin::Pin<Box<dyn Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// The [`MediaReader`] of a file store.
+pub fn media_reader<F: MediaStore + 'static>(files: std::sync::Arc<F>) -> MediaReader {
+    std::sync::Arc::new(move |sha256: String| {
+        let files = std::sync::Arc::clone(&files);
+        Box::pin(async move { files.get(&sha256).await })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

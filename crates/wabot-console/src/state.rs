@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::{CurrentEngine, HandoffDesk, Handoffs, TicketMover, TicketUpdates};
+use wabot_app::{CurrentEngine, HandoffDesk, Handoffs, MediaReader, TicketMover, TicketUpdates};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::throttle::LoginThrottle;
@@ -51,6 +51,9 @@ pub struct ConsoleState<S> {
     /// Moves defect tickets and tells their customers (the one the admin API uses, when the server
     /// hands it over with [`ConsoleState::with_ticket_mover`]).
     pub ticket_mover: Arc<TicketMover<S, CloudApiRenderer>>,
+    /// Reads tickets' kept files (none until the server hands its reader over with
+    /// [`ConsoleState::with_media_reader`]).
+    pub read_media: MediaReader,
 }
 
 impl<S> ConsoleState<S> {
@@ -84,7 +87,15 @@ impl<S> ConsoleState<S> {
             desk,
             wake_senders,
             ticket_mover,
+            read_media: Arc::new(|_| Box::pin(async { Ok(None) })),
         }
+    }
+
+    /// The same state reading kept files with `reader`.
+    #[must_use]
+    pub fn with_media_reader(mut self, reader: MediaReader) -> Self {
+        self.read_media = reader;
+        self
     }
 
     /// The same state with `mover` for ticket updates (one with the configured update template).

@@ -86,6 +86,7 @@ where
         + Handoffs
         + wabot_app::TicketDesk
         + wabot_app::TicketUpdates
+        + wabot_app::MediaJobs
         + 'static,
 {
     let metrics = web::Data::from(Arc::clone(&state.webhook.metrics));

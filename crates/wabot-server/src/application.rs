@@ -13,14 +13,15 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use wabot_app::{DeliveryObserver, HandoffDesk, TicketMover};
+use wabot_app::{DeliveryObserver, HandoffDesk, MediaReader, TicketMover, media_reader};
 use wabot_cloud_api::{CloudApiRenderer, SignatureVerifier};
 use wabot_console::{ConsoleConfig, ConsoleState};
 use wabot_http::{AdminState, AdminToken, AppState, ContactTag, Metrics, Readiness, WebhookState};
-use wabot_store::DieselStore;
+use wabot_store::{DieselStore, DiskMediaStore};
 
 use crate::components::Components;
 use crate::handoff_timer;
+use crate::media_worker;
 use crate::messenger::AnyMessenger;
 use crate::observer::Logged;
 use crate::reload::{self, MenuReloader};
@@ -77,13 +78,26 @@ impl Application {
             Arc::new(CloudApiRenderer),
             settings.tickets.update_template(),
         ));
+        let files = DiskMediaStore::new(&settings.media.folder);
+        let read_media = media_reader(Arc::new(files.clone()));
+        workers.extend(media_worker::task(
+            settings,
+            components.store.clone(),
+            files,
+            &signals,
+        )?);
         let console = console_state(settings, &components, &signals)
-            .map(|console| console.with_ticket_mover(Arc::clone(&ticket_mover)))
+            .map(|console| {
+                console
+                    .with_ticket_mover(Arc::clone(&ticket_mover))
+                    .with_media_reader(Arc::clone(&read_media))
+            })
             .map(actix_web::web::Data::new);
         let admin = AdminParts {
             reloader,
             handoff_desk: desk,
             ticket_mover,
+            read_media,
         };
         let state = app_state(settings, &components, &signals, metrics, admin)?;
         let server = HttpServer::new(move || {
@@ -173,6 +187,7 @@ fn app_state(
         reloader,
         handoff_desk,
         ticket_mover,
+        read_media,
     } = parts;
     let secrets = [
         settings.meta.app_secret.expose_secret(),
@@ -209,6 +224,7 @@ fn app_state(
         reload_menu: Arc::new(move || reloader.reload()),
         handoff_desk,
         ticket_mover,
+        read_media,
     };
     Ok(AppState::new(
         webhook,
@@ -223,6 +239,7 @@ struct AdminParts {
     reloader: Arc<MenuReloader>,
     handoff_desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
     ticket_mover: Arc<TicketMover<DieselStore, CloudApiRenderer>>,
+    read_media: MediaReader,
 }
 
 /// The console's state, when it is enabled.

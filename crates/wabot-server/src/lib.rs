@@ -8,6 +8,7 @@ pub mod diagram;
 pub mod handoff_timer;
 pub mod health;
 pub mod layers;
+pub mod media_worker;
 pub mod messenger;
 pub mod observer;
 pub mod reload;

@@ -39,6 +39,8 @@ pub struct Settings {
     pub log: Log,
     /// Defect tickets: how their customers hear of a status change.
     pub tickets: TicketsSettings,
+    /// Where tickets' photos and documents are kept.
+    pub media: MediaSettings,
     /// Where the values came from, and what was wrong with them.
     #[serde(skip)]
     pub origin: Origin,
@@ -184,6 +186,15 @@ pub struct Log {
     pub level: String,
 }
 
+/// `[media]`.
+#[derive(Debug, Deserialize)]
+pub struct MediaSettings {
+    /// The folder kept files go in (a relative path resolved like `menu.path`).
+    pub folder: String,
+    /// The longest one lookup or download may take.
+    pub download_timeout_seconds: u64,
+}
+
 /// `[tickets]`.
 #[derive(Debug, Deserialize)]
 pub struct TicketsSettings {
@@ -231,6 +242,7 @@ impl Settings {
         let mut layers = Layers::read(&dir, env);
         let mut settings = typed(&mut layers)?;
         settings.menu.path = dir.resolve(&settings.menu.path);
+        settings.media.folder = dir.resolve(&settings.media.folder);
         let url = settings.database.url.expose_secret();
         if let Some(path) = url.trim().strip_prefix("sqlite://") {
             let resolved = format!("sqlite://{}", dir.resolve(path));

@@ -40,6 +40,7 @@ where
         + Handoffs
         + TicketDesk
         + TicketUpdates
+        + wabot_app::MediaJobs
         + 'static,
 {
     move |config| {
@@ -104,6 +105,10 @@ where
                 .route(
                     "/tickets/{reference}",
                     web::patch().to(tickets::update::update_ticket::<S>),
+                )
+                .route(
+                    "/tickets/{reference}/media/{n}",
+                    web::get().to(tickets::media::ticket_media::<S>),
                 )
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(crate::error::ApiError::NotFound(

@@ -33,6 +33,7 @@ use crate::admin::{
         openapi_json,
         tickets::show::show_ticket,
         tickets::update::update_ticket,
+        tickets::media::ticket_media,
     ),
     modifiers(&BearerToken)
 )]

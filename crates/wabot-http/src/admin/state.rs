@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::{HandoffDesk, TicketMover};
+use wabot_app::{HandoffDesk, MediaReader, TicketMover};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::contact_tag::ContactTag;
@@ -26,6 +26,8 @@ pub struct AdminState<S> {
     pub handoff_desk: Arc<HandoffDesk<S, CloudApiRenderer>>,
     /// Moves defect tickets and tells their customers (`PATCH /api/tickets/{reference}`).
     pub ticket_mover: Arc<TicketMover<S, CloudApiRenderer>>,
+    /// Reads tickets' kept files (`GET /api/tickets/{reference}/media/{n}`).
+    pub read_media: MediaReader,
 }
 
 /// What a menu reload did: the new menu in use, or every problem of the file (the running menu

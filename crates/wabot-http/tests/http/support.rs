@@ -107,6 +107,7 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
             Arc::new(wabot_cloud_api::CloudApiRenderer),
             None,
         )),
+        read_media: Arc::new(|_| Box::pin(async { Ok(None) })),
     };
     AppState::new(
         webhook,

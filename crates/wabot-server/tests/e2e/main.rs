@@ -24,6 +24,7 @@ mod sandbox;
 mod schema;
 mod sending;
 mod shared_rate;
+mod ticket_photos;
 mod tickets;
 mod tls;
 

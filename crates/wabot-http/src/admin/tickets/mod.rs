@@ -2,13 +2,14 @@
 //! history), and move it to another status (the customer is told through the outbox). One handler
 //! per file; the views here.
 
+pub mod media;
 pub mod show;
 pub mod update;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use wabot_app::{TicketDesk, TicketDetail};
+use wabot_app::{TicketDesk, TicketDetail, TicketMedia};
 
 use crate::admin::handoffs::store_error;
 use crate::error::ApiError;
@@ -46,10 +47,46 @@ pub struct TicketView {
     pub opened_at: DateTime<Utc>,
     /// Every status it went through, oldest first.
     pub history: Vec<HistoryView>,
+    /// Its photos, videos and documents (`GET /api/tickets/{reference}/media/{n}` serves a
+    /// `stored` one).
+    pub media: Vec<MediaView>,
 }
 
-impl From<TicketDetail> for TicketView {
-    fn from(detail: TicketDetail) -> Self {
+/// One of a ticket's files.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MediaView {
+    /// Its number on the ticket, from 1.
+    pub n: i32,
+    /// `pending` (being downloaded), `stored` or `failed`.
+    #[schema(example = "stored")]
+    pub state: &'static str,
+    /// Its MIME type, once known.
+    #[schema(example = "image/jpeg")]
+    pub mime_type: Option<String>,
+    /// Its size in bytes, once stored.
+    pub size: Option<i64>,
+    /// Its content's SHA-256 (hex), once stored.
+    pub sha256: Option<String>,
+    /// Why the download failed (or why the last attempt did).
+    pub reason: Option<String>,
+}
+
+impl From<TicketMedia> for MediaView {
+    fn from(media: TicketMedia) -> Self {
+        Self {
+            n: media.n,
+            state: media.state.as_str(),
+            mime_type: media.mime_type,
+            size: media.size,
+            sha256: media.sha256,
+            reason: media.reason,
+        }
+    }
+}
+
+impl TicketView {
+    /// The view of a ticket with its files.
+    pub fn new(detail: TicketDetail, media: Vec<TicketMedia>) -> Self {
         let ticket = detail.ticket;
         Self {
             reference: ticket.reference,
@@ -68,6 +105,7 @@ impl From<TicketDetail> for TicketView {
                     note: change.note,
                 })
                 .collect(),
+            media: media.into_iter().map(MediaView::from).collect(),
         }
     }
 }

@@ -1,7 +1,7 @@
-//! `GET /api/tickets/{reference}`: one defect ticket with its history.
+//! `GET /api/tickets/{reference}`: one defect ticket with its history and its files.
 
 use actix_web::{HttpResponse, web};
-use wabot_app::TicketDesk;
+use wabot_app::{MediaJobs, TicketDesk};
 
 use crate::admin::handoffs::store_error;
 use crate::admin::state::AdminState;
@@ -16,14 +16,14 @@ use crate::error::ApiError;
     tag = "tickets",
     params(("reference" = String, Path, description = "The ticket's reference, e.g. DEF-001")),
     responses(
-        (status = 200, description = "The ticket and its history", body = TicketView),
+        (status = 200, description = "The ticket, its history and its files", body = TicketView),
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 404, description = "No ticket with this reference", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
-pub async fn show_ticket<S: TicketDesk + 'static>(
+pub async fn show_ticket<S: TicketDesk + MediaJobs + 'static>(
     state: web::Data<AdminState<S>>,
     reference: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -34,5 +34,6 @@ pub async fn show_ticket<S: TicketDesk + 'static>(
         .await
         .map_err(store_error)?
         .ok_or_else(|| ApiError::NotFound(format!("ticket {reference}")))?;
-    Ok(HttpResponse::Ok().json(TicketView::from(detail)))
+    let media = state.store.ticket_media(id).await.map_err(store_error)?;
+    Ok(HttpResponse::Ok().json(TicketView::new(detail, media)))
 }
