@@ -76,7 +76,7 @@ pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};
 pub use ticket_media::{
     ALLOWED_MEDIA, MEDIA_ATTEMPTS, MediaFailure, MediaJob, MediaJobs, MediaLocation, MediaOutcome,
     MediaReader, MediaSource, MediaState, MediaStore, TicketMedia, allowed, media_backoff,
-    media_reader,
+    media_extension, media_reader,
 };
 pub use ticket_updates::{
     NotNotified, NoticeContext, Notification, Notified, StatusChanged, TemplateField, TicketMover,

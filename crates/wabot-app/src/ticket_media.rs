@@ -36,6 +36,19 @@ pub fn allowed(mime_type: &str) -> Option<u64> {
         .map(|&(_, limit)| limit)
 }
 
+/// The file extension of a kept type (`bin` for any other).
+pub fn media_extension(mime_type: &str) -> &'static str {
+    match mime_type {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "video/mp4" => "mp4",
+        "video/3gpp" => "3gp",
+        "application/pdf" => "pdf",
+        _ => "bin",
+    }
+}
+
 /// The wait before attempt `attempts + 1`: 10 s, 40 s, 160 s, … capped at an hour.
 pub fn media_backoff(attempts: i32) -> TimeDelta {
     let exponent = u32::try_from(attempts.clamp(0, 10)).unwrap_or(0);

@@ -6,7 +6,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use wabot_app::{
-    Notified, TicketDesk, TicketDetail, TicketSummary, TicketUpdate, TicketUpdates, utc_now,
+    MediaJobs, MediaState, Notified, TicketDesk, TicketDetail, TicketMedia, TicketSummary,
+    TicketUpdate, TicketUpdates, utc_now,
 };
 use wabot_engine::TicketStatus;
 
@@ -106,6 +107,33 @@ pub async fn list<S: TicketDesk + 'static>(
     })
 }
 
+/// One of the ticket's files as shown: an image inline, anything else as a link; a file not
+/// kept (yet) with its state and reason.
+pub struct FileRow {
+    n: i32,
+    image: bool,
+    stored: bool,
+    what: String,
+}
+
+fn file_row(media: TicketMedia) -> FileRow {
+    let kind = media.mime_type.clone().unwrap_or_else(|| "file".to_owned());
+    let what = match media.state {
+        MediaState::Stored => format!("{kind}, {} bytes", media.size.unwrap_or_default()),
+        MediaState::Pending => "being downloaded".to_owned(),
+        MediaState::Failed => format!(
+            "not kept: {}",
+            media.reason.as_deref().unwrap_or("the download failed")
+        ),
+    };
+    FileRow {
+        n: media.n,
+        image: kind.starts_with("image/"),
+        stored: media.state == MediaState::Stored,
+        what,
+    }
+}
+
 /// One history entry as shown.
 pub struct HistoryRow {
     status: &'static str,
@@ -120,7 +148,7 @@ struct TicketPage {
     ticket: TicketRow,
     description: String,
     contact_id: Option<i64>,
-    photo: Option<String>,
+    files: Vec<FileRow>,
     current: &'static str,
     statuses: Vec<(&'static str, &'static str)>,
     history: Vec<HistoryRow>,
@@ -157,7 +185,7 @@ fn told(code: &str) -> &'static str {
 }
 
 /// `GET /dashboard/tickets/{id}`.
-pub async fn show<S: TicketDesk + 'static>(
+pub async fn show<S: TicketDesk + MediaJobs + 'static>(
     state: web::Data<ConsoleState<S>>,
     viewer: web::ReqData<Viewer>,
     id: web::Path<i64>,
@@ -179,7 +207,13 @@ pub async fn show<S: TicketDesk + 'static>(
         ticket: ticket_row(&ticket, &viewer, see),
         description: ticket.description.clone(),
         contact_id: ticket.contact_id,
-        photo: ticket.photo_media_id.clone(),
+        files: state
+            .store
+            .ticket_media(id)
+            .await?
+            .into_iter()
+            .map(file_row)
+            .collect(),
         current: ticket.status.as_str(),
         statuses: statuses(),
         history: history

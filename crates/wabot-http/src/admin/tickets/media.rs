@@ -4,7 +4,7 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, web};
-use wabot_app::{MediaJobs, MediaState, TicketDesk};
+use wabot_app::{MediaJobs, MediaState, TicketDesk, media_extension};
 
 use crate::admin::handoffs::store_error;
 use crate::admin::state::AdminState;
@@ -12,21 +12,8 @@ use crate::admin::tickets::ticket_id;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
 
-/// The file extension of a kept type.
-pub fn extension(mime_type: &str) -> &'static str {
-    match mime_type {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/webp" => "webp",
-        "video/mp4" => "mp4",
-        "video/3gpp" => "3gp",
-        "application/pdf" => "pdf",
-        _ => "bin",
-    }
-}
-
-/// The response that serves kept bytes of `mime_type` as `name` (shared with the console).
-pub fn file_response(bytes: Vec<u8>, mime_type: &str, name: &str) -> HttpResponse {
+/// The response that serves kept bytes of `mime_type` as `name`.
+fn file_response(bytes: Vec<u8>, mime_type: &str, name: &str) -> HttpResponse {
     let disposition = if mime_type.starts_with("image/") {
         "inline"
     } else {
@@ -88,7 +75,7 @@ pub async fn ticket_media<S: TicketDesk + MediaJobs + 'static>(
     let name = format!(
         "{}-{n}.{}",
         reference.trim().to_uppercase(),
-        extension(&mime_type)
+        media_extension(&mime_type)
     );
     Ok(file_response(bytes, &mime_type, &name))
 }
