@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod analytics;
+mod attachments;
 mod clock;
 mod contact_ref;
 mod conversation_views;
@@ -31,6 +32,9 @@ mod ticket_media;
 mod ticket_updates;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
+pub use attachments::{
+    ATTACHMENT_TYPES, AttachmentKind, MAX_ATTACHMENT, MediaUploader, attachment_kind,
+};
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use contact_ref::{ContactRef, phone_number, phone_variants};

@@ -53,6 +53,7 @@ impl Application {
         let observer: Arc<dyn DeliveryObserver> = Arc::new(Logged::new(
             Arc::clone(&metrics) as Arc<dyn DeliveryObserver>
         ));
+        let upload_media = crate::messenger::uploader(Arc::clone(&messenger));
         let mut workers = workers::tasks(settings, &components, messenger, &signals, observer);
         let sender = workers.pop().context("the workers include the sender")?;
         let reloader = Arc::new(MenuReloader::new(
@@ -98,6 +99,7 @@ impl Application {
             handoff_desk: desk,
             ticket_mover,
             read_media,
+            upload_media,
         };
         let state = app_state(settings, &components, &signals, metrics, admin)?;
         let server = HttpServer::new(move || {
@@ -188,6 +190,7 @@ fn app_state(
         handoff_desk,
         ticket_mover,
         read_media,
+        upload_media,
     } = parts;
     let secrets = [
         settings.meta.app_secret.expose_secret(),
@@ -225,6 +228,7 @@ fn app_state(
         handoff_desk,
         ticket_mover,
         read_media,
+        upload_media,
     };
     Ok(AppState::new(
         webhook,
@@ -240,6 +244,7 @@ struct AdminParts {
     handoff_desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
     ticket_mover: Arc<TicketMover<DieselStore, CloudApiRenderer>>,
     read_media: MediaReader,
+    upload_media: wabot_app::MediaUploader,
 }
 
 /// The console's state, when it is enabled.

@@ -61,3 +61,24 @@ impl Messenger for AnyMessenger {
         matches!(self, Self::Sandbox(_))
     }
 }
+
+/// Uploads files sent by hand: to the Graph API (`POST /{phone-number-id}/media`), or, in the
+/// sandbox, nowhere (a made-up media id; the message is recorded like any other).
+pub fn uploader(messenger: std::sync::Arc<AnyMessenger>) -> wabot_app::MediaUploader {
+    std::sync::Arc::new(move |bytes: Vec<u8>, mime_type: String, filename: String| {
+        let messenger = std::sync::Arc::clone(&messenger);
+        Box::pin(async move {
+            match &*messenger {
+                AnyMessenger::Sandbox(_) => Ok(format!("sandbox-media-{}", bytes.len())),
+                AnyMessenger::Live(client) => client
+                    .upload_media(bytes.into(), &mime_type, &filename)
+                    .await
+                    .map_err(|error| SendFailure {
+                        class: error.class(),
+                        code: None,
+                        title: error.to_string(),
+                    }),
+            }
+        })
+    })
+}

@@ -9,6 +9,7 @@ mod handoffs;
 mod menu_reload;
 mod openapi;
 mod paging;
+mod send_attachment;
 mod send_message;
 mod state;
 mod stats;
@@ -24,6 +25,9 @@ pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
 pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use state::{AdminState, MenuReload, MenuReloaded};
+
+/// The largest attachment body (WhatsApp's document limit) and a little.
+const ATTACHMENT_BODY_LIMIT: usize = 100 * 1024 * 1024 + 1024;
 
 /// Registers the `/api` scope (every route behind the admin token) and `GET /metrics` (open, like
 /// `/health`: it shows counts and ages, never a phone number or message).
@@ -56,6 +60,11 @@ where
                 .app_data(token)
                 .wrap(middleware::from_fn(auth::require_admin))
                 .route("/messages", web::post().to(send_message::send_message::<S>))
+                .service(
+                    web::resource("/messages/attachment")
+                        .app_data(web::PayloadConfig::new(ATTACHMENT_BODY_LIMIT))
+                        .route(web::post().to(send_attachment::send_attachment::<S>)),
+                )
                 .route(
                     "/contacts",
                     web::get().to(contacts_list::list_contacts::<S>),

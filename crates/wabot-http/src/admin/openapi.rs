@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
-    contact_messages, contact_show, contacts_list, handoffs, menu_reload, send_message, stats,
-    tickets,
+    contact_messages, contact_show, contacts_list, handoffs, menu_reload, send_attachment,
+    send_message, stats, tickets,
 };
 
 /// The document.
@@ -34,6 +34,7 @@ use crate::admin::{
         tickets::show::show_ticket,
         tickets::update::update_ticket,
         tickets::media::ticket_media,
+        send_attachment::send_attachment,
     ),
     modifiers(&BearerToken)
 )]

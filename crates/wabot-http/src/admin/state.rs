@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::{HandoffDesk, MediaReader, TicketMover};
+use wabot_app::{HandoffDesk, MediaReader, MediaUploader, TicketMover};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::contact_tag::ContactTag;
@@ -28,6 +28,8 @@ pub struct AdminState<S> {
     pub ticket_mover: Arc<TicketMover<S, CloudApiRenderer>>,
     /// Reads tickets' kept files (`GET /api/tickets/{reference}/media/{n}`).
     pub read_media: MediaReader,
+    /// Uploads files to WhatsApp (`POST /api/messages/attachment`).
+    pub upload_media: MediaUploader,
 }
 
 /// What a menu reload did: the new menu in use, or every problem of the file (the running menu

@@ -108,6 +108,9 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
             None,
         )),
         read_media: Arc::new(|_| Box::pin(async { Ok(None) })),
+        upload_media: Arc::new(|bytes, _, _| {
+            Box::pin(async move { Ok(format!("uploaded-{}", bytes.len())) })
+        }),
     };
     AppState::new(
         webhook,

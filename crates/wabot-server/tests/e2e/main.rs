@@ -1,6 +1,7 @@
 //! End to end: the real `wabot` binary, a fake Graph API, signed webhooks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attachments;
 mod backup;
 mod browser;
 mod chromium;
