@@ -103,6 +103,25 @@ pub enum Notified {
     NotNotified(NotNotified),
 }
 
+impl Notified {
+    /// `text`, `template` or `not_notified`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Template => "template",
+            Self::NotNotified(_) => "not_notified",
+        }
+    }
+
+    /// Why nothing was sent, if nothing was.
+    pub fn why(&self) -> Option<&NotNotified> {
+        match self {
+            Self::NotNotified(why) => Some(why),
+            _ => None,
+        }
+    }
+}
+
 /// What the store knows, inside the change's transaction, about whom to tell.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoticeContext {

@@ -8,9 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::ExposeSecret;
 use wabot_app::{MediaKeeper, MediaOutcome, utc_now};
-use wabot_cloud_api::{CloudApiClient, CloudApiConfig, SecretString};
+use wabot_cloud_api::CloudApiClient;
 use wabot_store::{DieselStore, DiskMediaStore};
 
 use crate::settings::Settings;
@@ -18,13 +17,7 @@ use crate::workers::{Signals, Task};
 
 /// The Graph API client the worker downloads with.
 fn media_client(settings: &Settings) -> anyhow::Result<CloudApiClient> {
-    let meta = &settings.meta;
-    let mut config = CloudApiConfig::new(
-        &meta.phone_number_id,
-        SecretString::from(meta.access_token.expose_secret()),
-    );
-    config.base_url = meta.api_base_url.clone();
-    config.api_version = meta.api_version.clone();
+    let mut config = crate::messenger::cloud_api_config(settings);
     config.timeout = Duration::from_secs(settings.media.download_timeout_seconds.max(1));
     config.max_connections = 2;
     Ok(CloudApiClient::new(config)?)

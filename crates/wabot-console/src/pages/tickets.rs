@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 use wabot_app::{
-    MediaJobs, MediaState, Notified, TicketDesk, TicketDetail, TicketMedia, TicketSummary,
+    MediaJobs, MediaState, NotNotified, TicketDesk, TicketDetail, TicketMedia, TicketSummary,
     TicketUpdate, TicketUpdates, utc_now,
 };
 use wabot_engine::TicketStatus;
@@ -272,10 +272,9 @@ pub async fn update<S: TicketDesk + TicketUpdates + 'static>(
     if !changed.message_ids.is_empty() {
         (state.wake_senders)();
     }
-    let told = match changed.notified {
-        Notified::Text => "text".to_owned(),
-        Notified::Template => "template".to_owned(),
-        Notified::NotNotified(why) => why.code().to_owned(),
-    };
+    let told = changed
+        .notified
+        .why()
+        .map_or(changed.notified.name(), NotNotified::code);
     Ok(see_other(&format!("{TICKETS}/{id}?saved=1&told={told}")))
 }

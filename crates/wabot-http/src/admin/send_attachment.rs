@@ -10,11 +10,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use wabot_app::{
     AttachmentKind, ContactRef, Contacts, ManualMessage, OutboundDraft, OutboundKind, Outreach,
-    Queued, attachment_kind, utc_now, window_open,
+    attachment_kind, utc_now, window_open,
 };
 use wabot_cloud_api::{MediaKind, MediaObject, OutboundMessage};
 
-use crate::admin::send_message::{outside_window, recipient};
+use crate::admin::send_message::{outside_window, queue_by_hand, recipient};
 use crate::admin::state::AdminState;
 use crate::admin::views::{Accepted, ErrorBody};
 use crate::error::ApiError;
@@ -157,35 +157,12 @@ pub async fn send_attachment<S: Outreach + Contacts + 'static>(
     let body = serde_json::to_string(&message)
         .map_err(|error| ApiError::InvalidBody(error.to_string()))?;
     let manual = ManualMessage {
-        to: to.clone(),
+        to,
         draft: OutboundDraft {
             kind: OutboundKind::Other,
             body,
         },
         window_required: true,
     };
-    match state
-        .store
-        .queue_message(manual, utc_now())
-        .await
-        .map_err(ApiError::Unavailable)?
-    {
-        Queued::Accepted {
-            message_id,
-            contact_id,
-        } => {
-            tracing::info!(
-                message = message_id,
-                contact = contact_id,
-                "attachment queued by hand"
-            );
-            (state.wake_senders)();
-            Ok(HttpResponse::Accepted().json(Accepted {
-                id: message_id,
-                contact_id,
-                status: "pending",
-            }))
-        }
-        Queued::OutsideWindow { last_inbound_at } => Err(outside_window(last_inbound_at)),
-    }
+    queue_by_hand(&state, manual).await
 }

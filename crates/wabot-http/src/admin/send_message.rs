@@ -152,7 +152,15 @@ pub async fn send_message<S: Outreach + 'static>(
     state: web::Data<AdminState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let message = manual_message(&body)?;
+    queue_by_hand(&state, manual_message(&body)?).await
+}
+
+/// Queues a message an operator sends (text, template, attachment): 202 with its id, or 409
+/// outside the customer's window (checked in the same transaction as the queueing).
+pub(crate) async fn queue_by_hand<S: Outreach>(
+    state: &AdminState<S>,
+    message: ManualMessage,
+) -> Result<HttpResponse, ApiError> {
     let to = state.tags.of(&message.to);
     let queued = state
         .store
@@ -177,7 +185,7 @@ pub async fn send_message<S: Outreach + 'static>(
             }))
         }
         Queued::OutsideWindow { last_inbound_at } => {
-            tracing::info!(%to, "free text refused: outside the 24-hour window");
+            tracing::info!(%to, "free-form message refused: outside the 24-hour window");
             Err(outside_window(last_inbound_at))
         }
     }

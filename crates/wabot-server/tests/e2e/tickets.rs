@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use wiremock::MockServer;
 
 use crate::console_traffic::webhook;
-use crate::harness::{ADMIN, SECRET, Wabot, graph, post_signed, scratch, sent, shown, text};
+use crate::handoff::api;
+use crate::harness::{SECRET, Wabot, graph, post_signed, scratch, sent, shown, text};
 use crate::schema::{request_validator, spec};
 
 /// The defect form from the main menu: report, no order, a description, no photo, confirm.
@@ -59,24 +60,6 @@ async fn until(graph: &MockServer, wanted: impl Fn(&Value) -> bool) -> Value {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-async fn api(
-    client: &reqwest::Client,
-    wabot: &Wabot,
-    method: &str,
-    path: &str,
-    body: Value,
-) -> (u16, Value) {
-    let response = client
-        .request(method.parse().unwrap(), format!("{}{path}", wabot.base))
-        .bearer_auth(ADMIN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// The reference of `from`'s ticket, from the confirmation the bot sent.
