@@ -56,10 +56,11 @@ fn mime_of(request: &HttpRequest) -> Result<String, ApiError> {
     })
 }
 
-/// Checks the file before anything leaves the server: its type, its size, and the caption.
+/// Checks the file before anything leaves the server: its type, its size, its name and caption.
 fn checked(
     mime_type: &str,
     size: usize,
+    filename: Option<&str>,
     caption: Option<&str>,
 ) -> Result<AttachmentKind, ApiError> {
     let (kind, limit) = attachment_kind(mime_type).ok_or_else(|| {
@@ -83,6 +84,12 @@ fn checked(
             format!("is {size} bytes; WhatsApp takes at most {limit} bytes for {mime_type}"),
         ));
     }
+    if filename.is_some_and(|f| f.chars().count() > 240) {
+        return Err(ApiError::invalid(
+            "filename",
+            "is longer than 240 characters",
+        ));
+    }
     if caption.is_some_and(|c| c.chars().count() > 1024) {
         return Err(ApiError::invalid(
             "caption",
@@ -104,7 +111,7 @@ fn checked(
         (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
         (status = 409, description = "Outside the customer's 24-hour window: nothing was uploaded", body = ErrorBody),
         (status = 413, description = "Larger than 100 MB"),
-        (status = 422, description = "`to`, `Content-Type` (a type WhatsApp does not take), `body` (empty, or over the type's limit) or `caption`", body = ErrorBody),
+        (status = 422, description = "`to`, `Content-Type` (a type WhatsApp does not take), `body` (empty, or over the type's limit), `filename` or `caption`", body = ErrorBody),
         (status = 502, description = "WhatsApp refused the upload", body = ErrorBody),
         (status = 503, description = "The database is unavailable", body = ErrorBody),
     ),
@@ -123,7 +130,12 @@ pub async fn send_attachment<S: Outreach + Contacts + 'static>(
         .caption
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
-    let kind = checked(&mime_type, body.len(), caption.as_deref())?;
+    let kind = checked(
+        &mime_type,
+        body.len(),
+        query.filename.as_deref(),
+        caption.as_deref(),
+    )?;
     // The window is checked before the upload (and again, atomically, when the message is queued).
     let known = state
         .store
