@@ -68,16 +68,18 @@ fn change<F>(
 where
     F: FnOnce(&NoticeContext) -> Notification,
 {
-    let Some((reference, previous, contact_id)) = defect_tickets::table
-        .find(update.ticket_id)
-        .select((
-            defect_tickets::reference,
-            defect_tickets::status,
-            defect_tickets::contact_id,
-        ))
-        .first::<(String, String, Option<i64>)>(connection)
-        .optional()?
-    else {
+    let ticket = defect_tickets::table.find(update.ticket_id).select((
+        defect_tickets::reference,
+        defect_tickets::status,
+        defect_tickets::contact_id,
+    ));
+    // Two operators moving one ticket at once are serialised on its row (PostgreSQL; SQLite has
+    // one writer), so each sees the status the other left and "previous" is never stale.
+    let row: Option<(String, String, Option<i64>)> = match connection {
+        AnyConnection::Pg(c) => ticket.for_update().first(c).optional()?,
+        AnyConnection::Sqlite(c) => ticket.first(c).optional()?,
+    };
+    let Some((reference, previous, contact_id)) = row else {
         return Ok(None);
     };
     let previous = ticket_status(&previous)?;

@@ -196,3 +196,30 @@ crate::both_backends!(
         assert_eq!(history, 0);
     }
 );
+
+crate::both_backends!(two_changes_at_once_each_see_the_other, |url| async move {
+    let store = DieselStore::open(&url, 4).await.unwrap();
+    query(&url, write).await;
+    let change = |status| {
+        let store = store.clone();
+        let update = TicketUpdate {
+            status,
+            ..update(1)
+        };
+        tokio::spawn(async move {
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let changed = store.change_status(update, recording(seen)).await.unwrap();
+            (status, changed.unwrap().previous)
+        })
+    };
+    let (a, b) = (
+        change(TicketStatus::InReview),
+        change(TicketStatus::Resolved),
+    );
+    let (a, b) = (a.await.unwrap(), b.await.unwrap());
+    // One went first and saw `open`; the other saw the status the first left.
+    assert!(
+        (a.1 == TicketStatus::Open && b.1 == a.0) || (b.1 == TicketStatus::Open && a.1 == b.0),
+        "{a:?} {b:?}"
+    );
+});
