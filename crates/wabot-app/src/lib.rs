@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod analytics;
+mod attachments;
 mod business_records;
 mod clock;
 mod contact_ref;
@@ -14,6 +15,7 @@ mod fakes;
 mod handoff_desk;
 mod handoffs;
 mod heartbeat;
+mod media_keeper;
 mod message_states;
 mod messenger;
 mod model;
@@ -30,8 +32,13 @@ mod sandbox;
 mod send_pool;
 mod shared_rate;
 mod ticket_desk;
+mod ticket_media;
+mod ticket_updates;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
+pub use attachments::{
+    ATTACHMENT_TYPES, AttachmentKind, MAX_ATTACHMENT, MediaUploader, attachment_kind,
+};
 pub use business_records::{
     BusinessRecords, Customer, OrderRecord, ScheduleRecord, StoredOrder, StoredScheduleEntry,
     WriteCounts,
@@ -52,6 +59,7 @@ pub use fakes::RecordingInbox;
 pub use handoff_desk::HandoffDesk;
 pub use handoffs::{Claim, Handoff, HandoffEvent, HandoffFigures, HandoffState, Handoffs};
 pub use heartbeat::Heartbeat;
+pub use media_keeper::{MEDIA_LEASE, MediaKeeper};
 pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
     BusinessEcho, ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction,
@@ -83,3 +91,12 @@ pub use shared_rate::{
     lease_schedule,
 };
 pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};
+pub use ticket_media::{
+    ALLOWED_MEDIA, MEDIA_ATTEMPTS, MediaFailure, MediaJob, MediaJobs, MediaLocation, MediaOutcome,
+    MediaReader, MediaSource, MediaState, MediaStore, TicketMedia, allowed, media_backoff,
+    media_extension, media_reader,
+};
+pub use ticket_updates::{
+    NotNotified, NoticeContext, Notification, Notified, StatusChanged, TemplateField, TicketMover,
+    TicketUpdates, UpdateTemplate, template_text,
+};

@@ -87,6 +87,16 @@ pub trait Messenger: Send + Sync {
 pub trait ReplyRenderer: Send + Sync {
     /// The drafts that show `reply` to `to`, in order.
     fn render(&self, reply: &Reply, to: &str) -> Vec<OutboundDraft>;
+
+    /// The draft of approved template `name` in `language` for `to`, with `body` as its body's
+    /// text parameters in placeholder order; the reason when such a template cannot be built.
+    fn template(
+        &self,
+        to: &str,
+        name: &str,
+        language: &str,
+        body: &[String],
+    ) -> Result<OutboundDraft, String>;
 }
 
 /// A shared messenger is a messenger.

@@ -1,5 +1,6 @@
 //! Defect tickets as the console shows and moves them: the list by status, one ticket with its
-//! history, and a status change by an operator.
+//! history, and a status change by an operator (made by [`crate::TicketMover`], which tells the
+//! customer).
 
 use std::future::Future;
 
@@ -80,10 +81,9 @@ pub trait TicketDesk: Send + Sync {
         id: i64,
     ) -> impl Future<Output = Result<Option<TicketDetail>, StoreError>> + Send;
 
-    /// Moves a ticket to a new status and records it in the history; `false` when there is no
-    /// such ticket. Moving it to the status it has is recorded too (a note may say why).
-    fn update_ticket(
+    /// The id of the ticket with `reference` (as the customer quotes it), if there is one.
+    fn ticket_id(
         &self,
-        update: TicketUpdate,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+        reference: &str,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
 }

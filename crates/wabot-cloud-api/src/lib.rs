@@ -7,6 +7,7 @@ mod echoes;
 mod error;
 mod inbound;
 mod json;
+mod media_source;
 mod outbound;
 mod ports;
 mod render;

@@ -6,8 +6,9 @@ use wabot_engine::Reply;
 
 use crate::client::CloudApiClient;
 use crate::error::ClientError;
-use crate::outbound::{MarkRead, MessageBody};
+use crate::outbound::{MarkRead, MessageBody, OutboundMessage, Template, TemplateComponent};
 use crate::render::render;
+use crate::template::param;
 
 fn failure(error: &ClientError) -> SendFailure {
     let code = match error {
@@ -68,5 +69,22 @@ impl ReplyRenderer for CloudApiRenderer {
                     .map(|body| OutboundDraft { kind, body })
             })
             .collect()
+    }
+
+    fn template(
+        &self,
+        to: &str,
+        name: &str,
+        language: &str,
+        body: &[String],
+    ) -> Result<OutboundDraft, String> {
+        let parameters = body.iter().map(|value| param::text(value)).collect();
+        let template = Template::new(name, language).with(TemplateComponent::body(parameters));
+        let message = OutboundMessage::template(to, template).map_err(|error| error.to_string())?;
+        let body = serde_json::to_string(&message).map_err(|error| error.to_string())?;
+        Ok(OutboundDraft {
+            kind: OutboundKind::Template,
+            body,
+        })
     }
 }

@@ -179,6 +179,7 @@ mod tests {
             ("/dashboard", Access::Operator),
             ("/dashboard/conversations", Access::Operator),
             ("/dashboard/tickets/3", Access::Operator),
+            ("/dashboard/tickets/3/media/1", Access::Operator),
             ("/dashboard/users", Access::Admin),
             ("/dashboard/users/ana/role", Access::Admin),
             ("/dashboard/usersx", Access::Operator),

@@ -4,10 +4,13 @@
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::web;
 use wabot_app::{
-    Contacts, Conversations, ConversationsView, Handoffs, Operators, Statistics, TicketDesk,
+    Contacts, Conversations, ConversationsView, Handoffs, MediaJobs, Operators, Statistics,
+    TicketDesk, TicketUpdates,
 };
 
-use crate::pages::{contact, conversations, handoffs, login, overview, tickets, transcript, users};
+use crate::pages::{
+    contact, conversations, handoffs, login, overview, ticket_media, tickets, transcript, users,
+};
 use crate::state::ConsoleState;
 use crate::{assets, guard};
 
@@ -54,6 +57,8 @@ where
         + TicketDesk
         + Contacts
         + Handoffs
+        + TicketUpdates
+        + MediaJobs
         + 'static,
 {
     move |config| {
@@ -76,6 +81,10 @@ where
                 .route("/tickets", web::get().to(tickets::list::<S>))
                 .route("/tickets/{id}", web::get().to(tickets::show::<S>))
                 .route("/tickets/{id}/status", web::post().to(tickets::update::<S>))
+                .route(
+                    "/tickets/{id}/media/{n}",
+                    web::get().to(ticket_media::file::<S>),
+                )
                 .route("/handoffs", web::get().to(handoffs::queue::<S>))
                 .route("/handoffs/{id}", web::get().to(handoffs::show::<S>))
                 .route("/handoffs/{id}", web::post().to(handoffs::act::<S>))

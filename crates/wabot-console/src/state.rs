@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::{CurrentEngine, HandoffDesk, Handoffs};
+use wabot_app::{CurrentEngine, HandoffDesk, Handoffs, MediaReader, TicketMover, TicketUpdates};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::throttle::LoginThrottle;
@@ -48,6 +48,12 @@ pub struct ConsoleState<S> {
     pub desk: Arc<HandoffDesk<S, CloudApiRenderer>>,
     /// Called after a message was queued (wakes the sender).
     pub wake_senders: Arc<dyn Fn() + Send + Sync>,
+    /// Moves defect tickets and tells their customers (the one the admin API uses, when the server
+    /// hands it over with [`ConsoleState::with_ticket_mover`]).
+    pub ticket_mover: Arc<TicketMover<S, CloudApiRenderer>>,
+    /// Reads tickets' kept files (none until the server hands its reader over with
+    /// [`ConsoleState::with_media_reader`]).
+    pub read_media: MediaReader,
 }
 
 impl<S> ConsoleState<S> {
@@ -60,8 +66,14 @@ impl<S> ConsoleState<S> {
         wake_senders: Arc<dyn Fn() + Send + Sync>,
     ) -> Self
     where
-        S: Clone + Handoffs,
+        S: Clone + Handoffs + TicketUpdates,
     {
+        let ticket_mover = Arc::new(TicketMover::new(
+            store.clone(),
+            Arc::clone(&engine),
+            Arc::new(CloudApiRenderer),
+            None,
+        ));
         let desk = Arc::new(HandoffDesk::new(
             store.clone(),
             Arc::clone(&engine),
@@ -74,6 +86,22 @@ impl<S> ConsoleState<S> {
             engine,
             desk,
             wake_senders,
+            ticket_mover,
+            read_media: Arc::new(|_| Box::pin(async { Ok(None) })),
         }
+    }
+
+    /// The same state reading kept files with `reader`.
+    #[must_use]
+    pub fn with_media_reader(mut self, reader: MediaReader) -> Self {
+        self.read_media = reader;
+        self
+    }
+
+    /// The same state with `mover` for ticket updates (one with the configured update template).
+    #[must_use]
+    pub fn with_ticket_mover(mut self, mover: Arc<TicketMover<S, CloudApiRenderer>>) -> Self {
+        self.ticket_mover = mover;
+        self
     }
 }

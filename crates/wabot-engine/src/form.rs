@@ -146,8 +146,10 @@ impl<D: BusinessData + ?Sized> Stepping<'_, D> {
                     None => self.answer_text(at, field, title)?,
                 }
             }
+            // A photo field takes a photo, a video or a document (an invoice, a PDF of the
+            // damage report); the kind is known again from the file's MIME type when it is kept.
             Input::Media {
-                kind: MediaKind::Image,
+                kind: MediaKind::Image | MediaKind::Video | MediaKind::Document,
                 media_id,
                 ..
             } if field.kind == FieldKind::Image => Some(Outcome::Value(media_id.clone())),

@@ -26,6 +26,7 @@ mod reply;
 mod results;
 mod state;
 mod texts;
+mod ticket_notice;
 mod unknown_keys;
 
 pub use actions::{FormAction, NodeAction};
@@ -43,6 +44,7 @@ pub use port::{
 };
 pub use reply::{AbandonReason, Event, HandoffChange, MenuReply, Reply, ReplyOption, Step};
 pub use state::{ConversationState, FormProgress, HandoffStage};
+pub use ticket_notice::TicketNotice;
 
 /// The default menu tree (`config/menu.toml`), built in so embedding users and tests have it.
 pub const DEFAULT_MENU_TOML: &str = include_str!("../../../config/menu.toml");

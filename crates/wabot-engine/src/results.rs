@@ -48,13 +48,7 @@ impl<'a> Say<'a> {
     }
 
     fn ticket(self, status: TicketStatus) -> &'a str {
-        self.t(match status {
-            TicketStatus::Open => T::TicketOpen,
-            TicketStatus::InReview => T::TicketInReview,
-            TicketStatus::AwaitingParts => T::TicketAwaitingParts,
-            TicketStatus::Resolved => T::TicketResolved,
-            TicketStatus::Closed => T::TicketClosed,
-        })
+        self.t(T::ticket_status(status))
     }
 
     fn kind(self, kind: ScheduleKind) -> &'a str {

@@ -109,6 +109,9 @@ texts! {
     ScheduleConfirmed "schedule_confirmed" MAX_TEXT [] "Confirmed";
     ScheduleCompleted "schedule_completed" MAX_TEXT [] "Completed";
     ScheduleCancelled "schedule_cancelled" MAX_TEXT [] "Cancelled";
+    TicketUpdateNotice "ticket_update_notice" MAX_TEXT ["reference", "status"]
+        "Update on your ticket *{reference}*: it is now {status}.";
+    TicketUpdateNote "ticket_update_note" MAX_TEXT ["note"] "Note from our team: {note}";
 }
 
 /// How many words a date text must have (`weekdays`: 7, `months_short`: 12).
@@ -127,6 +130,20 @@ pub(crate) struct Texts {
     pub all: Vec<Tr>,
     /// The label of the button that opens a list.
     pub list_button: Tr,
+}
+
+impl T {
+    /// The label of a ticket status.
+    pub(crate) fn ticket_status(status: crate::TicketStatus) -> Self {
+        use crate::TicketStatus as S;
+        match status {
+            S::Open => Self::TicketOpen,
+            S::InReview => Self::TicketInReview,
+            S::AwaitingParts => Self::TicketAwaitingParts,
+            S::Resolved => Self::TicketResolved,
+            S::Closed => Self::TicketClosed,
+        }
+    }
 }
 
 impl Texts {

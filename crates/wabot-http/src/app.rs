@@ -85,6 +85,9 @@ where
         + Outreach
         + Handoffs
         + wabot_app::BusinessRecords
+        + wabot_app::TicketDesk
+        + wabot_app::TicketUpdates
+        + wabot_app::MediaJobs
         + 'static,
 {
     let metrics = web::Data::from(Arc::clone(&state.webhook.metrics));

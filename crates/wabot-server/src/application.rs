@@ -13,14 +13,15 @@ use actix_web::HttpServer;
 use actix_web::dev::Server;
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use wabot_app::{DeliveryObserver, HandoffDesk};
+use wabot_app::{DeliveryObserver, HandoffDesk, MediaReader, TicketMover, media_reader};
 use wabot_cloud_api::{CloudApiRenderer, SignatureVerifier};
 use wabot_console::{ConsoleConfig, ConsoleState};
 use wabot_http::{AdminState, AdminToken, AppState, ContactTag, Metrics, Readiness, WebhookState};
-use wabot_store::DieselStore;
+use wabot_store::{DieselStore, DiskMediaStore};
 
 use crate::components::Components;
 use crate::handoff_timer;
+use crate::media_worker;
 use crate::messenger::AnyMessenger;
 use crate::observer::Logged;
 use crate::reload::{self, MenuReloader};
@@ -52,6 +53,7 @@ impl Application {
         let observer: Arc<dyn DeliveryObserver> = Arc::new(Logged::new(
             Arc::clone(&metrics) as Arc<dyn DeliveryObserver>
         ));
+        let upload_media = crate::messenger::uploader(Arc::clone(&messenger));
         let mut workers = workers::tasks(settings, &components, messenger, &signals, observer);
         let sender = workers.pop().context("the workers include the sender")?;
         let reloader = Arc::new(MenuReloader::new(
@@ -71,8 +73,35 @@ impl Application {
             Duration::from_secs(u64::from(settings.handoff.idle_claim_seconds)),
             Arc::clone(&signals.outbound),
         )));
-        let state = app_state(settings, &components, &signals, metrics, reloader, desk)?;
-        let console = console_state(settings, &components, &signals);
+        let ticket_mover = Arc::new(TicketMover::new(
+            components.store.clone(),
+            Arc::clone(&components.engine),
+            Arc::new(CloudApiRenderer),
+            settings.tickets.update_template(),
+        ));
+        let files = DiskMediaStore::new(&settings.media.folder);
+        let read_media = media_reader(Arc::new(files.clone()));
+        workers.extend(media_worker::task(
+            settings,
+            components.store.clone(),
+            files,
+            &signals,
+        )?);
+        let console = console_state(settings, &components, &signals)
+            .map(|console| {
+                console
+                    .with_ticket_mover(Arc::clone(&ticket_mover))
+                    .with_media_reader(Arc::clone(&read_media))
+            })
+            .map(actix_web::web::Data::new);
+        let admin = AdminParts {
+            reloader,
+            handoff_desk: desk,
+            ticket_mover,
+            read_media,
+            upload_media,
+        };
+        let state = app_state(settings, &components, &signals, metrics, admin)?;
         let server = HttpServer::new(move || {
             let console = console.clone();
             wabot_http::app(state.clone()).configure(move |config| {
@@ -154,9 +183,15 @@ fn app_state(
     components: &Components,
     signals: &Signals,
     metrics: Arc<Metrics>,
-    reloader: Arc<MenuReloader>,
-    handoff_desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
+    parts: AdminParts,
 ) -> anyhow::Result<AppState<DieselStore>> {
+    let AdminParts {
+        reloader,
+        handoff_desk,
+        ticket_mover,
+        read_media,
+        upload_media,
+    } = parts;
     let secrets = [
         settings.meta.app_secret.expose_secret(),
         settings.meta.previous_app_secret.expose_secret(),
@@ -192,6 +227,9 @@ fn app_state(
         reload_menu: Arc::new(move || reloader.reload()),
         handoff_desk,
         current_engine: Arc::clone(&components.engine),
+        ticket_mover,
+        read_media,
+        upload_media,
     };
     Ok(AppState::new(
         webhook,
@@ -201,12 +239,21 @@ fn app_state(
     ))
 }
 
+/// The admin API's use cases, built with the workers that share them.
+struct AdminParts {
+    reloader: Arc<MenuReloader>,
+    handoff_desk: Arc<HandoffDesk<DieselStore, CloudApiRenderer>>,
+    ticket_mover: Arc<TicketMover<DieselStore, CloudApiRenderer>>,
+    read_media: MediaReader,
+    upload_media: wabot_app::MediaUploader,
+}
+
 /// The console's state, when it is enabled.
 fn console_state(
     settings: &Settings,
     components: &Components,
     signals: &Signals,
-) -> Option<actix_web::web::Data<ConsoleState<DieselStore>>> {
+) -> Option<ConsoleState<DieselStore>> {
     let console = &settings.console;
     if !console.enabled {
         tracing::info!("console disabled: console.enabled is false");
@@ -220,12 +267,12 @@ fn console_state(
     };
     let engine = Arc::clone(&components.engine);
     let outbound = Arc::clone(&signals.outbound);
-    Some(actix_web::web::Data::new(ConsoleState::new(
+    Some(ConsoleState::new(
         components.store.clone(),
         config,
         engine,
         Arc::new(move || outbound.notify_waiters()),
-    )))
+    ))
 }
 
 fn chrono_seconds(seconds: u64) -> wabot_app::TimeDelta {

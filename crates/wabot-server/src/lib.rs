@@ -10,6 +10,7 @@ pub mod health;
 pub mod import;
 pub mod import_file;
 pub mod layers;
+pub mod media_worker;
 pub mod messenger;
 pub mod observer;
 pub mod reload;

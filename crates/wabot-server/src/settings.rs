@@ -37,6 +37,10 @@ pub struct Settings {
     pub workers: Workers,
     /// Logging.
     pub log: Log,
+    /// Defect tickets: how their customers hear of a status change.
+    pub tickets: TicketsSettings,
+    /// Where tickets' photos and documents are kept.
+    pub media: MediaSettings,
     /// Where the values came from, and what was wrong with them.
     #[serde(skip)]
     pub origin: Origin,
@@ -182,6 +186,44 @@ pub struct Log {
     pub level: String,
 }
 
+/// `[media]`.
+#[derive(Debug, Deserialize)]
+pub struct MediaSettings {
+    /// The folder kept files go in (a relative path resolved like `menu.path`).
+    pub folder: String,
+    /// The longest one lookup or download may take.
+    pub download_timeout_seconds: u64,
+}
+
+/// `[tickets]`.
+#[derive(Debug, Deserialize)]
+pub struct TicketsSettings {
+    /// The approved template a status change goes out as when the customer's 24-hour window is
+    /// closed; empty: no message then (the answer says so).
+    pub update_template: String,
+    /// Its language code.
+    pub update_template_language: String,
+    /// Its body's parameters in placeholder order: `reference`, `status`, `note`.
+    pub update_template_parameters: Vec<String>,
+}
+
+impl TicketsSettings {
+    /// The template as the app uses it (`None` when none is configured); the parameters that are
+    /// not a field's name are left out (`validate` reports them).
+    pub fn update_template(&self) -> Option<wabot_app::UpdateTemplate> {
+        let name = self.update_template.trim();
+        (!name.is_empty()).then(|| wabot_app::UpdateTemplate {
+            name: name.to_owned(),
+            language: self.update_template_language.trim().to_owned(),
+            parameters: self
+                .update_template_parameters
+                .iter()
+                .filter_map(|field| wabot_app::TemplateField::parse(field))
+                .collect(),
+        })
+    }
+}
+
 impl Settings {
     /// Loads the layers from `dir` and the process's environment. Mistakes do not fail it: they are
     /// in [`Settings::problems`]; only built-in defaults that do not deserialize (a broken build) do.
@@ -200,6 +242,7 @@ impl Settings {
         let mut layers = Layers::read(&dir, env);
         let mut settings = typed(&mut layers)?;
         settings.menu.path = dir.resolve(&settings.menu.path);
+        settings.media.folder = dir.resolve(&settings.media.folder);
         let url = settings.database.url.expose_secret();
         if let Some(path) = url.trim().strip_prefix("sqlite://") {
             let resolved = format!("sqlite://{}", dir.resolve(path));

@@ -23,6 +23,7 @@ pub fn problems(settings: &Settings) -> Vec<String> {
     problems.extend(database(settings));
     problems.extend(ranges(settings));
     problems.extend(lease_outlives_a_send(settings));
+    problems.extend(ticket_template(settings));
     if !(settings.meta.api_base_url.starts_with("https://")
         || settings.meta.api_base_url.starts_with("http://"))
     {
@@ -250,6 +251,31 @@ fn lease_outlives_a_send(settings: &Settings) -> Option<String> {
             settings.meta.timeout_seconds
         )
     })
+}
+
+/// `[tickets]`: the update template's parameters name fields the app knows, and it has a language.
+fn ticket_template(settings: &Settings) -> Vec<String> {
+    let tickets = &settings.tickets;
+    let mut problems: Vec<String> = tickets
+        .update_template_parameters
+        .iter()
+        .filter(|field| wabot_app::TemplateField::parse(field).is_none())
+        .map(|field| {
+            format!(
+                "{} `{field}` is not a ticket field: use `reference`, `status` or `note`",
+                settings.named("tickets.update_template_parameters")
+            )
+        })
+        .collect();
+    if !tickets.update_template.trim().is_empty()
+        && tickets.update_template_language.trim().is_empty()
+    {
+        problems.push(format!(
+            "{} is empty: the update template needs its language code",
+            settings.named("tickets.update_template_language")
+        ));
+    }
+    problems
 }
 
 #[cfg(test)]

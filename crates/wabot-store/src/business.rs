@@ -266,6 +266,11 @@ impl BusinessData for TxBusinessData<'_> {
             ))
             .execute(self.connection)
             .map_err(StoreError::database)?;
+        // The photo (or video, document) is downloaded by a worker, never in this step: its job
+        // is committed with the ticket, and the ticket never waits for it.
+        if let Some(media_id) = &defect.photo_media_id {
+            crate::ticket_media::queue_media(self.connection, id, 1, media_id, opened)?;
+        }
         self.defect(customer, &reference)?
             .ok_or(StoreError::NotFound(reference))
     }

@@ -32,7 +32,8 @@ pub(crate) struct Known {
     pub(crate) id: i64,
     /// Its current number.
     pub(crate) wa_id: Option<String>,
-    user_id: Option<String>,
+    /// Its business-scoped user id, when known.
+    pub(crate) user_id: Option<String>,
     /// The latest message from it (the 24-hour window): an older one, arriving late, moves no
     /// number.
     pub(crate) last_inbound_at: Option<NaiveDateTime>,

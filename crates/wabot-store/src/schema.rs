@@ -257,6 +257,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ticket_media (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        n -> Integer,
+        media_id -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        sha256 -> Nullable<Text>,
+        mime_type -> Nullable<Text>,
+        size -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        stored_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(inbound_items -> contacts (contact_id));
 diesel::joinable!(inbound_items -> webhook_events (event_id));
 diesel::joinable!(sessions -> contacts (contact_id));
@@ -267,6 +287,7 @@ diesel::joinable!(defect_ticket_history -> defect_tickets (ticket_id));
 diesel::joinable!(operator_sessions -> operators (operator_id));
 diesel::joinable!(handoffs -> contacts (contact_id));
 diesel::joinable!(handoff_events -> handoffs (handoff_id));
+diesel::joinable!(ticket_media -> defect_tickets (ticket_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     contact_changes,
@@ -289,4 +310,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     daily_figures,
     node_visits,
     send_pace,
+    ticket_media,
 );

@@ -1,21 +1,18 @@
 //! [`TicketDesk`] for [`DieselStore`]: the console's defect tickets (`defect_tickets`, newest first,
 //! paged by id, by status on the `defect_tickets_by_status` index), one ticket with its history
 //! (`defect_ticket_history`) and the order it names (the reporting contact's order with that
-//! number), and an operator's status change. Rows become models with `business`'s code, the same
-//! the engine's `BusinessData` reads them with.
-//!
-//! A status change is one write: the ticket's new status and a history row whose note keeps who
-//! made it (`"<note> — by <operator>"`, or `"by <operator>"` without a note).
+//! number), and a ticket found by its reference. Rows become models with `business`'s code, the
+//! same the engine's `BusinessData` reads them with. Status changes are in `ticket_updates`.
 
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use wabot_app::{StoreError, TicketDesk, TicketDetail, TicketSummary, TicketUpdate};
+use wabot_app::{StoreError, TicketDesk, TicketDetail, TicketSummary};
 use wabot_engine::TicketStatus;
 
 use crate::business::{OrderRow, TicketRow, order, ticket_history, ticket_status};
 use crate::connection::AnyConnection;
-use crate::schema::{defect_ticket_history, defect_tickets, orders};
-use crate::sql::{TxError, naive, per_backend, utc};
+use crate::schema::{defect_tickets, orders};
+use crate::sql::{TxError, per_backend, utc};
 use crate::store::DieselStore;
 
 fn summary(row: TicketRow) -> Result<TicketSummary, StoreError> {
@@ -30,14 +27,6 @@ fn summary(row: TicketRow) -> Result<TicketSummary, StoreError> {
         photo_media_id: row.photo_media_id,
         opened_at: utc(row.opened_at),
     })
-}
-
-/// The history note of an operator's change: what they wrote, and who they are.
-fn note(update: &TicketUpdate) -> String {
-    match update.note.as_deref().map(str::trim) {
-        Some(note) if !note.is_empty() => format!("{note} — by {}", update.by),
-        _ => format!("by {}", update.by),
-    }
 }
 
 /// The order a ticket names, when the reporting contact has one with that number.
@@ -117,23 +106,14 @@ impl TicketDesk for DieselStore {
         .await
     }
 
-    async fn update_ticket(&self, update: TicketUpdate) -> Result<bool, StoreError> {
-        self.write(move |connection| {
-            let changed = diesel::update(defect_tickets::table.find(update.ticket_id))
-                .set(defect_tickets::status.eq(update.status.as_str()))
-                .execute(connection)?;
-            if changed == 0 {
-                return Ok(false);
-            }
-            diesel::insert_into(defect_ticket_history::table)
-                .values((
-                    defect_ticket_history::ticket_id.eq(update.ticket_id),
-                    defect_ticket_history::status.eq(update.status.as_str()),
-                    defect_ticket_history::at.eq(naive(update.at)),
-                    defect_ticket_history::note.eq(note(&update)),
-                ))
-                .execute(connection)?;
-            Ok(true)
+    async fn ticket_id(&self, reference: &str) -> Result<Option<i64>, StoreError> {
+        let reference = reference.to_owned();
+        self.read(move |connection| {
+            Ok(defect_tickets::table
+                .filter(defect_tickets::reference.eq(reference))
+                .select(defect_tickets::id)
+                .first(connection)
+                .optional()?)
         })
         .await
     }

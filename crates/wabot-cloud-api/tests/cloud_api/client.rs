@@ -10,10 +10,10 @@ use wabot_cloud_api::{
 use wiremock::matchers::{body_json, body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "EAAG-test-token";
+pub const TOKEN: &str = "EAAG-test-token";
 const PHONE: &str = "106540352242922";
 
-fn client(server: &MockServer, timeout: Duration) -> CloudApiClient {
+pub fn client(server: &MockServer, timeout: Duration) -> CloudApiClient {
     let mut config = CloudApiConfig::new(PHONE, SecretString::from(TOKEN));
     config.base_url = server.uri();
     config.timeout = timeout;

@@ -2,26 +2,13 @@
 //! webhook example parses, our builders reproduce the send examples, and every body we build validates
 //! against the request schema of `POST /{Version}/{Phone-Number-ID}/messages`.
 
-use std::path::Path;
-use std::sync::OnceLock;
-
-use crate::schema;
+use crate::schema::{self, spec};
 use serde_json::{Value, json};
 use wabot_cloud_api::{
     ButtonReply, Change, InteractiveParts, LocationObject, MarkRead, MediaKind, MediaObject,
     MessageContent, OutboundMessage, Row, Section, Template, WebhookPayload, render,
 };
 use wabot_engine::{DEFAULT_MENU_TOML, DEMO_CUSTOMER, Engine, InMemoryBusinessData, Input, Menu};
-
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/meta-openapi/business-messaging-api_v23.0.yaml");
-        let text = std::fs::read_to_string(path).unwrap();
-        serde_norway::from_str(&text).unwrap()
-    })
-}
 
 fn examples(path: &str) -> Vec<(String, Value)> {
     let examples =

@@ -5,7 +5,9 @@
 mod client;
 mod conformance;
 mod fixtures;
+mod media_keeping;
 mod properties;
 mod render;
 mod schema;
 mod signature;
+mod ticket_template;

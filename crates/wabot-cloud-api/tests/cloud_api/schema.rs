@@ -1,9 +1,22 @@
 //! The request schema of `POST /{Version}/{Phone-Number-ID}/messages` from Meta's spec, with the
 //! spec's known defects patched here (never in the vendored file).
 
+use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
+
+/// Meta's OpenAPI description, as vendored (found from this crate's or a sibling crate's tests:
+/// the end-to-end suite includes this file too).
+pub fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../wabot-cloud-api/tests/data/meta-openapi/business-messaging-api_v23.0.yaml");
+        let text = std::fs::read_to_string(path).unwrap();
+        serde_norway::from_str(&text).unwrap()
+    })
+}
 
 /// The request schema, with the spec's known defects patched (here, not in the file):
 /// `additionalProperties: false` inside `allOf` branches (which refuses the base properties) becomes

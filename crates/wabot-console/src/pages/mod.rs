@@ -5,6 +5,7 @@ pub mod conversations;
 pub mod handoffs;
 pub mod login;
 pub mod overview;
+pub mod ticket_media;
 pub mod tickets;
 pub mod transcript;
 pub mod users;

@@ -5,7 +5,10 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use wabot_app::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate, utc_now};
+use wabot_app::{
+    MediaJobs, MediaState, NotNotified, TicketDesk, TicketDetail, TicketMedia, TicketSummary,
+    TicketUpdate, TicketUpdates, utc_now,
+};
 use wabot_engine::TicketStatus;
 
 use crate::error::ConsoleError;
@@ -104,6 +107,33 @@ pub async fn list<S: TicketDesk + 'static>(
     })
 }
 
+/// One of the ticket's files as shown: an image inline, anything else as a link; a file not
+/// kept (yet) with its state and reason.
+pub struct FileRow {
+    n: i32,
+    image: bool,
+    stored: bool,
+    what: String,
+}
+
+fn file_row(media: TicketMedia) -> FileRow {
+    let kind = media.mime_type.clone().unwrap_or_else(|| "file".to_owned());
+    let what = match media.state {
+        MediaState::Stored => format!("{kind}, {} bytes", media.size.unwrap_or_default()),
+        MediaState::Pending => "being downloaded".to_owned(),
+        MediaState::Failed => format!(
+            "not kept: {}",
+            media.reason.as_deref().unwrap_or("the download failed")
+        ),
+    };
+    FileRow {
+        n: media.n,
+        image: kind.starts_with("image/"),
+        stored: media.state == MediaState::Stored,
+        what,
+    }
+}
+
 /// One history entry as shown.
 pub struct HistoryRow {
     status: &'static str,
@@ -118,12 +148,13 @@ struct TicketPage {
     ticket: TicketRow,
     description: String,
     contact_id: Option<i64>,
-    photo: Option<String>,
+    files: Vec<FileRow>,
     current: &'static str,
     statuses: Vec<(&'static str, &'static str)>,
     history: Vec<HistoryRow>,
     order: Option<String>,
     saved: bool,
+    told: &'static str,
 }
 
 /// The ticket page's query: `?saved=1` after a change.
@@ -131,10 +162,30 @@ struct TicketPage {
 pub struct Saved {
     #[serde(default)]
     saved: String,
+    #[serde(default)]
+    told: String,
+}
+
+/// What the customer was told about the change just saved (the `told` of the redirect).
+fn told(code: &str) -> &'static str {
+    match code {
+        "text" => "The customer was sent a message (their 24-hour window is open).",
+        "template" => "The customer was sent the update template (their 24-hour window is closed).",
+        "same_status" => "The status did not change, so the customer was not told.",
+        "window_closed_without_template" => {
+            "The customer was not told: their 24-hour window is closed and no update template is \
+             configured ([tickets] update_template)."
+        }
+        "no_contact" => "The customer was not told: the ticket has no WhatsApp contact.",
+        "template_invalid" => {
+            "The customer was not told: the configured update template could not be built."
+        }
+        _ => "",
+    }
 }
 
 /// `GET /dashboard/tickets/{id}`.
-pub async fn show<S: TicketDesk + 'static>(
+pub async fn show<S: TicketDesk + MediaJobs + 'static>(
     state: web::Data<ConsoleState<S>>,
     viewer: web::ReqData<Viewer>,
     id: web::Path<i64>,
@@ -156,7 +207,13 @@ pub async fn show<S: TicketDesk + 'static>(
         ticket: ticket_row(&ticket, &viewer, see),
         description: ticket.description.clone(),
         contact_id: ticket.contact_id,
-        photo: ticket.photo_media_id.clone(),
+        files: state
+            .store
+            .ticket_media(id)
+            .await?
+            .into_iter()
+            .map(file_row)
+            .collect(),
         current: ticket.status.as_str(),
         statuses: statuses(),
         history: history
@@ -177,6 +234,7 @@ pub async fn show<S: TicketDesk + 'static>(
             )
         }),
         saved: query.saved == "1",
+        told: told(&query.told),
     })
 }
 
@@ -189,7 +247,7 @@ pub struct StatusForm {
 }
 
 /// `POST /dashboard/tickets/{id}/status`.
-pub async fn update<S: TicketDesk + 'static>(
+pub async fn update<S: TicketDesk + TicketUpdates + 'static>(
     _request: HttpRequest,
     state: web::Data<ConsoleState<S>>,
     id: web::Path<i64>,
@@ -200,18 +258,23 @@ pub async fn update<S: TicketDesk + 'static>(
         ConsoleError::BadRequest(format!("`{}` is not a ticket status.", form.fields.status))
     })?;
     let note = Some(form.fields.note.trim().to_owned()).filter(|n| !n.is_empty());
-    let updated = state
-        .store
-        .update_ticket(TicketUpdate {
+    let changed = state
+        .ticket_mover
+        .change(TicketUpdate {
             ticket_id: id,
             status,
             note,
             by: form.viewer.operator.name.clone(),
             at: utc_now(),
         })
-        .await?;
-    if !updated {
-        return Err(ConsoleError::NotFound(format!("ticket {id}")));
+        .await?
+        .ok_or_else(|| ConsoleError::NotFound(format!("ticket {id}")))?;
+    if !changed.message_ids.is_empty() {
+        (state.wake_senders)();
     }
-    Ok(see_other(&format!("{TICKETS}/{id}?saved=1")))
+    let told = changed
+        .notified
+        .why()
+        .map_or(changed.notified.name(), NotNotified::code);
+    Ok(see_other(&format!("{TICKETS}/{id}?saved=1&told={told}")))
 }

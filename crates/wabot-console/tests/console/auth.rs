@@ -7,7 +7,7 @@ use actix_web::test::{self, TestRequest};
 
 use crate::support::{ADMIN_PASSWORD, AGENT_PASSWORD, console, csrf_in, set_cookie, store};
 
-const PAGES: [&str; 10] = [
+const PAGES: [&str; 11] = [
     "/dashboard/menu.svg",
     "/dashboard/handoffs",
     "/dashboard/handoffs/1",
@@ -18,6 +18,7 @@ const PAGES: [&str; 10] = [
     "/dashboard/contacts/1",
     "/dashboard/tickets",
     "/dashboard/users",
+    "/dashboard/tickets/1/media/1",
 ];
 
 /// Signs in through the form as a browser would; the session cookie (`name=value`).

@@ -135,3 +135,79 @@ async fn the_contact_page_shows_the_conversations_language() {
         "{page}"
     );
 }
+
+#[actix_web::test]
+async fn the_ticket_page_shows_its_photo_and_serves_it_to_operators() {
+    use std::sync::Arc;
+
+    use wabot_app::{Conversations, MediaJobs, MediaOutcome, StepRecord};
+    use wabot_engine::NewDefect;
+
+    const PHOTO: &[u8] = b"\xff\xd8\xff\xe0 a scratched door";
+    let store = store().await;
+    customer_writes(&store, "34600333444", "Marta", "report").await;
+    let now = utc_now();
+    store
+        .step_next(now, 20, move |customer, _message, state, data| {
+            let defect = NewDefect {
+                order: None,
+                description: "scratched door".into(),
+                photo_media_id: Some("MEDIA-9".into()),
+                reference_prefix: "DEF".into(),
+            };
+            data.create_defect(customer, defect, now)?;
+            Ok(StepRecord {
+                state,
+                replies: Vec::new(),
+                events: Vec::new(),
+                handoff: None,
+            })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let job = store
+        .claim_media("test", now, chrono::TimeDelta::minutes(1), 1)
+        .await
+        .unwrap();
+    let kept = MediaOutcome::Stored {
+        sha256: "cd".repeat(32),
+        mime_type: "image/jpeg".into(),
+        size: PHOTO.len() as i64,
+    };
+    store.media_done(job[0].id, kept, now).await.unwrap();
+    let reader: wabot_app::MediaReader = Arc::new(|sha256: String| {
+        Box::pin(async move { Ok((sha256 == "cd".repeat(32)).then(|| PHOTO.to_vec())) })
+    });
+    let app = crate::support::console_with_media(store, reader).await;
+    let agent = signed_in(&app, "bo", AGENT_PASSWORD).await;
+    let get = |uri: &str| {
+        TestRequest::get()
+            .uri(uri)
+            .insert_header(("Cookie", agent.clone()))
+            .to_request()
+    };
+    let response = test::call_service(&app, get("/dashboard/tickets/1")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    assert!(
+        page.contains(r#"<img src="/dashboard/tickets/1/media/1""#),
+        "{page}"
+    );
+    let photo = test::call_service(&app, get("/dashboard/tickets/1/media/1")).await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.headers().get("content-type").unwrap(), "image/jpeg");
+    assert_eq!(
+        photo.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    assert_eq!(test::read_body(photo).await.as_ref(), PHOTO);
+    let missing = test::call_service(&app, get("/dashboard/tickets/1/media/2")).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    // Without a session: the sign-in page, not the photo.
+    let anonymous = TestRequest::get()
+        .uri("/dashboard/tickets/1/media/1")
+        .to_request();
+    let response = test::call_service(&app, anonymous).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}

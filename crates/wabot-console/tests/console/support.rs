@@ -49,15 +49,25 @@ pub async fn console(
     Response = ServiceResponse<impl MessageBody>,
     Error = actix_web::Error,
 > {
+    console_with_media(store, Arc::new(|_| Box::pin(async { Ok(None) }))).await
+}
+
+/// The console app over `store`, reading kept files with `read_media`.
+pub async fn console_with_media(
+    store: DieselStore,
+    read_media: wabot_app::MediaReader,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
     let engine = Arc::new(CurrentEngine::new(Arc::new(Engine::new(
         Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap(),
     ))));
-    let state = web::Data::new(ConsoleState::new(
-        store,
-        ConsoleConfig::default(),
-        engine,
-        Arc::new(|| {}),
-    ));
+    let state = web::Data::new(
+        ConsoleState::new(store, ConsoleConfig::default(), engine, Arc::new(|| {}))
+            .with_media_reader(read_media),
+    );
     test::init_service(App::new().configure(wabot_console::configure(state))).await
 }
 

@@ -47,6 +47,7 @@ fn parse_input(line: &str) -> Input {
         }
         "image" => media(MediaKind::Image),
         "video" => media(MediaKind::Video),
+        "document" => media(MediaKind::Document),
         "sticker" => media(MediaKind::Sticker),
         other => Input::Unsupported {
             kind: other.to_owned(),

@@ -10,18 +10,26 @@ mod menu_reload;
 mod openapi;
 mod paging;
 mod records;
+mod send_attachment;
 mod send_message;
 mod state;
 mod stats;
+mod tickets;
 mod views;
 
 use actix_web::{middleware, web};
-use wabot_app::{BusinessRecords, Contacts, Conversations, Handoffs, Outreach, Statistics};
+use wabot_app::{
+    BusinessRecords, Contacts, Conversations, Handoffs, Outreach, Statistics, TicketDesk,
+    TicketUpdates,
+};
 
 pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
 pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
 pub use state::{AdminState, MenuReload, MenuReloaded};
+
+/// The largest attachment body (WhatsApp's document limit) and a little.
+const ATTACHMENT_BODY_LIMIT: usize = 100 * 1024 * 1024 + 1024;
 
 /// Registers the `/api` scope (every route behind the admin token) and `GET /metrics` (open, like
 /// `/health`: it shows counts and ages, never a phone number or message).
@@ -31,7 +39,16 @@ pub(crate) fn configure_admin<S>(
     metrics: web::Data<crate::metrics::Metrics>,
 ) -> impl FnOnce(&mut web::ServiceConfig)
 where
-    S: Contacts + Conversations + Statistics + Outreach + Handoffs + BusinessRecords + 'static,
+    S: Contacts
+        + Conversations
+        + Statistics
+        + Outreach
+        + Handoffs
+        + BusinessRecords
+        + TicketDesk
+        + TicketUpdates
+        + wabot_app::MediaJobs
+        + 'static,
 {
     move |config| {
         config.service(
@@ -46,6 +63,11 @@ where
                 .app_data(token)
                 .wrap(middleware::from_fn(auth::require_admin))
                 .route("/messages", web::post().to(send_message::send_message::<S>))
+                .service(
+                    web::resource("/messages/attachment")
+                        .app_data(web::PayloadConfig::new(ATTACHMENT_BODY_LIMIT))
+                        .route(web::post().to(send_attachment::send_attachment::<S>)),
+                )
                 .route(
                     "/contacts",
                     web::get().to(contacts_list::list_contacts::<S>),
@@ -120,6 +142,18 @@ where
                     web::delete().to(records::schedule_delete::delete_schedule_entry::<S>),
                 )
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
+                .route(
+                    "/tickets/{reference}",
+                    web::get().to(tickets::show::show_ticket::<S>),
+                )
+                .route(
+                    "/tickets/{reference}",
+                    web::patch().to(tickets::update::update_ticket::<S>),
+                )
+                .route(
+                    "/tickets/{reference}/media/{n}",
+                    web::get().to(tickets::media::ticket_media::<S>),
+                )
                 .default_service(web::to(|| async {
                     Err::<actix_web::HttpResponse, _>(crate::error::ApiError::NotFound(
                         "this admin route".to_owned(),

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
-    contact_messages, contact_show, contacts_list, handoffs, menu_reload, records, send_message,
-    stats,
+    contact_messages, contact_show, contacts_list, handoffs, menu_reload, records, send_attachment,
+    send_message, stats, tickets,
 };
 
 /// The document.
@@ -15,7 +15,7 @@ use crate::admin::{
 #[openapi(
     info(
         title = "wabot admin API",
-        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, menu reloads, and the business's orders and schedule entries. Every route needs `Authorization: Bearer <admin.api_token>`."
+        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, menu reloads, the business's orders and schedule entries, and defect tickets. Every route needs `Authorization: Bearer <admin.api_token>`."
     ),
     paths(
         send_message::send_message,
@@ -39,6 +39,10 @@ use crate::admin::{
         records::schedule_delete::delete_schedule_entry,
         records::schedule_list::list_schedule,
         openapi_json,
+        tickets::show::show_ticket,
+        tickets::update::update_ticket,
+        tickets::media::ticket_media,
+        send_attachment::send_attachment,
     ),
     modifiers(&BearerToken)
 )]

@@ -78,7 +78,7 @@ fn parse(body: &[u8]) -> Result<SendMessage, ApiError> {
 }
 
 /// The recipient as a WhatsApp id: digits only, 6–15 of them (E.164).
-fn recipient(to: Option<&str>) -> Result<String, ApiError> {
+pub(crate) fn recipient(to: Option<&str>) -> Result<String, ApiError> {
     let to = to.ok_or_else(|| ApiError::invalid("to", "is required"))?;
     phone_number(to).ok_or_else(|| {
         ApiError::invalid(
@@ -152,7 +152,15 @@ pub async fn send_message<S: Outreach + 'static>(
     state: web::Data<AdminState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let message = manual_message(&body)?;
+    queue_by_hand(&state, manual_message(&body)?).await
+}
+
+/// Queues a message an operator sends (text, template, attachment): 202 with its id, or 409
+/// outside the customer's window (checked in the same transaction as the queueing).
+pub(crate) async fn queue_by_hand<S: Outreach>(
+    state: &AdminState<S>,
+    message: ManualMessage,
+) -> Result<HttpResponse, ApiError> {
     let to = state.tags.of(&message.to);
     let queued = state
         .store
@@ -177,15 +185,20 @@ pub async fn send_message<S: Outreach + 'static>(
             }))
         }
         Queued::OutsideWindow { last_inbound_at } => {
-            tracing::info!(%to, "free text refused: outside the 24-hour window");
-            let when = last_inbound_at.map_or_else(
-                || "has never written to this number".to_owned(),
-                |at| format!("last wrote at {}", at.to_rfc3339()),
-            );
-            Err(ApiError::Conflict(format!(
-                "the customer {when}: free text is only allowed within 24 hours of the customer's \
-                 last message; send an approved template instead"
-            )))
+            tracing::info!(%to, "free-form message refused: outside the 24-hour window");
+            Err(outside_window(last_inbound_at))
         }
     }
+}
+
+/// The 409 of a free-form message (text, attachment) outside the customer's 24-hour window.
+pub(crate) fn outside_window(last_inbound_at: Option<chrono::DateTime<chrono::Utc>>) -> ApiError {
+    let when = last_inbound_at.map_or_else(
+        || "has never written to this number".to_owned(),
+        |at| format!("last wrote at {}", at.to_rfc3339()),
+    );
+    ApiError::Conflict(format!(
+        "the customer {when}: free-form messages are only allowed within 24 hours of the \
+         customer's last message; send an approved template instead"
+    ))
 }

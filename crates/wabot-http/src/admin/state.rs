@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::{CurrentEngine, HandoffDesk};
+use wabot_app::{CurrentEngine, HandoffDesk, MediaReader, MediaUploader, TicketMover};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::contact_tag::ContactTag;
@@ -26,6 +26,12 @@ pub struct AdminState<S> {
     pub handoff_desk: Arc<HandoffDesk<S, CloudApiRenderer>>,
     /// The menu in use: orders written through the API take its `settings.order_prefix`.
     pub current_engine: Arc<CurrentEngine>,
+    /// Moves defect tickets and tells their customers (`PATCH /api/tickets/{reference}`).
+    pub ticket_mover: Arc<TicketMover<S, CloudApiRenderer>>,
+    /// Reads tickets' kept files (`GET /api/tickets/{reference}/media/{n}`).
+    pub read_media: MediaReader,
+    /// Uploads files to WhatsApp (`POST /api/messages/attachment`).
+    pub upload_media: MediaUploader,
 }
 
 /// What a menu reload did: the new menu in use, or every problem of the file (the running menu

@@ -101,6 +101,16 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
             Arc::clone(&current_engine),
             Arc::new(wabot_cloud_api::CloudApiRenderer),
         )),
+        ticket_mover: Arc::new(wabot_app::TicketMover::new(
+            bot.store.clone(),
+            Arc::clone(&current_engine),
+            Arc::new(wabot_cloud_api::CloudApiRenderer),
+            None,
+        )),
+        read_media: Arc::new(|_| Box::pin(async { Ok(None) })),
+        upload_media: Arc::new(|bytes, _, _| {
+            Box::pin(async move { Ok(format!("uploaded-{}", bytes.len())) })
+        }),
         current_engine,
     };
     AppState::new(

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::console_traffic::{message, text};
 use crate::harness::{ADMIN, SECRET, Wabot, graph, post_signed, scratch, sent, shown, wait_for};
 
-async fn api(
+pub async fn api(
     client: &reqwest::Client,
     wabot: &Wabot,
     method: &str,

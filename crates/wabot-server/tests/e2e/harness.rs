@@ -97,6 +97,7 @@ fn command(dir: &Path, graph_url: &str, args: &[&str]) -> Command {
         .env("WABOT__META__APP_SECRET", SECRET)
         .env("WABOT__META__VERIFY_TOKEN", VERIFY)
         .env("WABOT__ADMIN__API_TOKEN", ADMIN)
+        .env("WABOT__MEDIA__FOLDER", dir.join("media"))
         .env("WABOT__WORKERS__POLL_INTERVAL_MS", "50")
         .env("WABOT__WORKERS__LEASE_SECONDS", "2")
         .env("WABOT__META__TIMEOUT_SECONDS", "1")

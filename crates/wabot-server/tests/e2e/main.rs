@@ -1,6 +1,7 @@
 //! End to end: the real `wabot` binary, a fake Graph API, signed webhooks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attachments;
 mod backup;
 mod browser;
 mod chromium;
@@ -20,8 +21,13 @@ mod languages;
 mod operations;
 mod reload;
 mod sandbox;
+// Meta's request schema, as the Cloud API suite patches it.
+#[path = "../../../wabot-cloud-api/tests/cloud_api/schema.rs"]
+mod schema;
 mod sending;
 mod shared_rate;
+mod ticket_photos;
+mod tickets;
 mod tls;
 
 use std::collections::HashMap;

@@ -99,6 +99,18 @@ async fn every_example_in_the_api_docs_runs() {
     let blocks = shell_blocks(&std::fs::read_to_string(docs).unwrap());
     assert!(blocks.len() >= 10, "found only {} sh blocks", blocks.len());
     let graph = graph().await;
+    // The attachment example uploads a file first.
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .and(wiremock::matchers::path(format!(
+            "/v23.0/{}/media",
+            crate::harness::PHONE
+        )))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"id": "DOCS-UPLOAD-1"})),
+        )
+        .mount(&graph)
+        .await;
     let dir = scratch();
     let wabot = Wabot::start(&dir, &graph);
     let script = format!("set -e\n{}", blocks.join("\n"));

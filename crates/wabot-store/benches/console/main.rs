@@ -36,8 +36,9 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use wabot_app::{
-    ActivityCursor, Contacts, ConversationFilter, ConversationsView, Page, Period, Statistics,
-    TicketDesk,
+    ActivityCursor, Contacts, ConversationFilter, ConversationsView, MediaJobs, Notification,
+    Notified, OutboundDraft, OutboundKind, Page, Period, Statistics, TicketDesk, TicketUpdate,
+    TicketUpdates,
 };
 use wabot_engine::TicketStatus;
 use wabot_store::DieselStore;
@@ -233,6 +234,24 @@ async fn measure(name: &str, url: &str) {
     time("tickets, open, first page", || s.tickets(open, None, 50)).await;
     time("tickets, counts by status", || s.ticket_counts()).await;
     time("ticket detail", || s.ticket(5_000)).await;
+    time("ticket files", || s.ticket_media(5_000)).await;
+    time("ticket status change + notification", || {
+        let update = TicketUpdate {
+            ticket_id: 5_000,
+            status: TicketStatus::InReview,
+            note: Some("a technician calls today".into()),
+            by: "bench".into(),
+            at: now(),
+        };
+        s.change_status(update, |context| Notification {
+            notified: Notified::Text,
+            drafts: vec![OutboundDraft {
+                kind: OutboundKind::Text,
+                body: format!(r#"{{"to":"x","text":{{"body":"{}"}}}}"#, context.reference),
+            }],
+        })
+    })
+    .await;
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -21,4 +21,6 @@ mod send_pace;
 mod stats;
 mod support;
 mod ticket_desk;
+mod ticket_media;
+mod ticket_updates;
 mod turns;

@@ -4,7 +4,10 @@
 
 use chrono::TimeDelta;
 use diesel::prelude::*;
-use wabot_app::{TicketDesk, TicketSummary, TicketUpdate};
+use wabot_app::{
+    NotNotified, Notification, Notified, StatusChanged, StoreError, TicketDesk, TicketSummary,
+    TicketUpdate, TicketUpdates,
+};
 use wabot_engine::{OrderStatus, TicketStatus};
 use wabot_store::DieselStore;
 use wabot_store::schema::{contacts, defect_ticket_history, defect_tickets, orders};
@@ -71,6 +74,19 @@ fn write(connection: &mut wabot_store::AnyConnection) {
     }
 }
 
+/// A status change that tells nobody (what the customer hears is `ticket_updates`'s test).
+async fn silently(
+    store: &DieselStore,
+    update: TicketUpdate,
+) -> Result<Option<StatusChanged>, StoreError> {
+    store
+        .change_status(update, |_| Notification {
+            notified: Notified::NotNotified(NotNotified::NoContact),
+            drafts: Vec::new(),
+        })
+        .await
+}
+
 fn ids(tickets: &[TicketSummary]) -> Vec<i64> {
     tickets.iter().map(|t| t.id).collect()
 }
@@ -128,13 +144,15 @@ crate::both_backends!(tickets_list_show_and_change, |url| async move {
         by: "ana".into(),
         at: later,
     };
-    let changed = store.update_ticket(update(TicketStatus::InReview, Some("called the customer")));
-    assert!(changed.await.unwrap());
-    assert!(
-        store
-            .update_ticket(update(TicketStatus::InReview, None))
-            .await
-            .unwrap()
+    let changed = silently(
+        &store,
+        update(TicketStatus::InReview, Some("called the customer")),
+    );
+    assert_eq!(changed.await.unwrap().unwrap().previous, TicketStatus::Open);
+    let again = silently(&store, update(TicketStatus::InReview, None));
+    assert_eq!(
+        again.await.unwrap().unwrap().previous,
+        TicketStatus::InReview
     );
     let detail = store.ticket(1).await.unwrap().unwrap();
     assert_eq!(detail.ticket.status, TicketStatus::InReview);
@@ -159,7 +177,9 @@ crate::both_backends!(tickets_list_show_and_change, |url| async move {
         ticket_id: 99,
         ..update(TicketStatus::Closed, None)
     };
-    assert!(!store.update_ticket(missing).await.unwrap());
+    assert!(silently(&store, missing).await.unwrap().is_none());
+    assert_eq!(store.ticket_id("DEF-002").await.unwrap(), Some(2));
+    assert_eq!(store.ticket_id("DEF-999").await.unwrap(), None);
     assert_eq!(
         ids(&store
             .tickets(Some(TicketStatus::InReview), None, 50)
