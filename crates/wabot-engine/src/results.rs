@@ -7,6 +7,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::actions::{FormAction, NodeAction};
 use crate::engine::Stepping;
+use crate::lookup::Lookup;
 use crate::port::{
     BusinessData, DefectTicket, NewDefect, Order, OrderStatus, ScheduleEntry, ScheduleKind,
     ScheduleStatus, TicketStatus,
@@ -214,43 +215,73 @@ pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
             .checked_add_days(Days::new(days))
             .unwrap_or(NaiveDate::MAX)
     };
+    let unavailable = say.t(T::LookupUnavailable).to_owned();
     Ok(match action {
-        NodeAction::RecentOrders => say.listing(
-            say.t(T::RecentOrders),
-            &turn.data.recent_orders(customer, LIST_LIMIT)?,
-            Say::order_line,
-            T::NoOrders,
-        ),
-        NodeAction::DeliveryDates => say.listing(
-            say.t(T::DeliveryDates),
-            &turn.data.delivery_dates(customer)?,
-            Say::delivery_line,
-            T::NoDeliveries,
-        ),
+        NodeAction::RecentOrders => {
+            match turn.orders(Lookup::RecentOrders { limit: LIST_LIMIT })? {
+                Some(orders) => say.listing(
+                    say.t(T::RecentOrders),
+                    &orders,
+                    Say::order_line,
+                    T::NoOrders,
+                ),
+                None => unavailable,
+            }
+        }
+        NodeAction::DeliveryDates => match turn.orders(Lookup::DeliveryDates)? {
+            Some(orders) => say.listing(
+                say.t(T::DeliveryDates),
+                &orders,
+                Say::delivery_line,
+                T::NoDeliveries,
+            ),
+            None => unavailable,
+        },
         NodeAction::DefectHistory => say.listing(
             say.t(T::DefectHistory),
             &turn.data.defect_history(customer, LIST_LIMIT)?,
             Say::ticket_line,
             T::NoDefects,
         ),
-        NodeAction::ScheduleToday => say.listing(
-            &say.fill(T::ScheduleToday, &[("date", &say.day(today))]),
-            &turn.data.schedule(customer, today, after(1))?,
-            Say::entry_line,
-            T::NothingToday,
-        ),
-        NodeAction::ScheduleWeek => say.listing(
-            say.t(T::ScheduleWeek),
-            &turn.data.schedule(customer, today, after(7))?,
-            Say::entry_line,
-            T::NothingThisWeek,
-        ),
-        NodeAction::ScheduleStatus => say.listing(
-            say.t(T::ScheduleStatus),
-            &turn.data.upcoming_schedule(customer, today, LIST_LIMIT)?,
-            Say::entry_line,
-            T::NoAppointments,
-        ),
+        NodeAction::ScheduleToday => {
+            let (from, until) = (today, after(1));
+            match turn.entries(Lookup::Schedule { from, until })? {
+                Some(entries) => say.listing(
+                    &say.fill(T::ScheduleToday, &[("date", &say.day(today))]),
+                    &entries,
+                    Say::entry_line,
+                    T::NothingToday,
+                ),
+                None => unavailable,
+            }
+        }
+        NodeAction::ScheduleWeek => {
+            let (from, until) = (today, after(7));
+            match turn.entries(Lookup::Schedule { from, until })? {
+                Some(entries) => say.listing(
+                    say.t(T::ScheduleWeek),
+                    &entries,
+                    Say::entry_line,
+                    T::NothingThisWeek,
+                ),
+                None => unavailable,
+            }
+        }
+        NodeAction::ScheduleStatus => {
+            let lookup = Lookup::UpcomingSchedule {
+                today,
+                limit: LIST_LIMIT,
+            };
+            match turn.entries(lookup)? {
+                Some(entries) => say.listing(
+                    say.t(T::ScheduleStatus),
+                    &entries,
+                    Say::entry_line,
+                    T::NoAppointments,
+                ),
+                None => unavailable,
+            }
+        }
     })
 }
 
@@ -269,9 +300,10 @@ pub(crate) fn run_form_action<D: BusinessData + ?Sized>(
     Ok(match action {
         FormAction::TrackOrder => {
             let number = required("order");
-            match turn.data.order(customer, &number)? {
-                Some(order) => say.order_details(&order),
-                None => say.fill(T::OrderNotFound, &[("number", &number)]),
+            match turn.order(&number)? {
+                Some(Some(order)) => say.order_details(&order),
+                Some(None) => say.fill(T::OrderNotFound, &[("number", &number)]),
+                None => say.t(T::LookupUnavailable).to_owned(),
             }
         }
         FormAction::CreateDefect => {
