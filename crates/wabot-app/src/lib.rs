@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod analytics;
+mod business_source;
 mod clock;
 mod contact_ref;
 mod conversation_views;
@@ -28,6 +29,9 @@ mod shared_rate;
 mod ticket_desk;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
+pub use business_source::{
+    BusinessSource, LookupFailure, LookupFuture, LookupObserver, LookupOutcome, Lookups,
+};
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use contact_ref::{ContactRef, phone_number, phone_variants};
