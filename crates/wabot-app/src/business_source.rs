@@ -96,6 +96,14 @@ impl Lookups {
         Self { source, observer }
     }
 
+    /// The same source, telling `observer` instead.
+    pub fn observed_by(&self, observer: Arc<dyn LookupObserver>) -> Self {
+        Self {
+            source: Arc::clone(&self.source),
+            observer,
+        }
+    }
+
     /// How long a conversation waiting for a lookup is held back from other workers: the source's
     /// timeout and a margin. (Should this process stop mid-fetch, the messages wait that long.)
     pub fn hold(&self) -> Duration {

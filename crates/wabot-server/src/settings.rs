@@ -37,6 +37,10 @@ pub struct Settings {
     pub workers: Workers,
     /// Logging.
     pub log: Log,
+    /// Where orders and schedule are read from.
+    pub business: crate::business_source::Business,
+    /// The business's own API, when `business.source = "http"`.
+    pub business_http: crate::business_source::BusinessHttp,
     /// Where the values came from, and what was wrong with them.
     #[serde(skip)]
     pub origin: Origin,
@@ -253,7 +257,10 @@ fn typed(layers: &mut Layers) -> Result<Settings, String> {
                     "`{key}` (from {source}): {}",
                     error.inner().message()
                 ));
-                let reset = key.split_once('.').and_then(|(section, name)| {
+                // A key inside a table value (`business_http.order_fields.numbr`) resets the
+                // whole table: settings are `section.key`.
+                let mut parts = key.split('.');
+                let reset = parts.next().zip(parts.next()).and_then(|(section, name)| {
                     let default = defaults.get(section)?.as_table()?.get(name)?.clone();
                     let keys = layers.table.get_mut(section)?.as_table_mut()?;
                     keys.insert(name.to_owned(), default);
