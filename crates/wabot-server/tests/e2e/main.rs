@@ -16,6 +16,7 @@ mod handoff;
 mod harness;
 mod identity;
 mod languages;
+mod lookup;
 mod operations;
 mod reload;
 mod sandbox;
