@@ -10,7 +10,7 @@ mod mapping;
 mod source;
 mod template;
 
-pub use mapping::{Malformed, OrderFields, ScheduleFields};
+pub use mapping::{Malformed, OrderFieldNames, OrderFields, ScheduleFieldNames, ScheduleFields};
 pub use source::{
     Auth, HttpBusinessSource, HttpSourceConfig, MAX_ANSWER_BYTES, SourceError, UPCOMING_DAYS,
 };

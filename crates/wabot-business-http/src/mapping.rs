@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime};
+use serde::Deserialize;
 use serde_json::Value;
 use wabot_engine::{Order, OrderStatus, ScheduleEntry, ScheduleKind, ScheduleStatus};
 
@@ -14,13 +15,11 @@ use wabot_engine::{Order, OrderStatus, ScheduleEntry, ScheduleKind, ScheduleStat
 #[error("{0}")]
 pub struct Malformed(pub String);
 
-/// Where an order's fields are in the API's JSON.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderFields {
-    /// The list of orders in the orders answer (a JSON pointer; empty: the answer is the list).
-    pub list: String,
-    /// The order in the one-order answer (a JSON pointer; empty: the answer is the order).
-    pub one: String,
+/// Where each order field is in a record: a key, or a JSON pointer (`/delivery/eta`). Read from
+/// the settings as they are (a field left out keeps its default name; an unknown one is refused).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrderFieldNames {
     /// The order number.
     pub number: String,
     /// Its status.
@@ -33,15 +32,12 @@ pub struct OrderFields {
     pub expected_delivery: String,
     /// The latest carrier note, if any.
     pub tracking_note: String,
-    /// The API's status values → ours.
-    pub statuses: BTreeMap<String, OrderStatus>,
 }
 
-/// Where a schedule entry's fields are in the API's JSON.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScheduleFields {
-    /// The list of entries in the answer (a JSON pointer; empty: the answer is the list).
-    pub list: String,
+/// Where each schedule field is in a record (as [`OrderFieldNames`]).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleFieldNames {
     /// The day.
     pub date: String,
     /// Start time (`HH:MM` or `HH:MM:SS`).
@@ -54,42 +50,58 @@ pub struct ScheduleFields {
     pub status: String,
     /// A short note, if any.
     pub note: String,
-    /// The API's kind values → ours.
-    pub kinds: BTreeMap<String, ScheduleKind>,
-    /// The API's status values → ours.
-    pub statuses: BTreeMap<String, ScheduleStatus>,
 }
 
-impl Default for OrderFields {
+impl Default for OrderFieldNames {
     fn default() -> Self {
         Self {
-            list: String::new(),
-            one: String::new(),
             number: "number".into(),
             status: "status".into(),
             items: "items".into(),
             placed_on: "placed_on".into(),
             expected_delivery: "expected_delivery".into(),
             tracking_note: "tracking_note".into(),
-            statuses: BTreeMap::new(),
         }
     }
 }
 
-impl Default for ScheduleFields {
+impl Default for ScheduleFieldNames {
     fn default() -> Self {
         Self {
-            list: String::new(),
             date: "date".into(),
             starts: "starts".into(),
             ends: "ends".into(),
             kind: "kind".into(),
             status: "status".into(),
             note: "note".into(),
-            kinds: BTreeMap::new(),
-            statuses: BTreeMap::new(),
         }
     }
+}
+
+/// How the API's orders are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderFields {
+    /// The list of orders in the orders answer (a JSON pointer; empty: the answer is the list).
+    pub list: String,
+    /// The order in the one-order answer (a JSON pointer; empty: the answer is the order).
+    pub one: String,
+    /// Where each field is.
+    pub names: OrderFieldNames,
+    /// The API's status values → ours.
+    pub statuses: BTreeMap<String, OrderStatus>,
+}
+
+/// How the API's schedule entries are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScheduleFields {
+    /// The list of entries in the answer (a JSON pointer; empty: the answer is the list).
+    pub list: String,
+    /// Where each field is.
+    pub names: ScheduleFieldNames,
+    /// The API's kind values → ours.
+    pub kinds: BTreeMap<String, ScheduleKind>,
+    /// The API's status values → ours.
+    pub statuses: BTreeMap<String, ScheduleStatus>,
 }
 
 /// The value at `path`: a JSON pointer when it starts with `/`, else a key of `object`.
@@ -169,24 +181,24 @@ impl OrderFields {
     /// One order read from `record`.
     pub fn order(&self, record: &Value) -> Result<Order, Malformed> {
         let what = "order";
-        let status = required(record, what, &self.status)?;
-        let placed_on = required(record, what, &self.placed_on)?;
-        let expected = text(record, what, &self.expected_delivery)?;
+        let status = required(record, what, &self.names.status)?;
+        let placed_on = required(record, what, &self.names.placed_on)?;
+        let expected = text(record, what, &self.names.expected_delivery)?;
         Ok(Order {
-            number: required(record, what, &self.number)?,
+            number: required(record, what, &self.names.number)?,
             status: mapped(
                 &status,
                 &self.statuses,
                 OrderStatus::parse,
                 what,
-                &self.status,
+                &self.names.status,
             )?,
-            items: text(record, what, &self.items)?.unwrap_or_default(),
-            placed_on: date(&placed_on, what, &self.placed_on)?,
+            items: text(record, what, &self.names.items)?.unwrap_or_default(),
+            placed_on: date(&placed_on, what, &self.names.placed_on)?,
             expected_delivery: expected
-                .map(|day| date(&day, what, &self.expected_delivery))
+                .map(|day| date(&day, what, &self.names.expected_delivery))
                 .transpose()?,
-            tracking_note: text(record, what, &self.tracking_note)?,
+            tracking_note: text(record, what, &self.names.tracking_note)?,
         })
     }
 
@@ -211,25 +223,25 @@ impl OrderFields {
 impl ScheduleFields {
     /// One entry read from `record`.
     pub fn entry(&self, record: &Value) -> Result<ScheduleEntry, Malformed> {
-        let what = "schedule";
-        let day = required(record, what, &self.date)?;
-        let starts = required(record, what, &self.starts)?;
-        let ends = required(record, what, &self.ends)?;
-        let kind = required(record, what, &self.kind)?;
-        let status = required(record, what, &self.status)?;
+        let (what, names) = ("schedule", &self.names);
+        let day = required(record, what, &names.date)?;
+        let starts = required(record, what, &names.starts)?;
+        let ends = required(record, what, &names.ends)?;
+        let kind = required(record, what, &names.kind)?;
+        let status = required(record, what, &names.status)?;
         Ok(ScheduleEntry {
-            date: date(&day, what, &self.date)?,
-            starts: time(&starts, what, &self.starts)?,
-            ends: time(&ends, what, &self.ends)?,
-            kind: mapped(&kind, &self.kinds, ScheduleKind::parse, what, &self.kind)?,
+            date: date(&day, what, &names.date)?,
+            starts: time(&starts, what, &names.starts)?,
+            ends: time(&ends, what, &names.ends)?,
+            kind: mapped(&kind, &self.kinds, ScheduleKind::parse, what, &names.kind)?,
             status: mapped(
                 &status,
                 &self.statuses,
                 ScheduleStatus::parse,
                 what,
-                &self.status,
+                &names.status,
             )?,
-            note: text(record, what, &self.note)?,
+            note: text(record, what, &names.note)?,
         })
     }
 
@@ -254,10 +266,13 @@ mod tests {
     fn renamed_and_nested_fields_and_mapped_statuses_are_read() {
         let fields = OrderFields {
             list: "/data".into(),
-            number: "id".into(),
-            status: "state".into(),
-            items: "/summary/lines".into(),
-            expected_delivery: "/delivery/eta".into(),
+            names: OrderFieldNames {
+                number: "id".into(),
+                status: "state".into(),
+                items: "/summary/lines".into(),
+                expected_delivery: "/delivery/eta".into(),
+                ..OrderFieldNames::default()
+            },
             statuses: BTreeMap::from([("DISPATCHED".into(), OrderStatus::Shipped)]),
             ..OrderFields::default()
         };

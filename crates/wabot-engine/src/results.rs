@@ -180,6 +180,21 @@ impl<'a> Say<'a> {
         line
     }
 
+    /// [`Say::listing`] of records that could be had; `None` (the source is unavailable): the
+    /// menu's "try again later".
+    fn found<I>(
+        self,
+        heading: &str,
+        items: Option<Vec<I>>,
+        line: fn(Self, &I) -> String,
+        empty: T,
+    ) -> String {
+        match items {
+            Some(items) => self.listing(heading, &items, line, empty),
+            None => self.t(T::LookupUnavailable).to_owned(),
+        }
+    }
+
     /// A heading and one line per item, or `empty` when there are none.
     fn listing<I>(
         self,
@@ -215,73 +230,52 @@ pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
             .checked_add_days(Days::new(days))
             .unwrap_or(NaiveDate::MAX)
     };
-    let unavailable = say.t(T::LookupUnavailable).to_owned();
     Ok(match action {
-        NodeAction::RecentOrders => {
-            match turn.orders(Lookup::RecentOrders { limit: LIST_LIMIT })? {
-                Some(orders) => say.listing(
-                    say.t(T::RecentOrders),
-                    &orders,
-                    Say::order_line,
-                    T::NoOrders,
-                ),
-                None => unavailable,
-            }
-        }
-        NodeAction::DeliveryDates => match turn.orders(Lookup::DeliveryDates)? {
-            Some(orders) => say.listing(
-                say.t(T::DeliveryDates),
-                &orders,
-                Say::delivery_line,
-                T::NoDeliveries,
-            ),
-            None => unavailable,
-        },
+        NodeAction::RecentOrders => say.found(
+            say.t(T::RecentOrders),
+            turn.orders(Lookup::RecentOrders { limit: LIST_LIMIT })?,
+            Say::order_line,
+            T::NoOrders,
+        ),
+        NodeAction::DeliveryDates => say.found(
+            say.t(T::DeliveryDates),
+            turn.orders(Lookup::DeliveryDates)?,
+            Say::delivery_line,
+            T::NoDeliveries,
+        ),
         NodeAction::DefectHistory => say.listing(
             say.t(T::DefectHistory),
             &turn.data.defect_history(customer, LIST_LIMIT)?,
             Say::ticket_line,
             T::NoDefects,
         ),
-        NodeAction::ScheduleToday => {
-            let (from, until) = (today, after(1));
-            match turn.entries(Lookup::Schedule { from, until })? {
-                Some(entries) => say.listing(
-                    &say.fill(T::ScheduleToday, &[("date", &say.day(today))]),
-                    &entries,
-                    Say::entry_line,
-                    T::NothingToday,
-                ),
-                None => unavailable,
-            }
-        }
-        NodeAction::ScheduleWeek => {
-            let (from, until) = (today, after(7));
-            match turn.entries(Lookup::Schedule { from, until })? {
-                Some(entries) => say.listing(
-                    say.t(T::ScheduleWeek),
-                    &entries,
-                    Say::entry_line,
-                    T::NothingThisWeek,
-                ),
-                None => unavailable,
-            }
-        }
-        NodeAction::ScheduleStatus => {
-            let lookup = Lookup::UpcomingSchedule {
+        NodeAction::ScheduleToday => say.found(
+            &say.fill(T::ScheduleToday, &[("date", &say.day(today))]),
+            turn.entries(Lookup::Schedule {
+                from: today,
+                until: after(1),
+            })?,
+            Say::entry_line,
+            T::NothingToday,
+        ),
+        NodeAction::ScheduleWeek => say.found(
+            say.t(T::ScheduleWeek),
+            turn.entries(Lookup::Schedule {
+                from: today,
+                until: after(7),
+            })?,
+            Say::entry_line,
+            T::NothingThisWeek,
+        ),
+        NodeAction::ScheduleStatus => say.found(
+            say.t(T::ScheduleStatus),
+            turn.entries(Lookup::UpcomingSchedule {
                 today,
                 limit: LIST_LIMIT,
-            };
-            match turn.entries(lookup)? {
-                Some(entries) => say.listing(
-                    say.t(T::ScheduleStatus),
-                    &entries,
-                    Say::entry_line,
-                    T::NoAppointments,
-                ),
-                None => unavailable,
-            }
-        }
+            })?,
+            Say::entry_line,
+            T::NoAppointments,
+        ),
     })
 }
 

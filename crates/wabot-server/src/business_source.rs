@@ -17,7 +17,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use wabot_app::BusinessSource;
 use wabot_business_http::{
-    Auth, HttpBusinessSource, HttpSourceConfig, OrderFields, ScheduleFields, UrlTemplate,
+    Auth, HttpBusinessSource, HttpSourceConfig, OrderFieldNames, OrderFields, ScheduleFieldNames,
+    ScheduleFields, UrlTemplate,
 };
 use wabot_engine::{OrderStatus, ScheduleKind, ScheduleStatus};
 
@@ -50,60 +51,6 @@ pub enum AuthKind {
     Bearer,
     /// `<auth_header>: <token>`.
     Header,
-}
-
-/// `business_http.order_fields`: where each order field is in the API's JSON.
-#[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct OrderFieldNames {
-    pub number: String,
-    pub status: String,
-    pub items: String,
-    pub placed_on: String,
-    pub expected_delivery: String,
-    pub tracking_note: String,
-}
-
-/// `business_http.schedule_fields`: where each schedule field is in the API's JSON.
-#[derive(Debug, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct ScheduleFieldNames {
-    pub date: String,
-    pub starts: String,
-    pub ends: String,
-    pub kind: String,
-    pub status: String,
-    pub note: String,
-}
-
-impl Default for OrderFieldNames {
-    fn default() -> Self {
-        let names = OrderFields::default();
-        Self {
-            number: names.number,
-            status: names.status,
-            items: names.items,
-            placed_on: names.placed_on,
-            expected_delivery: names.expected_delivery,
-            tracking_note: names.tracking_note,
-        }
-    }
-}
-
-impl Default for ScheduleFieldNames {
-    fn default() -> Self {
-        let names = ScheduleFields::default();
-        Self {
-            date: names.date,
-            starts: names.starts,
-            ends: names.ends,
-            kind: names.kind,
-            status: names.status,
-            note: names.note,
-        }
-    }
 }
 
 /// `[business_http]`: the business's API, used when `business.source = "http"`.
@@ -233,16 +180,10 @@ pub fn config(settings: &Settings) -> Result<HttpSourceConfig, Vec<String>> {
     let order_status_names = names(OrderStatus::ALL, |s| s.as_str());
     let kind_names = names(ScheduleKind::ALL, |s| s.as_str());
     let status_names = names(ScheduleStatus::ALL, |s| s.as_str());
-    let fields = &http.order_fields;
     let orders = OrderFields {
         list: http.orders_list.trim().to_owned(),
         one: http.order_object.trim().to_owned(),
-        number: fields.number.clone(),
-        status: fields.status.clone(),
-        items: fields.items.clone(),
-        placed_on: fields.placed_on.clone(),
-        expected_delivery: fields.expected_delivery.clone(),
-        tracking_note: fields.tracking_note.clone(),
+        names: http.order_fields.clone(),
         statuses: value_map(
             &http.order_statuses,
             "order_statuses",
@@ -251,15 +192,9 @@ pub fn config(settings: &Settings) -> Result<HttpSourceConfig, Vec<String>> {
             &mut problems,
         ),
     };
-    let fields = &http.schedule_fields;
     let schedule = ScheduleFields {
         list: http.schedule_list.trim().to_owned(),
-        date: fields.date.clone(),
-        starts: fields.starts.clone(),
-        ends: fields.ends.clone(),
-        kind: fields.kind.clone(),
-        status: fields.status.clone(),
-        note: fields.note.clone(),
+        names: http.schedule_fields.clone(),
         kinds: value_map(
             &http.schedule_kinds,
             "schedule_kinds",
@@ -333,12 +268,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::layers::ConfigDir;
-
-    fn load(env: &[(&str, &str)]) -> Settings {
-        let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
-        Settings::load_from(ConfigDir::choose(None, None), env).unwrap()
-    }
+    use crate::settings::tests::load;
 
     #[test]
     fn the_default_is_the_tables_and_has_no_problem() {
@@ -381,5 +311,33 @@ mod tests {
         ]);
         assert!(problems(&settings).is_empty(), "{:?}", problems(&settings));
         assert!(from_settings(&settings).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_mistyped_field_name_is_a_problem_and_the_table_keeps_its_defaults() {
+        let dir = std::env::temp_dir().join(format!("wabot-business-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("local.toml"),
+            "[business_http.order_fields]\nnumbr = \"id\"\n\n[business_http.order_statuses]\nDISPATCHED = \"sent\"\n",
+        )
+        .unwrap();
+        let dir_setting = crate::layers::ConfigDir::choose(Some(dir.clone()), None);
+        let mut settings = Settings::load_from(dir_setting, Vec::new()).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let problems = settings.problems().join("\n");
+        assert!(
+            problems.contains("business_http.order_fields"),
+            "{problems}"
+        );
+        assert!(problems.contains("numbr"), "{problems}");
+        assert_eq!(settings.business_http.order_fields.number, "number");
+        settings.business.source = SourceKind::Http;
+        settings.business_http.orders_url = "https://shop.example/{customer}".into();
+        let problems = super::problems(&settings).join("\n");
+        assert!(
+            problems.contains("business_http.order_statuses.DISPATCHED `sent` is not one of"),
+            "{problems}"
+        );
     }
 }

@@ -280,12 +280,13 @@ fn typed(layers: &mut Layers) -> Result<Settings, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
 
-    fn load(env: &[(&str, &str)]) -> Settings {
+    /// The settings with the embedded defaults and the variables `env`.
+    pub(crate) fn load(env: &[(&str, &str)]) -> Settings {
         let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
         Settings::load_from(ConfigDir::choose(None, None), env).unwrap()
     }

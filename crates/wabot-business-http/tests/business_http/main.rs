@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 use wabot_app::{BusinessSource, LookupOutcome};
 use wabot_business_http::{
-    Auth, HttpBusinessSource, HttpSourceConfig, OrderFields, PLACEHOLDERS, ScheduleFields,
-    UrlTemplate,
+    Auth, HttpBusinessSource, HttpSourceConfig, OrderFieldNames, OrderFields, PLACEHOLDERS,
+    ScheduleFields, UrlTemplate,
 };
 use wabot_engine::{Lookup, OrderStatus, Records};
 use wiremock::matchers::{header, method, path, query_param};
@@ -39,8 +39,11 @@ fn config(server: &MockServer) -> HttpSourceConfig {
         cache_entries: 100,
         orders: OrderFields {
             list: "/orders".into(),
-            number: "id".into(),
-            status: "state".into(),
+            names: OrderFieldNames {
+                number: "id".into(),
+                status: "state".into(),
+                ..OrderFieldNames::default()
+            },
             statuses: BTreeMap::from([("DISPATCHED".into(), OrderStatus::Shipped)]),
             ..OrderFields::default()
         },
