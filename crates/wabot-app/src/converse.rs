@@ -1,17 +1,25 @@
 //! The converse use case: take the turn of the conversation that has waited longest and step each
 //! of its pending messages through the engine, in order, in one transaction with their replies.
+//!
+//! With [`Lookups`] (orders and schedule from the business's own system), a step that needs a
+//! lookup is not taken: the turn ends there and holds the conversation's messages
+//! ([`StoreError::StepDeferred`]), the transaction is committed and no connection is held while the
+//! source is asked, then the same worker takes that conversation's turn again with the answer. The
+//! messages stay pending meanwhile, so a crash loses nothing and the session's version check and
+//! the item's done mark keep each step exactly once; the hold keeps other workers away from it.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chrono::{DateTime, Utc};
-use wabot_engine::Engine;
+use chrono::{DateTime, TimeDelta, Utc};
+use wabot_engine::{Answer, ConversationState, Engine, Lookup, RecordSource, Stepped};
 
+use crate::business_source::Lookups;
 use crate::current_menu::CurrentEngine;
 use crate::error::StoreError;
 use crate::messenger::ReplyRenderer;
-use crate::model::StepRecord;
+use crate::model::{CustomerMessage, StepRecord, Turn};
 use crate::monitoring::DeliveryObserver;
-use crate::ports::Conversations;
+use crate::ports::{Conversations, StepData};
 use crate::read_receipts::ReadReceipts;
 
 /// The most pending messages of one conversation handled in one turn.
@@ -25,6 +33,14 @@ pub struct Converse<S, R> {
     renderer: Arc<R>,
     /// Where the ids of answered messages go, for their read receipts (none: no blue ticks).
     receipts: Option<(Arc<ReadReceipts>, Arc<dyn DeliveryObserver>)>,
+    /// Where orders and schedule are fetched from (none: the store's own tables, in the step).
+    lookups: Option<Lookups>,
+}
+
+/// A turn taken, and the lookup its last step waits for, if it does (with the customer's key).
+struct Taken {
+    turn: Turn,
+    needs: Option<(String, Lookup)>,
 }
 
 impl<S, R> Converse<S, R>
@@ -45,6 +61,7 @@ where
             engine,
             renderer,
             receipts: None,
+            lookups: None,
         }
     }
 
@@ -59,41 +76,102 @@ where
         self
     }
 
+    /// Reads orders and schedule through `lookups`, outside any transaction, instead of from the
+    /// store's tables.
+    pub fn with_lookups(mut self, lookups: Lookups) -> Self {
+        self.lookups = Some(lookups);
+        self
+    }
+
     /// Takes one conversation's turn; returns how many messages were handled (0: nothing to do).
     /// When a step fails, the messages before it stay handled and the error is returned: that
-    /// message and the ones after it stay pending for a later turn.
+    /// message and the ones after it stay pending for a later turn. A step waiting for a lookup is
+    /// fetched and the conversation's turn taken again, up to the batch's size of lookups.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         // One menu for the whole turn, even if a reload replaces it meanwhile.
-        let (engine, renderer) = (self.engine.get(), Arc::clone(&self.renderer));
+        let engine = self.engine.get();
+        let mut taken = self.take_turn(&engine, now, None, None).await?;
+        let mut handled = 0;
+        for _ in 0..BATCH {
+            let Some(Taken { turn, needs }) = taken else {
+                break;
+            };
+            handled += turn.steps;
+            match (turn.failed, needs, &self.lookups) {
+                (
+                    Some(StoreError::StepDeferred { .. }),
+                    Some((customer, lookup)),
+                    Some(lookups),
+                ) => {
+                    // No transaction is open here: the turn that asked has committed.
+                    let answer = lookups.answer(&customer, lookup).await;
+                    let contact = Some(turn.contact_id);
+                    taken = self.take_turn(&engine, now, contact, Some(answer)).await?;
+                }
+                (Some(error), _, _) => return Err(error),
+                (None, _, _) => return Ok(handled),
+            }
+        }
+        Ok(handled)
+    }
+
+    /// One turn: of the conversation waiting longest, or of `contact`'s with `answer` fetched.
+    async fn take_turn(
+        &self,
+        engine: &Arc<Engine>,
+        now: DateTime<Utc>,
+        contact: Option<i64>,
+        answer: Option<Answer>,
+    ) -> Result<Option<Taken>, StoreError> {
+        let (engine, renderer) = (Arc::clone(engine), Arc::clone(&self.renderer));
         // For each step taken, in order: the message's id if the step answers it.
         let answered = Arc::new(Mutex::new(Vec::new()));
-        let steps = Arc::clone(&answered);
-        let turn = self
-            .store
-            .step_next(now, BATCH, move |customer, message, state, data| {
-                let step = engine.step(now, &state, &message.input, data)?;
-                let record =
-                    StepRecord::rendered(step, &*renderer, message.reply_address(customer));
-                let id = (!record.replies.is_empty()).then(|| message.message_id.clone());
-                steps
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(id);
-                Ok(record)
-            })
-            .await?;
+        let needs = Arc::new(Mutex::new(None));
+        let (steps, asked) = (Arc::clone(&answered), Arc::clone(&needs));
+        let hold = self.lookups.as_ref().map(|lookups| {
+            now + TimeDelta::from_std(lookups.hold()).unwrap_or(TimeDelta::minutes(1))
+        });
+        let step = move |customer: &str,
+                         message: &CustomerMessage,
+                         state: ConversationState,
+                         data: &mut StepData<'_>| {
+            let step = match hold {
+                None => engine.step(now, &state, &message.input, data)?,
+                Some(until) => {
+                    let source = RecordSource::Lookup(answer.as_ref());
+                    match engine.step_with(now, &state, &message.input, data, source)? {
+                        Stepped::Done(step) => step,
+                        Stepped::Needs(lookup) => {
+                            *asked.lock().unwrap_or_else(PoisonError::into_inner) =
+                                Some((customer.to_owned(), lookup));
+                            return Err(StoreError::StepDeferred { until });
+                        }
+                    }
+                }
+            };
+            let record = StepRecord::rendered(step, &*renderer, message.reply_address(customer));
+            let id = (!record.replies.is_empty()).then(|| message.message_id.clone());
+            steps
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(id);
+            Ok(record)
+        };
+        let turn = match contact {
+            None => self.store.step_next(now, BATCH, step).await?,
+            Some(contact_id) => {
+                self.store
+                    .step_contact(now, contact_id, BATCH, step)
+                    .await?
+            }
+        };
         if let (Some((receipts, observer)), Some(turn)) = (&self.receipts, &turn) {
             // Only the steps that committed: the first `turn.steps` of those taken.
             let answered =
                 std::mem::take(&mut *answered.lock().unwrap_or_else(PoisonError::into_inner));
             receipts.push(answered.into_iter().take(turn.steps).flatten(), observer);
         }
-        match turn {
-            None => Ok(0),
-            Some(turn) => match turn.failed {
-                Some(error) => Err(error),
-                None => Ok(turn.steps),
-            },
-        }
+        let needs = needs.lock().unwrap_or_else(PoisonError::into_inner).take();
+        Ok(turn.map(|turn| Taken { turn, needs }))
     }
 }

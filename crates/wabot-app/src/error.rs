@@ -46,6 +46,13 @@ pub enum StoreError {
     /// The store was configured wrongly (an unknown URL scheme, say).
     #[error("invalid store configuration: {0}")]
     Config(String),
+    /// Not a failure: the step needs data from outside first (a lookup of the business's own
+    /// system). The conversation's messages are held until `until` and stay pending.
+    #[error("the step waits for a lookup")]
+    StepDeferred {
+        /// Until when no other turn takes the conversation.
+        until: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl StoreError {

@@ -3,6 +3,7 @@
 mod analytics;
 mod attachments;
 mod business_records;
+mod business_source;
 mod clock;
 mod contact_ref;
 mod conversation_views;
@@ -42,6 +43,9 @@ pub use attachments::{
 pub use business_records::{
     BusinessRecords, Customer, OrderRecord, ScheduleRecord, StoredOrder, StoredScheduleEntry,
     WriteCounts,
+};
+pub use business_source::{
+    BusinessSource, LookupFailure, LookupFuture, LookupObserver, LookupOutcome, Lookups,
 };
 pub use chrono::TimeDelta;
 pub use clock::utc_now;

@@ -103,6 +103,16 @@ impl DeliveryObserver for Unobserved {
     fn replied(&self, _latency: Duration) {}
 }
 
+impl crate::business_source::LookupObserver for Unobserved {
+    fn looked_up(
+        &self,
+        _kind: &'static str,
+        _outcome: crate::business_source::LookupOutcome,
+        _took: Duration,
+    ) {
+    }
+}
+
 /// Work waiting in the database, and how many conversations are going on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Backlog {

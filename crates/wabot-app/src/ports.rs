@@ -77,6 +77,18 @@ pub trait Conversations: Send + Sync {
         step: F,
     ) -> impl Future<Output = Result<Option<Turn>, StoreError>> + Send;
 
+    /// Takes the turn of contact `contact_id`'s conversation as [`Conversations::step_next`] does,
+    /// even while its messages are held ([`StoreError::StepDeferred`]): the worker that held them
+    /// comes back with what it fetched. `None` when it has nothing pending (or, on PostgreSQL,
+    /// another instance is stepping it).
+    fn step_contact<F: TurnStep>(
+        &self,
+        now: DateTime<Utc>,
+        contact_id: i64,
+        max_items: usize,
+        step: F,
+    ) -> impl Future<Output = Result<Option<Turn>, StoreError>> + Send;
+
     /// The saved state of a contact's conversation, if it has one.
     fn session(
         &self,

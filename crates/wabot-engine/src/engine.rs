@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::input::{Input, fold, option_number};
+use crate::lookup::{Lookup, RecordSource, Stepped};
 use crate::menu::{GlobalWord, Menu, NodeKind, Target};
 use crate::port::BusinessData;
 use crate::reply::{AbandonReason, Event, HandoffChange, Reply, Step};
@@ -35,6 +36,10 @@ pub(crate) struct Stepping<'a, D: ?Sized> {
     pub lang: usize,
     /// Whether the customer chose it.
     pub chosen: bool,
+    /// Where orders and schedule are read from.
+    pub source: RecordSource<'a>,
+    /// The lookup the step needs before it can be taken, if any (`RecordSource::Lookup` only).
+    pub needs: Option<Lookup>,
 }
 
 impl Engine {
@@ -58,6 +63,37 @@ impl Engine {
         input: &Input,
         data: &mut D,
     ) -> Result<Step, D::Error> {
+        // Reading from `data`, a step never needs a lookup.
+        let (step, _) = self.take(now, state, input, data, RecordSource::Data)?;
+        Ok(step)
+    }
+
+    /// Takes one step as [`Engine::step`] does, reading orders and schedule from `source`: with
+    /// [`RecordSource::Lookup`], a step that needs records it was not given ends as
+    /// [`Stepped::Needs`] (nothing taken; `data` only read), to be stepped again with the answer.
+    pub fn step_with<D: BusinessData + ?Sized>(
+        &self,
+        now: DateTime<Utc>,
+        state: &ConversationState,
+        input: &Input,
+        data: &mut D,
+        source: RecordSource<'_>,
+    ) -> Result<Stepped, D::Error> {
+        Ok(match self.take(now, state, input, data, source)? {
+            (_, Some(lookup)) => Stepped::Needs(lookup),
+            (step, None) => Stepped::Done(step),
+        })
+    }
+
+    /// The step, and the lookup it still needs (then the step is to be thrown away).
+    fn take<D: BusinessData + ?Sized>(
+        &self,
+        now: DateTime<Utc>,
+        state: &ConversationState,
+        input: &Input,
+        data: &mut D,
+        source: RecordSource<'_>,
+    ) -> Result<(Step, Option<Lookup>), D::Error> {
         let menu = &self.menu;
         let (lang, chosen) = menu.language_of(state);
         let mut turn = Stepping {
@@ -73,6 +109,8 @@ impl Engine {
             change: None,
             lang,
             chosen,
+            source,
+            needs: None,
         };
         let position = state.node.as_deref().and_then(|id| menu.node(id));
         let expired = state
@@ -108,7 +146,7 @@ impl Engine {
                 turn.fresh_start(input)?;
             }
         }
-        Ok(Step {
+        let step = Step {
             state: ConversationState {
                 customer: state.customer.clone(),
                 node: Some(menu.nodes[turn.node].id.clone()),
@@ -122,7 +160,8 @@ impl Engine {
             replies: turn.replies,
             events: turn.events,
             handoff: turn.change,
-        })
+        };
+        Ok((step, turn.needs))
     }
 }
 

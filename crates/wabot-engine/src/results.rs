@@ -7,6 +7,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::actions::{FormAction, NodeAction};
 use crate::engine::Stepping;
+use crate::lookup::Lookup;
 use crate::port::{
     BusinessData, DefectTicket, NewDefect, Order, OrderStatus, ScheduleEntry, ScheduleKind,
     ScheduleStatus, TicketStatus,
@@ -185,6 +186,21 @@ impl<'a> Say<'a> {
         line
     }
 
+    /// [`Say::listing`] of records that could be had; `None` (the source is unavailable): the
+    /// menu's "try again later".
+    fn found<I>(
+        self,
+        heading: &str,
+        items: Option<Vec<I>>,
+        line: fn(Self, &I) -> String,
+        empty: T,
+    ) -> String {
+        match items {
+            Some(items) => self.listing(heading, &items, line, empty),
+            None => self.t(T::LookupUnavailable).to_owned(),
+        }
+    }
+
     /// A heading and one line per item, or `empty` when there are none.
     fn listing<I>(
         self,
@@ -221,15 +237,15 @@ pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
             .unwrap_or(NaiveDate::MAX)
     };
     Ok(match action {
-        NodeAction::RecentOrders => say.listing(
+        NodeAction::RecentOrders => say.found(
             say.t(T::RecentOrders),
-            &turn.data.recent_orders(customer, LIST_LIMIT)?,
+            turn.orders(Lookup::RecentOrders { limit: LIST_LIMIT })?,
             Say::order_line,
             T::NoOrders,
         ),
-        NodeAction::DeliveryDates => say.listing(
+        NodeAction::DeliveryDates => say.found(
             say.t(T::DeliveryDates),
-            &turn.data.delivery_dates(customer)?,
+            turn.orders(Lookup::DeliveryDates)?,
             Say::delivery_line,
             T::NoDeliveries,
         ),
@@ -239,21 +255,30 @@ pub(crate) fn run_node_action<D: BusinessData + ?Sized>(
             Say::ticket_line,
             T::NoDefects,
         ),
-        NodeAction::ScheduleToday => say.listing(
+        NodeAction::ScheduleToday => say.found(
             &say.fill(T::ScheduleToday, &[("date", &say.day(today))]),
-            &turn.data.schedule(customer, today, after(1))?,
+            turn.entries(Lookup::Schedule {
+                from: today,
+                until: after(1),
+            })?,
             Say::entry_line,
             T::NothingToday,
         ),
-        NodeAction::ScheduleWeek => say.listing(
+        NodeAction::ScheduleWeek => say.found(
             say.t(T::ScheduleWeek),
-            &turn.data.schedule(customer, today, after(7))?,
+            turn.entries(Lookup::Schedule {
+                from: today,
+                until: after(7),
+            })?,
             Say::entry_line,
             T::NothingThisWeek,
         ),
-        NodeAction::ScheduleStatus => say.listing(
+        NodeAction::ScheduleStatus => say.found(
             say.t(T::ScheduleStatus),
-            &turn.data.upcoming_schedule(customer, today, LIST_LIMIT)?,
+            turn.entries(Lookup::UpcomingSchedule {
+                today,
+                limit: LIST_LIMIT,
+            })?,
             Say::entry_line,
             T::NoAppointments,
         ),
@@ -275,9 +300,10 @@ pub(crate) fn run_form_action<D: BusinessData + ?Sized>(
     Ok(match action {
         FormAction::TrackOrder => {
             let number = required("order");
-            match turn.data.order(customer, &number)? {
-                Some(order) => say.order_details(&order),
-                None => say.fill(T::OrderNotFound, &[("number", &number)]),
+            match turn.order(&number)? {
+                Some(Some(order)) => say.order_details(&order),
+                Some(None) => say.fill(T::OrderNotFound, &[("number", &number)]),
+                None => say.t(T::LookupUnavailable).to_owned(),
             }
         }
         FormAction::CreateDefect => {

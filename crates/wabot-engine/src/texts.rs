@@ -72,6 +72,8 @@ texts! {
     NothingThisWeek "nothing_this_week" MAX_TEXT [] "Nothing is scheduled for you in the next 7 days.";
     ScheduleStatus "schedule_status" MAX_TEXT [] "Your next appointments:";
     NoAppointments "no_appointments" MAX_TEXT [] "You have no upcoming appointments.";
+    LookupUnavailable "lookup_unavailable" MAX_TEXT []
+        "Sorry, we can't look that up right now. Please try again in a few minutes.";
     OrderLineExpected "order_line_expected" MAX_TEXT ["date"] "expected {date}";
     OrderDetails "order_details" MAX_TEXT ["number", "status", "items", "date"]
         "Order *{number}*\nStatus: {status}\nItems: {items}\nPlaced: {date}";

@@ -13,7 +13,9 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use wabot_app::{Attempt, Backlog, DeliveryObserver, ReceiptOutcome};
+use wabot_app::{
+    Attempt, Backlog, DeliveryObserver, LookupObserver, LookupOutcome, ReceiptOutcome,
+};
 
 type Labels<const N: usize> = [(&'static str, &'static str); N];
 type Seconds = Gauge<f64, AtomicU64>;
@@ -39,6 +41,8 @@ pub struct Metrics {
     sessions_active: Gauge,
     handoffs_waiting: Gauge,
     handoff_oldest_wait: Seconds,
+    business_lookups: Family<Labels<2>, Counter>,
+    business_lookup_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -90,6 +94,9 @@ impl Metrics {
             sessions_active: Gauge::default(),
             handoffs_waiting: Gauge::default(),
             handoff_oldest_wait: Seconds::default(),
+            business_lookups: Family::default(),
+            // 1 ms … ~16 s: the business's API, cache hits included; the default timeout is 3 s.
+            business_lookup_seconds: Histogram::new(exponential_buckets(0.001, 2.0, 15)),
             registry: Registry::default(),
         };
         let m = &metrics;
@@ -170,6 +177,16 @@ impl Metrics {
             "handoff_oldest_wait_seconds",
             "How long the longest-waiting handoff has waited",
             m.handoff_oldest_wait.clone(),
+        );
+        r.register(
+            "business_lookups",
+            "Lookups of orders and schedule in the business's API (business.source = \"http\") by kind and outcome (ok, timeout, error, malformed)",
+            m.business_lookups.clone(),
+        );
+        r.register(
+            "business_lookup_seconds",
+            "Time a lookup in the business's API took (cache hits included)",
+            m.business_lookup_seconds.clone(),
         );
         Self {
             registry,
@@ -256,5 +273,14 @@ impl DeliveryObserver for Metrics {
         self.read_receipts
             .get_or_create(&[("outcome", outcome.as_str())])
             .inc();
+    }
+}
+
+impl LookupObserver for Metrics {
+    fn looked_up(&self, kind: &'static str, outcome: LookupOutcome, took: Duration) {
+        self.business_lookups
+            .get_or_create(&[("kind", kind), ("outcome", outcome.as_str())])
+            .inc();
+        self.business_lookup_seconds.observe(took.as_secs_f64());
     }
 }

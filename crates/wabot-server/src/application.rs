@@ -46,9 +46,10 @@ impl Application {
     /// Wires everything the settings describe and binds the listening socket. Nothing is served and
     /// no worker runs before [`Application::run`].
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let components = Components::open(settings, settings.database.pool_size).await?;
+        let mut components = Components::open(settings, settings.database.pool_size).await?;
         let messenger = Arc::new(AnyMessenger::from_settings(settings)?);
         let metrics = Arc::new(Metrics::new());
+        components.observe_lookups(Arc::clone(&metrics) as Arc<dyn wabot_app::LookupObserver>);
         let signals = Signals::default();
         let observer: Arc<dyn DeliveryObserver> = Arc::new(Logged::new(
             Arc::clone(&metrics) as Arc<dyn DeliveryObserver>

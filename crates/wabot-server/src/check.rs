@@ -9,12 +9,13 @@ use crate::layers::Source;
 use crate::settings::Settings;
 
 /// Settings whose value is never shown.
-const SECRETS: [&str; 5] = [
+const SECRETS: [&str; 6] = [
     "meta.access_token",
     "meta.app_secret",
     "meta.previous_app_secret",
     "meta.verify_token",
     "admin.api_token",
+    "business_http.token",
 ];
 
 fn masked(secret: &SecretString) -> String {
@@ -45,6 +46,7 @@ fn shown(settings: &Settings, key: &str, raw: Option<&toml::Value>) -> String {
         "database.url" => DatabaseUrl::parse(settings.database.url.expose_secret())
             .map_or_else(|_| "(invalid)".to_owned(), |url| url.to_string()),
         "menu.path" => settings.menu.path.clone(),
+        "business_http.token" => masked(&settings.business_http.token),
         _ if SECRETS.contains(&key) => "***".to_owned(),
         _ => raw.map_or_else(String::new, ToString::to_string),
     }
@@ -97,4 +99,24 @@ pub fn check(settings: &Settings) -> bool {
         println!("  {problem}");
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::layers::ConfigDir;
+
+    #[test]
+    fn the_business_api_token_is_masked() {
+        let env = [(
+            "WABOT__BUSINESS_HTTP__TOKEN".to_owned(),
+            "shop-secret".to_owned(),
+        )];
+        let settings = Settings::load_from(ConfigDir::choose(None, None), env).unwrap();
+        let raw = toml::Value::String("shop-secret".into());
+        let shown = shown(&settings, "business_http.token", Some(&raw));
+        assert_eq!(shown, "*** (set)");
+    }
 }

@@ -7,7 +7,10 @@
 use std::sync::Arc;
 
 use secrecy::ExposeSecret;
-use wabot_app::{Converse, CurrentEngine, Deliver, Messenger, TimeDelta, TokenBucket};
+use wabot_app::{
+    Converse, CurrentEngine, Deliver, LookupObserver, Lookups, Messenger, TimeDelta, TokenBucket,
+    Unobserved,
+};
 use wabot_cloud_api::CloudApiRenderer;
 use wabot_engine::{Engine, Menu};
 use wabot_store::DieselStore;
@@ -25,6 +28,9 @@ pub struct Components {
     pub renderer: Arc<CloudApiRenderer>,
     /// The menu's idle timeout: a conversation quiet for longer counts as left.
     pub idle_after: TimeDelta,
+    /// Where orders and schedule are fetched from outside the step (`business.source = "http"`),
+    /// and who is told of each lookup; `None`: the store's tables, inside the step.
+    pub lookups: Option<Lookups>,
 }
 
 impl Components {
@@ -41,21 +47,34 @@ impl Components {
         );
         let menu = load_menu(&settings.menu.path)?;
         let idle_after = menu.idle_timeout();
+        let source = crate::business_source::from_settings(settings)?;
         Ok(Self {
             store,
             engine: Arc::new(CurrentEngine::new(Arc::new(Engine::new(menu)))),
             renderer: Arc::new(CloudApiRenderer),
             idle_after,
+            lookups: source.map(|source| Lookups::new(source, Arc::new(Unobserved))),
         })
+    }
+
+    /// Tells `observer` (the metrics) of every lookup of the business's API, if there is one.
+    pub fn observe_lookups(&mut self, observer: Arc<dyn LookupObserver>) {
+        if let Some(lookups) = &mut self.lookups {
+            *lookups = lookups.observed_by(observer);
+        }
     }
 
     /// A conversation worker's use case: steps pending conversations through the engine.
     pub fn converse(&self) -> Converse<DieselStore, CloudApiRenderer> {
-        Converse::sharing(
+        let converse = Converse::sharing(
             self.store.clone(),
             Arc::clone(&self.engine),
             Arc::clone(&self.renderer),
-        )
+        );
+        match &self.lookups {
+            Some(lookups) => converse.with_lookups(lookups.clone()),
+            None => converse,
+        }
     }
 
     /// The sender's use case called `owner`: sends due outbox messages with `messenger`, paced by

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod application;
+pub mod business_source;
 pub mod chat;
 pub mod check;
 pub mod components;

@@ -41,6 +41,10 @@ pub struct Settings {
     pub tickets: TicketsSettings,
     /// Where tickets' photos and documents are kept.
     pub media: MediaSettings,
+    /// Where orders and schedule are read from.
+    pub business: crate::business_source::Business,
+    /// The business's own API, when `business.source = "http"`.
+    pub business_http: crate::business_source::BusinessHttp,
     /// Where the values came from, and what was wrong with them.
     #[serde(skip)]
     pub origin: Origin,
@@ -296,7 +300,10 @@ fn typed(layers: &mut Layers) -> Result<Settings, String> {
                     "`{key}` (from {source}): {}",
                     error.inner().message()
                 ));
-                let reset = key.split_once('.').and_then(|(section, name)| {
+                // A key inside a table value (`business_http.order_fields.numbr`) resets the
+                // whole table: settings are `section.key`.
+                let mut parts = key.split('.');
+                let reset = parts.next().zip(parts.next()).and_then(|(section, name)| {
                     let default = defaults.get(section)?.as_table()?.get(name)?.clone();
                     let keys = layers.table.get_mut(section)?.as_table_mut()?;
                     keys.insert(name.to_owned(), default);
@@ -316,12 +323,13 @@ fn typed(layers: &mut Layers) -> Result<Settings, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
 
-    fn load(env: &[(&str, &str)]) -> Settings {
+    /// The settings with the embedded defaults and the variables `env`.
+    pub(crate) fn load(env: &[(&str, &str)]) -> Settings {
         let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()));
         Settings::load_from(ConfigDir::choose(None, None), env).unwrap()
     }

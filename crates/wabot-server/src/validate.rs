@@ -24,6 +24,7 @@ pub fn problems(settings: &Settings) -> Vec<String> {
     problems.extend(ranges(settings));
     problems.extend(lease_outlives_a_send(settings));
     problems.extend(ticket_template(settings));
+    problems.extend(crate::business_source::problems(settings));
     if !(settings.meta.api_base_url.starts_with("https://")
         || settings.meta.api_base_url.starts_with("http://"))
     {

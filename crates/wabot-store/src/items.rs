@@ -49,6 +49,30 @@ pub(crate) fn next_conversation(
     })
 }
 
+/// Whether the contact has a pending message this transaction may step, held or not. On PostgreSQL
+/// its rows are locked as in `next_conversation` (`false` if another transaction holds them).
+pub(crate) fn claim_conversation(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+) -> Result<bool, TxError> {
+    let pending = inbound_items::table
+        .inner_join(contacts::table)
+        .filter(inbound_items::contact_id.eq(contact_id))
+        .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+        .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
+        .order((inbound_items::occurred_at, inbound_items::id))
+        .select(contacts::id);
+    let found = match connection {
+        AnyConnection::Pg(c) => pending
+            .for_update()
+            .skip_locked()
+            .first::<i64>(c)
+            .optional()?,
+        AnyConnection::Sqlite(c) => pending.first::<i64>(c).optional()?,
+    };
+    Ok(found.is_some())
+}
+
 /// Up to `max_items` of the contact's pending messages, oldest first.
 pub(crate) fn pending_messages(
     connection: &mut AnyConnection,
@@ -108,6 +132,25 @@ pub(crate) fn back_off(
     .set(inbound_items::retry_at.eq(retry_at))
     .execute(connection)?;
     Ok(attempts)
+}
+
+/// Holds every pending message of the contact until `until` (its worker is fetching what a step
+/// needs): other turns pass it over meanwhile, and take it up after `until` should that worker stop.
+/// No attempt is counted. `None` releases them.
+pub(crate) fn hold(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    until: Option<DateTime<Utc>>,
+) -> Result<(), TxError> {
+    diesel::update(
+        inbound_items::table
+            .filter(inbound_items::contact_id.eq(contact_id))
+            .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+            .filter(inbound_items::kind.eq(ItemKind::Message.as_str())),
+    )
+    .set(inbound_items::retry_at.eq(until.map(naive)))
+    .execute(connection)?;
+    Ok(())
 }
 
 /// Marks an item done.

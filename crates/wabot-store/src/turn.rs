@@ -5,7 +5,10 @@
 //! caller's step with business data on the same transaction (`business`), save the session with
 //! its version check, queue the replies (`outbox`), record the analytics events (`menu_events`)
 //! and mark the message done (`items`). A failing step rolls back alone and ends the turn, leaving
-//! it and the later messages pending; a crash rolls the whole turn back. No lease is taken.
+//! it and the later messages pending; a crash rolls the whole turn back. No lease is taken. A step
+//! deferred for a lookup (`StoreError::StepDeferred`) rolls back alone too, and holds the
+//! conversation's messages (`items::hold`) instead of counting a failure; `step_contact` is how its
+//! worker comes back to it.
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
@@ -29,6 +32,17 @@ fn take_turn<F: TurnStep>(
     let Some(contact_id) = items::next_conversation(connection, now)? else {
         return Ok(None);
     };
+    step_messages(connection, contact_id, now, max_items, step).map(Some)
+}
+
+/// The turn of one contact's conversation, inside the write's transaction.
+fn step_messages<F: TurnStep>(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    now: DateTime<Utc>,
+    max_items: usize,
+    step: &F,
+) -> Result<Turn, TxError> {
     let customer = contacts::key(connection, contact_id)?;
     let mut turn = Turn {
         contact_id,
@@ -42,6 +56,12 @@ fn take_turn<F: TurnStep>(
         });
         match stepped {
             Ok(()) => turn.steps += 1,
+            Err(TxError(error @ StoreError::StepDeferred { until })) => {
+                // Not a failure: its worker fetches what the step needs and comes back.
+                items::hold(connection, contact_id, Some(until))?;
+                turn.failed = Some(error);
+                break;
+            }
             Err(TxError(error)) => {
                 // Its savepoint is rolled back; the wait before the next try is written in the
                 // turn's transaction, so the other conversations go on meanwhile.
@@ -51,7 +71,7 @@ fn take_turn<F: TurnStep>(
             }
         }
     }
-    Ok(Some(turn))
+    Ok(turn)
 }
 
 /// One message: session in, the caller's step, session, replies, events and the item out.
@@ -100,6 +120,27 @@ impl Conversations for DieselStore {
     ) -> Result<Option<Turn>, StoreError> {
         self.write(move |connection| take_turn(connection, now, max_items, &step))
             .await
+    }
+
+    async fn step_contact<F: TurnStep>(
+        &self,
+        now: DateTime<Utc>,
+        contact_id: i64,
+        max_items: usize,
+        step: F,
+    ) -> Result<Option<Turn>, StoreError> {
+        self.write(move |connection| {
+            if !items::claim_conversation(connection, contact_id)? {
+                return Ok(None);
+            }
+            let turn = step_messages(connection, contact_id, now, max_items, &step)?;
+            if turn.failed.is_none() {
+                // Messages beyond `max_items` need not wait for the hold to pass.
+                items::hold(connection, contact_id, None)?;
+            }
+            Ok(Some(turn))
+        })
+        .await
     }
 
     async fn session(&self, contact_id: i64) -> Result<Option<ConversationState>, StoreError> {

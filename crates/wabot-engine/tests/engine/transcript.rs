@@ -2,7 +2,9 @@
 //!
 //! Format: `> text` is a customer's text; `>> choice ID | TITLE`, `>> image ID`, `>> video ID`,
 //! `>> location` (any other type) are other inputs; `@customer ID` switches customer; `@wait 31m`
-//! (s, m, h) moves the clock; `#` lines are comments. The bot's replies follow each input as `< `
+//! (s, m, h) moves the clock; `@lookup remote` reads orders and schedule as an effect answered from the
+//! same data, `@lookup unavailable` as an effect whose source is down, `@lookup data` as usual;
+//! `#` lines are comments. The bot's replies follow each input as `< `
 //! lines (each reply as plain text, replies separated by `<---`). Set `UPDATE_TRANSCRIPTS=1` to
 //! rewrite the files from the engine's output, then read the diff before committing it.
 
@@ -12,8 +14,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use similar::TextDiff;
 use wabot_engine::{
-    ConversationState, DEFAULT_MENU_TOML, DEMO_CUSTOMER, Engine, InMemoryBusinessData, Input,
-    MediaKind, Menu,
+    Answer, ConversationState, DEFAULT_MENU_TOML, DEMO_CUSTOMER, Engine, InMemoryBusinessData,
+    Input, MediaKind, Menu, RecordSource, Step, Stepped, Unavailable,
 };
 
 /// Time between two inputs when no `@wait` says otherwise.
@@ -66,12 +68,54 @@ fn parse_wait(text: &str) -> TimeDelta {
     }
 }
 
+/// How a transcript's steps read orders and schedule (`@lookup`).
+#[derive(Clone, Copy, PartialEq)]
+enum Lookups {
+    Data,
+    Remote,
+    Unavailable,
+}
+
+/// One step, reading orders and schedule as `lookups` says. As an effect, the first try must ask
+/// for a lookup exactly when the action reads one, and the second, given the answer, is taken.
+fn take_step(
+    engine: &Engine,
+    lookups: Lookups,
+    now: DateTime<Utc>,
+    state: &ConversationState,
+    input: &Input,
+    data: &mut InMemoryBusinessData,
+) -> Step {
+    if lookups == Lookups::Data {
+        return engine.step(now, state, input, data).unwrap();
+    }
+    match engine
+        .step_with(now, state, input, data, RecordSource::Lookup(None))
+        .unwrap()
+    {
+        Stepped::Done(step) => step,
+        Stepped::Needs(lookup) => {
+            let records = match lookups {
+                Lookups::Remote => Ok(lookup.run(&state.customer, data).unwrap()),
+                _ => Err(Unavailable),
+            };
+            let answer = Answer { lookup, records };
+            let source = RecordSource::Lookup(Some(&answer));
+            match engine.step_with(now, state, input, data, source).unwrap() {
+                Stepped::Done(step) => step,
+                Stepped::Needs(again) => panic!("asked again for {again:?} after its answer"),
+            }
+        }
+    }
+}
+
 /// Replays a transcript's inputs and writes the transcript the engine produces.
 pub fn replay(engine: &Engine, expected: &str) -> String {
     let mut data = InMemoryBusinessData::demo(start_time().date_naive());
     let mut states: HashMap<String, ConversationState> = HashMap::new();
     let mut customer = DEMO_CUSTOMER.to_owned();
     let mut now = start_time();
+    let mut lookups = Lookups::Data;
     let mut out = String::new();
     for line in expected.lines() {
         if line.starts_with('<') {
@@ -87,6 +131,15 @@ pub fn replay(engine: &Engine, expected: &str) -> String {
             now += parse_wait(wait.trim());
             continue;
         }
+        if let Some(mode) = line.strip_prefix("@lookup ") {
+            lookups = match mode.trim() {
+                "remote" => Lookups::Remote,
+                "unavailable" => Lookups::Unavailable,
+                "data" => Lookups::Data,
+                other => panic!("unknown @lookup mode {other}"),
+            };
+            continue;
+        }
         if !line.starts_with('>') {
             continue;
         }
@@ -94,7 +147,7 @@ pub fn replay(engine: &Engine, expected: &str) -> String {
         let state = states
             .remove(&customer)
             .unwrap_or_else(|| ConversationState::new(customer.clone()));
-        let step = engine.step(now, &state, &input, &mut data).unwrap();
+        let step = take_step(engine, lookups, now, &state, &input, &mut data);
         assert!(
             engine.menu().is_valid_state(&step.state),
             "invalid state after {line:?}"
@@ -169,4 +222,18 @@ fn a_changed_reply_is_reported_as_a_difference() {
     let engine = Engine::new(Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap());
     let wrong = "> hi\n< Hello there\n";
     assert_ne!(replay(&engine, wrong), wrong);
+}
+
+#[test]
+fn records_read_as_an_effect_answer_exactly_as_read_from_the_data() {
+    let engine = Engine::new(Menu::from_toml_str(DEFAULT_MENU_TOML).unwrap());
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/transcripts");
+    let remote =
+        std::fs::read_to_string(folder.join("27_lookup_remote_answers_as_the_data.txt")).unwrap();
+    assert!(remote.contains("@lookup remote"));
+    let as_data = remote.replace("@lookup remote", "@lookup data");
+    assert_eq!(
+        replay(&engine, &remote).replace("@lookup remote", "@lookup data"),
+        replay(&engine, &as_data)
+    );
 }

@@ -18,6 +18,7 @@ mod harness;
 mod identity;
 mod import;
 mod languages;
+mod lookup;
 mod operations;
 mod reload;
 mod sandbox;

@@ -6,6 +6,7 @@ mod cluster;
 mod concurrency;
 mod conversation_list;
 mod conversations;
+mod deferred;
 mod handoffs;
 mod health;
 mod identity;
