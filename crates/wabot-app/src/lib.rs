@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 mod analytics;
+mod campaign_audience;
+mod campaigns;
 mod clock;
 mod contact_ref;
 mod conversation_views;
@@ -25,9 +27,15 @@ mod read_receipts;
 mod sandbox;
 mod send_pool;
 mod shared_rate;
+mod templates;
 mod ticket_desk;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
+pub use campaign_audience::{AudienceProblem, AudienceRow, read_csv, recipients};
+pub use campaigns::{
+    AccountUpdate, AudienceFilter, CampaignAction, CampaignCounts, CampaignProgress, CampaignState,
+    Campaigns, FeedRound, NewCampaign, NewRecipient, SkipReason, eta, failure_class,
+};
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
 pub use contact_ref::{ContactRef, phone_number, phone_variants};
@@ -44,6 +52,7 @@ pub use fakes::RecordingInbox;
 pub use handoff_desk::HandoffDesk;
 pub use handoffs::{Claim, Handoff, HandoffEvent, HandoffFigures, HandoffState, Handoffs};
 pub use heartbeat::Heartbeat;
+pub use message_states::OutboxPriority;
 pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
     BusinessEcho, ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction,
@@ -67,5 +76,9 @@ pub use send_pool::{Cycle, SendPool, Wait};
 pub use shared_rate::{
     LEASE_HORIZON, MAX_HOLD, SLOT_TOLERANCE, SendBudget, SharedRate, SlotLease, SlotRequest,
     lease_schedule,
+};
+pub use templates::{
+    ParameterError, ParameterSlot, SyncedTemplate, TemplateChange, TemplateParameter,
+    TemplateRecord, TemplateUpdate, check_parameters, parameters_of, template_body,
 };
 pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};

@@ -11,6 +11,8 @@ mod turn;
 mod backlog;
 mod backup;
 mod business;
+mod campaign_feed;
+mod campaigns;
 mod connection;
 mod contacts;
 mod conversation_list;
@@ -39,6 +41,7 @@ mod sql;
 mod states;
 mod stats;
 mod store;
+mod templates;
 mod ticket_desk;
 
 pub use backup::Backup;
