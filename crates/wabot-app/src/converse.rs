@@ -8,6 +8,7 @@ use wabot_engine::Engine;
 
 use crate::current_menu::CurrentEngine;
 use crate::error::StoreError;
+use crate::marketing_words::MarketingWords;
 use crate::messenger::ReplyRenderer;
 use crate::model::StepRecord;
 use crate::monitoring::DeliveryObserver;
@@ -25,6 +26,8 @@ pub struct Converse<S, R> {
     renderer: Arc<R>,
     /// Where the ids of answered messages go, for their read receipts (none: no blue ticks).
     receipts: Option<(Arc<ReadReceipts>, Arc<dyn DeliveryObserver>)>,
+    /// The marketing stop and start words, heard before the engine (see `marketing_words`).
+    marketing: Arc<MarketingWords>,
 }
 
 impl<S, R> Converse<S, R>
@@ -45,7 +48,14 @@ where
             engine,
             renderer,
             receipts: None,
+            marketing: Arc::new(MarketingWords::default()),
         }
+    }
+
+    /// Hears `words` before the engine: marketing opt-out and opt-in, each confirmed by a tap.
+    pub fn with_marketing_words(mut self, words: MarketingWords) -> Self {
+        self.marketing = Arc::new(words);
+        self
     }
 
     /// Hands the id of every message a committed step answered to `receipts`, so the sender marks
@@ -65,13 +75,17 @@ where
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         // One menu for the whole turn, even if a reload replaces it meanwhile.
         let (engine, renderer) = (self.engine.get(), Arc::clone(&self.renderer));
+        let marketing = Arc::clone(&self.marketing);
         // For each step taken, in order: the message's id if the step answers it.
         let answered = Arc::new(Mutex::new(Vec::new()));
         let steps = Arc::clone(&answered);
         let turn = self
             .store
             .step_next(now, BATCH, move |customer, message, state, data| {
-                let step = engine.step(now, &state, &message.input, data)?;
+                let step = match marketing.intercept(&state, &message.input) {
+                    Some(step) => step,
+                    None => engine.step(now, &state, &message.input, data)?,
+                };
                 let record =
                     StepRecord::rendered(step, &*renderer, message.reply_address(customer));
                 let id = (!record.replies.is_empty()).then(|| message.message_id.clone());

@@ -2,6 +2,7 @@
 
 mod analytics;
 mod campaign_audience;
+mod campaign_launch;
 mod campaigns;
 mod clock;
 mod contact_ref;
@@ -15,6 +16,7 @@ mod fakes;
 mod handoff_desk;
 mod handoffs;
 mod heartbeat;
+mod marketing_words;
 mod message_states;
 mod messenger;
 mod model;
@@ -32,6 +34,7 @@ mod ticket_desk;
 
 pub use analytics::{DayTraffic, DeliveryCounts, FunnelNode, Overview, Period};
 pub use campaign_audience::{AudienceProblem, AudienceRow, read_csv, recipients};
+pub use campaign_launch::{Audience, CampaignPace, CampaignRequest, LaunchError, launch_campaign};
 pub use campaigns::{
     AccountUpdate, AudienceFilter, CampaignAction, CampaignCounts, CampaignProgress, CampaignState,
     Campaigns, FeedRound, NewCampaign, NewRecipient, SkipReason, eta, failure_class,
@@ -52,6 +55,7 @@ pub use fakes::RecordingInbox;
 pub use handoff_desk::HandoffDesk;
 pub use handoffs::{Claim, Handoff, HandoffEvent, HandoffFigures, HandoffState, Handoffs};
 pub use heartbeat::Heartbeat;
+pub use marketing_words::{KEEP_ID, MarketingWords, OPT_IN_ID, OPT_OUT_ID, marketing_tap};
 pub use message_states::OutboxPriority;
 pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{

@@ -16,7 +16,9 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{App, middleware, web};
 use tracing::Instrument;
-use wabot_app::{Contacts, Conversations, Handoffs, Health, Inbox, Outreach, Statistics};
+use wabot_app::{
+    Campaigns, Contacts, Conversations, Handoffs, Health, Inbox, Outreach, Statistics,
+};
 
 use crate::admin::{AdminState, AdminToken, configure_admin};
 use crate::configure;
@@ -77,7 +79,15 @@ pub fn app<S>(
     >,
 >
 where
-    S: Inbox + Health + Contacts + Conversations + Statistics + Outreach + Handoffs + 'static,
+    S: Inbox
+        + Health
+        + Contacts
+        + Conversations
+        + Statistics
+        + Outreach
+        + Handoffs
+        + Campaigns
+        + 'static,
 {
     let metrics = web::Data::from(Arc::clone(&state.webhook.metrics));
     App::new()

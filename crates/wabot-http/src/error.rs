@@ -39,6 +39,9 @@ pub enum ApiError {
     /// The database could not be reached or refused the work: 503 (Meta retries webhooks later).
     #[error("the database is unavailable; try again later")]
     Unavailable(#[source] StoreError),
+    /// The Graph API failed a call the request depends on (a template sync): 502.
+    #[error("{0}")]
+    Upstream(String),
 }
 
 impl ApiError {
@@ -61,6 +64,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
         }
     }
 

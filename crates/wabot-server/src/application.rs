@@ -71,6 +71,10 @@ impl Application {
             Duration::from_secs(u64::from(settings.handoff.idle_claim_seconds)),
             Arc::clone(&signals.outbound),
         )));
+        workers.push(Box::pin(crate::campaigns::feeder(
+            components.store.clone(),
+            Arc::clone(&signals.outbound),
+        )));
         let state = app_state(settings, &components, &signals, metrics, reloader, desk)?;
         let console = console_state(settings, &components, &signals);
         let server = HttpServer::new(move || {
@@ -191,6 +195,10 @@ fn app_state(
         tags,
         reload_menu: Arc::new(move || reloader.reload()),
         handoff_desk,
+        campaigns: wabot_http::CampaignsConfig {
+            pace: crate::campaigns::pace(settings),
+            fetch_templates: crate::campaigns::template_fetcher(settings),
+        },
     };
     Ok(AppState::new(
         webhook,

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 pub mod application;
+pub mod campaign_cli;
+pub mod campaigns;
 pub mod chat;
 pub mod check;
 pub mod components;

@@ -23,6 +23,7 @@ pub fn problems(settings: &Settings) -> Vec<String> {
     problems.extend(database(settings));
     problems.extend(ranges(settings));
     problems.extend(lease_outlives_a_send(settings));
+    problems.extend(campaign_pace(settings));
     if !(settings.meta.api_base_url.starts_with("https://")
         || settings.meta.api_base_url.starts_with("http://"))
     {
@@ -235,6 +236,33 @@ fn ranges(settings: &Settings) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A campaign's pace must leave replies room: above 0, the default within the maximum, the maximum
+/// below the number's rate.
+fn campaign_pace(settings: &Settings) -> Vec<String> {
+    let campaigns = &settings.campaigns;
+    let rate = f64::from(settings.meta.messages_per_second);
+    let mut problems = Vec::new();
+    if !(campaigns.max_messages_per_second > 0.0 && campaigns.max_messages_per_second < rate) {
+        problems.push(format!(
+            "{} is {}: it must be above 0 and below {} ({rate}), so replies keep room",
+            settings.named("campaigns.max_messages_per_second"),
+            campaigns.max_messages_per_second,
+            settings.named("meta.messages_per_second"),
+        ));
+    }
+    if !(campaigns.messages_per_second > 0.0
+        && campaigns.messages_per_second <= campaigns.max_messages_per_second)
+    {
+        problems.push(format!(
+            "{} is {}: it must be above 0 and at most campaigns.max_messages_per_second ({})",
+            settings.named("campaigns.messages_per_second"),
+            campaigns.messages_per_second,
+            campaigns.max_messages_per_second
+        ));
+    }
+    problems
 }
 
 /// A send's lease must outlive the longest a send can take, or a send still waiting on the Graph

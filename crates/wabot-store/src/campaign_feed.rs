@@ -75,6 +75,9 @@ pub(crate) fn feed(
         )]
         let credit = (elapsed as f64 / 1e6 * rate).floor() as usize;
         let waiting = waiting_in_outbox(connection, id)?;
+        // At least a second's worth of the pace may wait (a few rounds of the feeder).
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let window = window.max(rate.ceil() as usize);
         let wanted = credit.min(window.saturating_sub(waiting));
         let fed = feed_one(
             connection,

@@ -358,6 +358,8 @@ pub(crate) fn marketing_preference(
     Ok(())
 }
 
+/// The opt-out reason recorded for a customer who confirmed a stop word.
+pub(crate) const STOP_WORD_REASON: &str = "stop_word";
 /// The opt-out reason recorded for Meta's `user_preferences` webhook.
 const USER_PREFERENCES_REASON: &str = "user_preferences";
 

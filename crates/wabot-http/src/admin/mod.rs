@@ -2,6 +2,7 @@
 //! OpenAPI document.
 
 mod auth;
+mod campaigns;
 mod contact_messages;
 mod contact_show;
 mod contacts_list;
@@ -12,15 +13,18 @@ mod paging;
 mod send_message;
 mod state;
 mod stats;
+mod templates;
 mod views;
 
 use actix_web::{middleware, web};
-use wabot_app::{Contacts, Conversations, Handoffs, Outreach, Statistics};
+use wabot_app::{Campaigns, Contacts, Conversations, Handoffs, Outreach, Statistics};
 
 pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
 pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
-pub use state::{AdminState, MenuReload, MenuReloaded};
+pub use state::{
+    AdminState, CampaignsConfig, MenuReload, MenuReloaded, TemplateFetch, TemplateFetchError,
+};
 
 /// Registers the `/api` scope (every route behind the admin token) and `GET /metrics` (open, like
 /// `/health`: it shows counts and ages, never a phone number or message).
@@ -30,7 +34,7 @@ pub(crate) fn configure_admin<S>(
     metrics: web::Data<crate::metrics::Metrics>,
 ) -> impl FnOnce(&mut web::ServiceConfig)
 where
-    S: Contacts + Conversations + Statistics + Outreach + Handoffs + 'static,
+    S: Contacts + Conversations + Statistics + Outreach + Handoffs + Campaigns + 'static,
 {
     move |config| {
         config.service(
@@ -85,6 +89,30 @@ where
                 .route(
                     "/menu/reload",
                     web::post().to(menu_reload::reload_menu::<S>),
+                )
+                .route(
+                    "/templates",
+                    web::get().to(templates::list::list_templates::<S>),
+                )
+                .route(
+                    "/templates/sync",
+                    web::post().to(templates::sync::sync_templates::<S>),
+                )
+                .route(
+                    "/campaigns",
+                    web::post().to(campaigns::create::create_campaign::<S>),
+                )
+                .route(
+                    "/campaigns",
+                    web::get().to(campaigns::list::list_campaigns::<S>),
+                )
+                .route(
+                    "/campaigns/{id}",
+                    web::get().to(campaigns::show::show_campaign::<S>),
+                )
+                .route(
+                    "/campaigns/{id}/{action}",
+                    web::post().to(campaigns::control::control_campaign::<S>),
                 )
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
                 .default_service(web::to(|| async {

@@ -6,7 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
-    contact_messages, contact_show, contacts_list, handoffs, menu_reload, send_message, stats,
+    campaigns, contact_messages, contact_show, contacts_list, handoffs, menu_reload, send_message,
+    stats, templates,
 };
 
 /// The document.
@@ -14,7 +15,7 @@ use crate::admin::{
 #[openapi(
     info(
         title = "wabot admin API",
-        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, and menu reloads. Every route needs `Authorization: Bearer <admin.api_token>`."
+        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, menu reloads, message templates and campaigns. Every route needs `Authorization: Bearer <admin.api_token>`."
     ),
     paths(
         send_message::send_message,
@@ -29,6 +30,12 @@ use crate::admin::{
         handoffs::note::note_handoff,
         handoffs::transfer::transfer_handoff,
         handoffs::close::close_handoff,
+        templates::list::list_templates,
+        templates::sync::sync_templates,
+        campaigns::create::create_campaign,
+        campaigns::list::list_campaigns,
+        campaigns::show::show_campaign,
+        campaigns::control::control_campaign,
         openapi_json,
     ),
     modifiers(&BearerToken)

@@ -100,6 +100,19 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
             ))),
             Arc::new(wabot_cloud_api::CloudApiRenderer),
         )),
+        campaigns: wabot_http::CampaignsConfig {
+            pace: wabot_app::CampaignPace {
+                default_per_second: 20.0,
+                max_per_second: 60.0,
+            },
+            fetch_templates: Arc::new(|| {
+                Box::pin(async {
+                    Err(wabot_http::TemplateFetchError::NotConfigured(
+                        "meta.waba_id is not set".into(),
+                    ))
+                })
+            }),
+        },
     };
     AppState::new(
         webhook,
