@@ -20,11 +20,16 @@ const TICK: Duration = Duration::from_millis(100);
 /// of its pace is kept), so a reply queued later is taken first and the campaign never fills it.
 pub const WINDOW: usize = 10;
 
-/// The pace limits.
+/// The pace limits: the maximum never above the number's rate (`meta.messages_per_second`), and
+/// the default never above the maximum.
 pub fn pace(settings: &Settings) -> CampaignPace {
+    let max = settings
+        .campaigns
+        .max_messages_per_second
+        .min(f64::from(settings.meta.messages_per_second));
     CampaignPace {
-        default_per_second: settings.campaigns.messages_per_second,
-        max_per_second: settings.campaigns.max_messages_per_second,
+        default_per_second: settings.campaigns.messages_per_second.min(max),
+        max_per_second: max,
     }
 }
 

@@ -238,18 +238,16 @@ fn ranges(settings: &Settings) -> Vec<String> {
         .collect()
 }
 
-/// A campaign's pace must leave replies room: above 0, the default within the maximum, the maximum
-/// below the number's rate.
+/// A campaign's pace must be above 0 and the default within the maximum (which is capped at the
+/// number's rate where it is used).
 fn campaign_pace(settings: &Settings) -> Vec<String> {
     let campaigns = &settings.campaigns;
-    let rate = f64::from(settings.meta.messages_per_second);
     let mut problems = Vec::new();
-    if !(campaigns.max_messages_per_second > 0.0 && campaigns.max_messages_per_second < rate) {
+    if !(campaigns.max_messages_per_second > 0.0 && campaigns.max_messages_per_second.is_finite()) {
         problems.push(format!(
-            "{} is {}: it must be above 0 and below {} ({rate}), so replies keep room",
+            "{} is {}: it must be above 0",
             settings.named("campaigns.max_messages_per_second"),
             campaigns.max_messages_per_second,
-            settings.named("meta.messages_per_second"),
         ));
     }
     if !(campaigns.messages_per_second > 0.0

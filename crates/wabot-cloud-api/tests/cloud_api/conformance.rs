@@ -13,7 +13,7 @@ use wabot_cloud_api::{
 };
 use wabot_engine::{DEFAULT_MENU_TOML, DEMO_CUSTOMER, Engine, InMemoryBusinessData, Input, Menu};
 
-fn spec() -> &'static Value {
+pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))

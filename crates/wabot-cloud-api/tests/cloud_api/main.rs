@@ -9,3 +9,4 @@ mod properties;
 mod render;
 mod schema;
 mod signature;
+mod templates;
