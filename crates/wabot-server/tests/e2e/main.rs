@@ -3,6 +3,8 @@
 
 mod backup;
 mod browser;
+mod campaign_load;
+mod campaigns;
 mod chromium;
 mod cli;
 // The store suite's throwaway PostgreSQL cluster, one way of starting it for both suites.
