@@ -30,7 +30,7 @@ fn fall_sale() -> Value {
 /// `/messages` answered after `delay` with a new wamid each.
 pub async fn campaign_graph(delay: Duration) -> MockServer {
     let server = MockServer::start().await;
-    let list = format!("/v23.0/WABA1/message_templates");
+    let list = "/v23.0/WABA1/message_templates".to_owned();
     Mock::given(method("GET"))
         .and(path(list.clone()))
         .and(query_param("after", "PAGE2"))
