@@ -66,6 +66,12 @@ async fn every_documented_operation_answers_as_documented() {
         ("POST", "/api/handoffs/{id}/note"),
         ("POST", "/api/handoffs/{id}/transfer"),
         ("POST", "/api/handoffs/{id}/close"),
+        ("GET", "/api/templates"),
+        ("POST", "/api/templates/sync"),
+        ("POST", "/api/campaigns"),
+        ("GET", "/api/campaigns"),
+        ("GET", "/api/campaigns/{id}"),
+        ("POST", "/api/campaigns/{id}/{action}"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_owned(), path.to_owned()))
@@ -85,7 +91,7 @@ async fn every_documented_operation_answers_as_documented() {
             operation["security"].to_string().contains("bearer"),
             "{method} {path} must declare the bearer token"
         );
-        let uri = path.replace("{id}", "1");
+        let uri = path.replace("{id}", "1").replace("{action}", "pause");
         let mut request = test::TestRequest::default()
             .method(method.parse().unwrap())
             .uri(&uri)
@@ -104,8 +110,13 @@ async fn every_documented_operation_answers_as_documented() {
         // No handoff is open here (no conversation is stepped in-process): those routes answer a
         // documented 404, and the end-to-end handoff test drives them to success.
         let no_handoff = path.starts_with("/api/handoffs/") && status == "404";
+        // Nor any template or campaign (no Graph API to sync from): a documented 404 (no such
+        // campaign), 409 (sync not configured) or 422 (this body is no campaign); the end-to-end
+        // campaign tests drive them to success.
+        let no_campaign = (path.starts_with("/api/campaigns") || path == "/api/templates/sync")
+            && ["404", "409", "422"].contains(&status.as_str());
         assert!(
-            response.status().is_success() || no_handoff,
+            response.status().is_success() || no_handoff || no_campaign,
             "{method} {uri}: {status}"
         );
         let unauthenticated = test::TestRequest::default()
