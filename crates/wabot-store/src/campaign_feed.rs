@@ -25,6 +25,10 @@ use crate::states::{OutboxState, RecipientState};
 const SLOWED_FOR: TimeDelta = TimeDelta::minutes(10);
 /// The most a campaign may catch up in one round after a pause in feeding (one second's worth).
 const MAX_CATCH_UP: TimeDelta = TimeDelta::seconds(1);
+/// The most recipients of one campaign fed in one round: a round is one write, and on SQLite the
+/// one writer must never be held long (replies wait behind it; and a statement's cost inside a
+/// large savepoint grows with the pages it has changed).
+const MAX_BATCH: usize = 250;
 
 /// One feeding round over every running campaign that is due.
 pub(crate) fn feed(
@@ -78,7 +82,7 @@ pub(crate) fn feed(
         // At least a second's worth of the pace may wait (a few rounds of the feeder).
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let window = window.max(rate.ceil() as usize);
-        let wanted = credit.min(window.saturating_sub(waiting));
+        let wanted = credit.min(window.saturating_sub(waiting)).min(MAX_BATCH);
         let fed = feed_one(
             connection,
             id,
