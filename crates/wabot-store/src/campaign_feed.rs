@@ -100,8 +100,7 @@ pub(crate) fn feed(
                 campaigns::slowed_until.eq(slowed_until.map(naive)),
             ))
             .execute(connection)?;
-        let unfed = recipients_in(connection, id, RecipientState::Pending)?;
-        if unfed == 0 {
+        if !any_unfed(connection, id)? {
             diesel::update(campaigns::table.find(id))
                 .set((
                     campaigns::state.eq(CampaignState::Completed.as_str()),
@@ -223,17 +222,15 @@ fn slowed(
     Ok((throttled > 0).then(|| now + SLOWED_FOR))
 }
 
-/// How many of a campaign's recipients are in a state.
-pub(crate) fn recipients_in(
-    connection: &mut AnyConnection,
-    campaign_id: i64,
-    state: RecipientState,
-) -> Result<i64, TxError> {
+/// Whether a campaign has a recipient not fed yet (the first one of the index, not a count).
+fn any_unfed(connection: &mut AnyConnection, campaign_id: i64) -> Result<bool, TxError> {
     Ok(campaign_recipients::table
         .filter(campaign_recipients::campaign_id.eq(campaign_id))
-        .filter(campaign_recipients::state.eq(state.as_str()))
-        .count()
-        .get_result(connection)?)
+        .filter(campaign_recipients::state.eq(RecipientState::Pending.as_str()))
+        .select(campaign_recipients::id)
+        .first::<i64>(connection)
+        .optional()?
+        .is_some())
 }
 
 /// Takes back a campaign's messages that no sender has claimed and that were never tried: their

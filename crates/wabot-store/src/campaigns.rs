@@ -198,7 +198,6 @@ fn counts(connection: &mut AnyConnection, id: i64) -> Result<CampaignCounts, TxE
         ))
         .load(connection)?;
     for (status, code, n) in by_status {
-        counts.total += n;
         match status.as_str() {
             "sent" | "sandboxed" => counts.sent += n,
             "delivered" => counts.delivered += n,

@@ -3,6 +3,7 @@
 
 mod backup;
 mod browser;
+mod campaign_browser;
 mod campaign_load;
 mod campaigns;
 mod chromium;

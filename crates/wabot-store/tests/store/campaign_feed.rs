@@ -142,6 +142,7 @@ crate::both_backends!(
         store.ingest(event(items, t)).await.unwrap();
         let counts = store.campaign(campaign.id).await.unwrap().unwrap().counts;
         assert_eq!((counts.sent, counts.delivered, counts.read), (1, 1, 1));
+        assert_eq!(counts.total, 4);
         assert_eq!(
             counts.failed,
             BTreeMap::from([("stopped_marketing".to_owned(), 1)])
