@@ -5,9 +5,11 @@
 //! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario, and
 //! `--graph-ms MS` with any of them for a fake Graph API that answers each send after MS
 //! milliseconds (Meta takes 100–400); `disk SECONDS` measures the disk's own sync latency (the
-//! floor of every ack).
+//! floor of every ack); `campaign RECIPIENTS CAMPAIGN_MPS RATE SECONDS` measures the replies to
+//! new customers while a campaign runs (`campaign.rs`).
 #![allow(clippy::print_stdout)]
 
+mod campaign;
 mod disk;
 mod drive;
 mod graph;
@@ -22,7 +24,7 @@ use anyhow::{Context, bail};
 use crate::drive::{Sent, drive, percentile};
 use crate::graph::Arrivals;
 
-const SECRET: &str = "bench-app-secret";
+pub(crate) const SECRET: &str = "bench-app-secret";
 
 /// The `wabot` binary beside this one (both in the release target folder), built if needed.
 fn wabot_binary() -> anyhow::Result<PathBuf> {
@@ -50,9 +52,9 @@ fn wabot_binary() -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     dir: PathBuf,
 }
 
@@ -64,7 +66,14 @@ impl Drop for Server {
     }
 }
 
-fn start(binary: &Path, graph: &str, mps: u32) -> anyhow::Result<Server> {
+/// Starts `wabot serve` against the fake Graph API at `graph`, paced at `mps`, with more settings
+/// in `env`.
+pub(crate) fn start(
+    binary: &Path,
+    graph: &str,
+    mps: u32,
+    env: &[(&str, &str)],
+) -> anyhow::Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -86,6 +95,7 @@ fn start(binary: &Path, graph: &str, mps: u32) -> anyhow::Result<Server> {
         .env("WABOT__META__VERIFY_TOKEN", "bench-verify")
         .env("WABOT__META__MESSAGES_PER_SECOND", mps.to_string())
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -105,7 +115,7 @@ fn start(binary: &Path, graph: &str, mps: u32) -> anyhow::Result<Server> {
 }
 
 /// Waits until `count` replies arrived (or `limit` passed).
-async fn settle(arrivals: &Arrivals, count: usize, limit: Duration) {
+pub(crate) async fn settle(arrivals: &Arrivals, count: usize, limit: Duration) {
     let started = Instant::now();
     while arrivals.total() < count && started.elapsed() < limit {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -126,7 +136,7 @@ fn report(label: &str, verb: &str, mut durations: Vec<Duration>, total: usize) {
     );
 }
 
-fn report_acks(sent: &[Sent]) {
+pub(crate) fn report_acks(sent: &[Sent]) {
     let acks = sent
         .iter()
         .filter_map(|s| s.ack.as_ref().ok().copied())
@@ -141,7 +151,7 @@ fn report_acks(sent: &[Sent]) {
     }
 }
 
-fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
+pub(crate) fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
     let map = arrivals
         .by_recipient
         .lock()
@@ -197,7 +207,7 @@ async fn scenario(binary: &Path, name: &str, load: Load) -> anyhow::Result<()> {
     } = load;
     let arrivals = Arc::new(Arrivals::default());
     let graph = graph::start(Arc::clone(&arrivals), graph_latency)?;
-    let server = start(binary, &graph, mps)?;
+    let server = start(binary, &graph, mps, &[])?;
     println!(
         "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s, Graph API latency {} ms",
         graph_latency.as_millis()
@@ -272,7 +282,17 @@ async fn main() -> anyhow::Result<()> {
             let pace = load(number(1, 200), number(2, 2), number(3, 50));
             scenario(&binary, "pace", pace).await
         }
-        Some(other) => bail!("unknown scenario `{other}`: use ack, reply, pace or disk"),
+        Some("campaign") => {
+            let load = campaign::CampaignLoad {
+                recipients: number(1, 2000),
+                campaign_mps: number(2, 200),
+                rate: number(3, 20),
+                seconds: number(4, 8),
+                graph_latency,
+            };
+            campaign::scenario(&binary, load).await
+        }
+        Some(other) => bail!("unknown scenario `{other}`: use ack, reply, pace, campaign or disk"),
         None => {
             scenario(&binary, "ack", load(1000, 10, 1000)).await?;
             scenario(&binary, "reply", load(500, 10, 1000)).await?;
