@@ -1,24 +1,23 @@
 //! [`Campaigns`] for [`DieselStore`]: a campaign and its recipient rows created in one write (in
-//! batches of inserts; opted-out contacts stored skipped), its progress counted from the recipients
-//! joined to their messages, pause/resume/cancel, audiences chosen by a filter, and the marketing
-//! opt-out of a contact. Feeding is in `campaign_feed`, the templates in `templates`.
+//! batches of inserts; opted-out contacts stored skipped), pause/resume/cancel, and audiences chosen
+//! by a filter. Its progress is read by `campaign_progress`, feeding is in `campaign_feed`, the
+//! templates in `templates`, opt-outs in `marketing`.
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use wabot_app::{
-    AccountUpdate, AudienceFilter, CampaignAction, CampaignCounts, CampaignProgress, CampaignState,
-    Campaigns, ContactIds, FeedRound, NewCampaign, SkipReason, StoreError, SyncedTemplate,
-    TemplateRecord, failure_class,
+    AudienceFilter, CampaignAction, CampaignProgress, CampaignState, Campaigns, FeedRound,
+    NewCampaign, SkipReason, StoreError, SyncedTemplate, TemplateRecord,
 };
 
 use wabot_engine::OrderStatus;
 
 use crate::campaign_feed;
 use crate::connection::AnyConnection;
-use crate::schema::{campaign_recipients, campaigns, contacts, messages, orders, templates};
-use crate::sql::{TxError, naive, per_backend, utc};
+use crate::schema::{campaign_recipients, campaigns, contacts, orders};
+use crate::sql::{TxError, naive, per_backend};
 use crate::states::RecipientState;
 use crate::store::DieselStore;
 
@@ -94,124 +93,6 @@ fn create(
         .execute(c)?);
     }
     Ok(id)
-}
-
-type CampaignRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    f64,
-    Option<NaiveDateTime>,
-    NaiveDateTime,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-);
-
-/// The campaigns (all, or one), newest first, with their counts.
-fn progress(
-    connection: &mut AnyConnection,
-    only: Option<i64>,
-    limit: i64,
-) -> Result<Vec<CampaignProgress>, TxError> {
-    let mut query = campaigns::table
-        .inner_join(templates::table)
-        .order(campaigns::id.desc())
-        .limit(limit)
-        .select((
-            campaigns::id,
-            campaigns::name,
-            templates::name,
-            templates::language,
-            campaigns::state,
-            campaigns::stop_reason,
-            campaigns::messages_per_second,
-            campaigns::slowed_until,
-            campaigns::created_at,
-            campaigns::starts_at,
-            campaigns::finished_at,
-        ))
-        .into_boxed();
-    if let Some(id) = only {
-        query = query.filter(campaigns::id.eq(id));
-    }
-    let rows: Vec<CampaignRow> = query.load(connection)?;
-    let mut all = Vec::with_capacity(rows.len());
-    for row in rows {
-        let state = CampaignState::parse(&row.4)
-            .ok_or_else(|| StoreError::invalid(format!("campaign {} state {}", row.0, row.4)))?;
-        all.push(CampaignProgress {
-            id: row.0,
-            counts: counts(connection, row.0)?,
-            name: row.1,
-            template: row.2,
-            language: row.3,
-            state,
-            stop_reason: row.5,
-            messages_per_second: row.6,
-            slowed_until: row.7.map(utc),
-            created_at: utc(row.8),
-            starts_at: utc(row.9),
-            finished_at: row.10.map(utc),
-        });
-    }
-    Ok(all)
-}
-
-/// A campaign's counts: its recipients by state, the fed ones by their message's status.
-fn counts(connection: &mut AnyConnection, id: i64) -> Result<CampaignCounts, TxError> {
-    let mut counts = CampaignCounts::default();
-    let by_state: Vec<(String, Option<String>, i64)> = campaign_recipients::table
-        .filter(campaign_recipients::campaign_id.eq(id))
-        .group_by((campaign_recipients::state, campaign_recipients::skip_reason))
-        .select((
-            campaign_recipients::state,
-            campaign_recipients::skip_reason,
-            diesel::dsl::count_star(),
-        ))
-        .load(connection)?;
-    for (state, reason, n) in by_state {
-        counts.total += n;
-        match RecipientState::parse(&state) {
-            Some(RecipientState::Pending) => counts.waiting += n,
-            Some(RecipientState::Cancelled) => counts.cancelled += n,
-            Some(RecipientState::Skipped) => {
-                *counts
-                    .skipped
-                    .entry(reason.unwrap_or_else(|| "unknown".to_owned()))
-                    .or_default() += n;
-            }
-            Some(RecipientState::Queued) | None => {}
-        }
-    }
-    let by_status: Vec<(String, Option<i64>, i64)> = campaign_recipients::table
-        .inner_join(messages::table)
-        .filter(campaign_recipients::campaign_id.eq(id))
-        .filter(campaign_recipients::state.eq(RecipientState::Queued.as_str()))
-        .group_by((messages::status, messages::error_code))
-        .select((
-            messages::status,
-            messages::error_code,
-            diesel::dsl::count_star(),
-        ))
-        .load(connection)?;
-    for (status, code, n) in by_status {
-        match status.as_str() {
-            "sent" | "sandboxed" => counts.sent += n,
-            "delivered" => counts.delivered += n,
-            "read" => counts.read += n,
-            "failed" => *counts.failed.entry(failure_class(code)).or_default() += n,
-            _ => counts.queued += n,
-        }
-    }
-    counts.resent_after_crash = campaign_recipients::table
-        .filter(campaign_recipients::campaign_id.eq(id))
-        .filter(campaign_recipients::taken_over.gt(0))
-        .count()
-        .get_result(connection)?;
-    Ok(counts)
 }
 
 fn control(
@@ -317,95 +198,8 @@ fn audience(
     Ok(ids)
 }
 
-fn set_opt_out(
-    connection: &mut AnyConnection,
-    wa_id: &str,
-    reason: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), TxError> {
-    let ids = ContactIds {
-        wa_id: Some(wa_id.to_owned()),
-        user_id: None,
-    };
-    let contact_id = crate::identity::resolve_contact(connection, &ids, None, now, false)?;
-    marketing_preference(connection, contact_id, reason, now)
-}
-
-/// Opts a contact out of marketing (with the reason) or back in (`None`). An opt-out keeps the
-/// time of the first one.
-pub(crate) fn marketing_preference(
-    connection: &mut AnyConnection,
-    contact_id: i64,
-    reason: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), TxError> {
-    let row = contacts::table.find(contact_id);
-    match reason {
-        Some(reason) => diesel::update(row.filter(contacts::marketing_opt_out_at.is_null()))
-            .set((
-                contacts::marketing_opt_out_at.eq(naive(now)),
-                contacts::marketing_opt_out_reason.eq(reason),
-            ))
-            .execute(connection)?,
-        None => diesel::update(row)
-            .set((
-                contacts::marketing_opt_out_at.eq(None::<NaiveDateTime>),
-                contacts::marketing_opt_out_reason.eq(None::<String>),
-            ))
-            .execute(connection)?,
-    };
-    Ok(())
-}
-
-/// The opt-out reason recorded for a customer who confirmed a stop word.
-pub(crate) const STOP_WORD_REASON: &str = "stop_word";
-/// The opt-out reason recorded for Meta's `user_preferences` webhook.
-const USER_PREFERENCES_REASON: &str = "user_preferences";
-
-/// Applies what a webhook said about the account (idempotent: a re-delivery changes nothing).
-pub(crate) fn apply_account_update(
-    connection: &mut AnyConnection,
-    update: &AccountUpdate,
-    at: DateTime<Utc>,
-) -> Result<(), TxError> {
-    match update {
-        AccountUpdate::Template(update) => crate::templates::apply_update(connection, update, at),
-        AccountUpdate::MarketingPreference { wa_id, opted_out } => {
-            let reason = opted_out.then_some(USER_PREFERENCES_REASON);
-            set_opt_out(connection, wa_id, reason, at)
-        }
-    }
-}
-
-/// Meta's code for "the customer stopped marketing messages".
-pub(crate) const STOPPED_MARKETING: i64 = 131_050;
-/// The opt-out reason recorded for it.
-pub(crate) const STOPPED_MARKETING_REASON: &str = "meta_131050";
-
-/// A message failed with 131050: its customer is opted out of marketing.
-pub(crate) fn opted_out_by_meta(
-    connection: &mut AnyConnection,
-    wa_message_id: &str,
-    at: NaiveDateTime,
-) -> Result<(), TxError> {
-    let contact: Option<i64> = messages::table
-        .filter(messages::wa_message_id.eq(wa_message_id))
-        .select(messages::contact_id)
-        .first(connection)
-        .optional()?;
-    match contact {
-        Some(contact_id) => marketing_preference(
-            connection,
-            contact_id,
-            Some(STOPPED_MARKETING_REASON),
-            utc(at),
-        ),
-        None => Ok(()),
-    }
-}
-
 fn one(connection: &mut AnyConnection, id: i64) -> Result<CampaignProgress, TxError> {
-    progress(connection, Some(id), 1)?
+    crate::campaign_progress::progress(connection, Some(id), 1)?
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("campaign {id}")).into())
 }
@@ -452,11 +246,12 @@ impl Campaigns for DieselStore {
     }
 
     async fn campaigns(&self, limit: i64) -> Result<Vec<CampaignProgress>, StoreError> {
-        self.read(move |c| progress(c, None, limit)).await
+        self.read(move |c| crate::campaign_progress::progress(c, None, limit))
+            .await
     }
 
     async fn campaign(&self, id: i64) -> Result<Option<CampaignProgress>, StoreError> {
-        self.read(move |c| Ok(progress(c, Some(id), 1)?.pop()))
+        self.read(move |c| Ok(crate::campaign_progress::progress(c, Some(id), 1)?.pop()))
             .await
     }
 
@@ -500,7 +295,7 @@ impl Campaigns for DieselStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let wa_id = wa_id.to_owned();
-        self.write(move |c| set_opt_out(c, &wa_id, reason.as_deref(), now))
+        self.write(move |c| crate::marketing::set_opt_out(c, &wa_id, reason.as_deref(), now))
             .await
     }
 }

@@ -164,7 +164,7 @@ fn store_event(
         }
     }
     for update in &event.account_updates {
-        crate::campaigns::apply_account_update(connection, update, event.received_at)?;
+        crate::marketing::apply_account_update(connection, update, event.received_at)?;
     }
     // What the event brought: an event with nothing new needs no processing and is done at once.
     let outcome = match (receipt.new_items, receipt.duplicates) {

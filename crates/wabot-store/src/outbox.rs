@@ -239,11 +239,11 @@ fn record(
         }
         SendOutcome::Retry { .. } => {}
         SendOutcome::Failed { code, title } => {
-            if *code == Some(crate::campaigns::STOPPED_MARKETING) {
-                crate::campaigns::marketing_preference(
+            if *code == Some(crate::marketing::STOPPED_MARKETING) {
+                crate::marketing::marketing_preference(
                     connection,
                     job.contact_id,
-                    Some(crate::campaigns::STOPPED_MARKETING_REASON),
+                    Some(crate::marketing::STOPPED_MARKETING_REASON),
                     now,
                 )?;
             }

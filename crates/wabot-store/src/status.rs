@@ -59,8 +59,8 @@ pub(crate) fn apply(
         daily_figures::changed(connection, *created_at)?;
     }
     if !made.is_empty() {
-        if update.error_code == Some(crate::campaigns::STOPPED_MARKETING) {
-            crate::campaigns::opted_out_by_meta(connection, &update.message_id, at)?;
+        if update.error_code == Some(crate::marketing::STOPPED_MARKETING) {
+            crate::marketing::opted_out_by_meta(connection, &update.message_id, at)?;
         }
         return Ok(StatusApplied::Applied);
     }
