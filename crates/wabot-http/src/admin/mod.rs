@@ -13,6 +13,7 @@ mod paging;
 mod send_message;
 mod state;
 mod stats;
+mod template_check;
 mod templates;
 mod views;
 

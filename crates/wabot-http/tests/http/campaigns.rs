@@ -175,3 +175,34 @@ async fn the_sync_says_what_is_missing_and_template_webhooks_reach_the_store() {
     assert_eq!(templates[0]["status"], "DISABLED", "{templates}");
     assert_eq!(templates[0]["reason"], "INCORRECT_CATEGORY");
 }
+
+#[actix_web::test]
+async fn a_template_sent_by_hand_is_checked_against_the_synced_one() {
+    let bot = bot().await;
+    bot.store
+        .store_templates(vec![fall_sale()], wabot_app::utc_now())
+        .await
+        .unwrap();
+    let app = admin_app!(bot, ADMIN_TOKEN);
+    let send = |parameters: Value| {
+        json!({"to": "15551234567", "template": {"name": "fall_sale", "language": "en_US",
+            "components": [{"type": "body", "parameters": parameters}]}})
+    };
+    let one = send(json!([{"type": "text", "text": "Ana"}]));
+    let response = test::call_service(&app, admin_post("/api/messages", &one).to_request()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = body_of(response).await;
+    assert_eq!(error["field"], "template.components");
+    assert!(
+        error["error"].as_str().unwrap().contains("`2` is missing"),
+        "{error}"
+    );
+    let two = send(json!([{"type": "text", "text": "Ana"}, {"type": "text", "text": "X"}]));
+    let response = test::call_service(&app, admin_post("/api/messages", &two).to_request()).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+    // A template never synced is let through: Meta is the judge of it.
+    let mut other = send(json!([]));
+    other["template"]["name"] = json!("not_synced");
+    let response = test::call_service(&app, admin_post("/api/messages", &other).to_request()).await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+}

@@ -4,6 +4,7 @@
 mod backup;
 mod browser;
 mod campaign_browser;
+mod campaign_cli;
 mod campaign_load;
 mod campaigns;
 mod chromium;
