@@ -16,6 +16,7 @@ use wabot_engine::{Answer, ConversationState, Engine, Lookup, RecordSource, Step
 use crate::business_source::Lookups;
 use crate::current_menu::CurrentEngine;
 use crate::error::StoreError;
+use crate::marketing_words::MarketingWords;
 use crate::messenger::ReplyRenderer;
 use crate::model::{CustomerMessage, StepRecord, Turn};
 use crate::monitoring::DeliveryObserver;
@@ -33,6 +34,8 @@ pub struct Converse<S, R> {
     renderer: Arc<R>,
     /// Where the ids of answered messages go, for their read receipts (none: no blue ticks).
     receipts: Option<(Arc<ReadReceipts>, Arc<dyn DeliveryObserver>)>,
+    /// The marketing stop and start words, heard before the engine (see `marketing_words`).
+    marketing: Arc<MarketingWords>,
     /// Where orders and schedule are fetched from (none: the store's own tables, in the step).
     lookups: Option<Lookups>,
 }
@@ -62,7 +65,14 @@ where
             renderer,
             receipts: None,
             lookups: None,
+            marketing: Arc::new(MarketingWords::default()),
         }
+    }
+
+    /// Hears `words` before the engine: marketing opt-out and opt-in, each confirmed by a tap.
+    pub fn with_marketing_words(mut self, words: MarketingWords) -> Self {
+        self.marketing = Arc::new(words);
+        self
     }
 
     /// Hands the id of every message a committed step answered to `receipts`, so the sender marks
@@ -124,6 +134,7 @@ where
         answer: Option<Answer>,
     ) -> Result<Option<Taken>, StoreError> {
         let (engine, renderer) = (Arc::clone(engine), Arc::clone(&self.renderer));
+        let marketing = Arc::clone(&self.marketing);
         // For each step taken, in order: the message's id if the step answers it.
         let answered = Arc::new(Mutex::new(Vec::new()));
         let needs = Arc::new(Mutex::new(None));
@@ -135,9 +146,10 @@ where
                          message: &CustomerMessage,
                          state: ConversationState,
                          data: &mut StepData<'_>| {
-            let step = match hold {
-                None => engine.step(now, &state, &message.input, data)?,
-                Some(until) => {
+            let step = match (marketing.intercept(&state, &message.input), hold) {
+                (Some(step), _) => step,
+                (None, None) => engine.step(now, &state, &message.input, data)?,
+                (None, Some(until)) => {
                     let source = RecordSource::Lookup(answer.as_ref());
                     match engine.step_with(now, &state, &message.input, data, source)? {
                         Stepped::Done(step) => step,

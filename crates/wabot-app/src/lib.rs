@@ -4,6 +4,9 @@ mod analytics;
 mod attachments;
 mod business_records;
 mod business_source;
+mod campaign_audience;
+mod campaign_launch;
+mod campaigns;
 mod clock;
 mod contact_ref;
 mod conversation_views;
@@ -16,6 +19,7 @@ mod fakes;
 mod handoff_desk;
 mod handoffs;
 mod heartbeat;
+mod marketing_words;
 mod media_keeper;
 mod message_states;
 mod messenger;
@@ -32,6 +36,7 @@ mod record_import;
 mod sandbox;
 mod send_pool;
 mod shared_rate;
+mod templates;
 mod ticket_desk;
 mod ticket_media;
 mod ticket_updates;
@@ -46,6 +51,12 @@ pub use business_records::{
 };
 pub use business_source::{
     BusinessSource, LookupFailure, LookupFuture, LookupObserver, LookupOutcome, Lookups,
+};
+pub use campaign_audience::{AudienceProblem, AudienceRow, read_csv, recipients};
+pub use campaign_launch::{Audience, CampaignPace, CampaignRequest, LaunchError, launch_campaign};
+pub use campaigns::{
+    AccountUpdate, AudienceFilter, CampaignAction, CampaignCounts, CampaignProgress, CampaignState,
+    Campaigns, FeedRound, NewCampaign, NewRecipient, SkipReason, eta, failure_class,
 };
 pub use chrono::TimeDelta;
 pub use clock::utc_now;
@@ -63,7 +74,9 @@ pub use fakes::RecordingInbox;
 pub use handoff_desk::HandoffDesk;
 pub use handoffs::{Claim, Handoff, HandoffEvent, HandoffFigures, HandoffState, Handoffs};
 pub use heartbeat::Heartbeat;
+pub use marketing_words::{KEEP_ID, MarketingWords, OPT_IN_ID, OPT_OUT_ID, marketing_tap};
 pub use media_keeper::{MEDIA_LEASE, MediaKeeper};
+pub use message_states::OutboxPriority;
 pub use messenger::{Accepted, ErrorClass, Messenger, ReplyRenderer, SendFailure};
 pub use model::{
     BusinessEcho, ContactIds, ContactSummary, Count, CustomerMessage, DeliveryStatus, Direction,
@@ -93,6 +106,10 @@ pub use send_pool::{Cycle, SendPool, Wait};
 pub use shared_rate::{
     LEASE_HORIZON, MAX_HOLD, SLOT_TOLERANCE, SendBudget, SharedRate, SlotLease, SlotRequest,
     lease_schedule,
+};
+pub use templates::{
+    ParameterError, ParameterSlot, SyncedTemplate, TemplateChange, TemplateParameter,
+    TemplateRecord, TemplateUpdate, check_parameters, parameters_of, template_body,
 };
 pub use ticket_desk::{TicketDesk, TicketDetail, TicketSummary, TicketUpdate};
 pub use ticket_media::{

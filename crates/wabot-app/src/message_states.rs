@@ -193,3 +193,27 @@ mod tests {
         assert_eq!(MessageStatus::parse("seen"), None);
     }
 }
+
+/// `outbox.priority`: which waiting message a sender takes first — the lowest number, then the
+/// oldest. Replies to a customer who is talking never wait behind a notification, and neither
+/// waits behind a campaign message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OutboxPriority {
+    /// A reply to a customer's message.
+    Reply,
+    /// A notification: a ticket update, an agent's or an operator's message.
+    Notification,
+    /// A campaign message.
+    Campaign,
+}
+
+impl OutboxPriority {
+    /// The stored number (lower goes first).
+    pub fn rank(self) -> i32 {
+        match self {
+            Self::Reply => 0,
+            Self::Notification => 1,
+            Self::Campaign => 2,
+        }
+    }
+}

@@ -124,6 +124,9 @@ pub struct NewWebhookEvent {
     pub body: String,
     /// The items found in it.
     pub items: Vec<NewInboundItem>,
+    /// What it says about the account rather than a conversation (template changes, marketing
+    /// preferences), applied in the same write.
+    pub account_updates: Vec<crate::campaigns::AccountUpdate>,
 }
 
 /// What an ingest stored.

@@ -2,6 +2,7 @@
 //! time (closed loop: a webhook goes as soon as one is acknowledged), as after an outage when Meta
 //! redelivers its backlog at once. It measures how fast the server acknowledges and answers them.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -10,6 +11,10 @@ use tokio::sync::Mutex;
 use wabot_cloud_api::sign;
 
 use crate::drive::{Sent, webhook};
+use crate::graph::{self, Arrivals};
+use crate::{
+    Options, SECRET, answered, process, report_acks, report_replies, run_tag, settle, start,
+};
 
 /// Sends `count` webhooks (made and signed before the clock starts) with `in_flight` requests open
 /// at any time; returns every send and when the first one left.
@@ -83,4 +88,50 @@ pub fn rate(count: usize, started: Instant, times: impl IntoIterator<Item = Inst
     } else {
         0.0
     }
+}
+
+/// The burst scenario: `count` first messages, `in_flight` at a time, pacing lifted.
+pub async fn scenario(
+    binary: &Path,
+    count: usize,
+    in_flight: usize,
+    options: &Options,
+) -> anyhow::Result<()> {
+    let arrivals = Arc::new(Arrivals::default());
+    let graph = graph::start(Arc::clone(&arrivals), options.graph_latency)?;
+    let database: Vec<_> = (options.database.as_deref())
+        .map(|url| ("WABOT__DATABASE__URL", url))
+        .into_iter()
+        .collect();
+    let server = start(binary, &graph, 1_000_000, &database)?;
+    println!(
+        "burst: {count} first messages from new customers, {in_flight} in flight, pacing lifted, Graph API latency {} ms",
+        options.graph_latency.as_millis()
+    );
+    let before = process::usage(server.child.id());
+    let (sent, started) = burst(&server.base, SECRET, count, in_flight, &run_tag("9")).await;
+    let acked: Vec<Instant> = sent
+        .iter()
+        .filter_map(|s| s.ack.as_ref().ok().map(|ack| s.at + *ack))
+        .collect();
+    let expected = acked.len();
+    settle(
+        &arrivals,
+        expected,
+        Duration::from_secs(60 + expected as u64 / 100),
+    )
+    .await;
+    let after = process::usage(server.child.id());
+    report_acks(&sent);
+    report_replies(&sent, &arrivals);
+    let replies = answered(&sent, &arrivals);
+    println!(
+        "  rates: acknowledged {:.0}/s, answered {:.0}/s ({replies} of {count}; {} lost)",
+        rate(expected, started, acked),
+        rate(replies, started, arrivals.all()),
+        count - replies
+    );
+    process::report(before, after, replies);
+    drop(server);
+    Ok(())
 }

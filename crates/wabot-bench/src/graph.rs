@@ -1,5 +1,6 @@
 //! The fake Graph API: accepts every message with a fresh id, after a delay as the real one takes
 //! (`--graph-ms`), and records when it arrived, per recipient; read receipts are counted apart.
+//! It also lists one template, for the `campaign` scenario.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -61,6 +62,13 @@ async fn accept(
     }))
 }
 
+/// The template list: one approved marketing template with two body parameters (`campaign`).
+async fn templates() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"data": [{"id": "1", "name": "fall_sale",
+        "language": "en_US", "category": "MARKETING", "status": "APPROVED",
+        "components": [{"type": "BODY", "text": "Hi {{1}}, use promo code {{2}}"}]}]}))
+}
+
 /// Starts the fake Graph API on a free local port, answering after `delay`; returns its base URL.
 pub fn start(arrivals: Arc<Arrivals>, delay: Duration) -> anyhow::Result<String> {
     let data = web::Data::from(arrivals);
@@ -70,6 +78,10 @@ pub fn start(arrivals: Arc<Arrivals>, delay: Duration) -> anyhow::Result<String>
             .app_data(data.clone())
             .app_data(delay.clone())
             .route("/{version}/{phone}/messages", web::post().to(accept))
+            .route(
+                "/{version}/{waba}/message_templates",
+                web::get().to(templates),
+            )
     })
     .workers(1)
     .bind("127.0.0.1:0")?;

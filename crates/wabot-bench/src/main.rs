@@ -3,14 +3,17 @@
 //!
 //! `cargo run --release -p wabot-bench` (it builds `wabot` first). Optional arguments:
 //! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario,
-//! `burst COUNT IN_FLIGHT` for a closed-loop burst with pacing lifted, and `disk SECONDS` to measure
-//! the disk's own sync latency (the floor of every ack). With any scenario: `--graph-ms MS` for a fake
-//! Graph API that answers each send after MS milliseconds (Meta takes 100–400), and `--database URL`
-//! to run the server on that database (e.g. a PostgreSQL cluster) instead of a fresh SQLite file.
-//! Every scenario prints the server's CPU time per answered message and its peak memory.
+//! `burst COUNT IN_FLIGHT` for a closed-loop burst with pacing lifted (`burst.rs`),
+//! `campaign RECIPIENTS CAMPAIGN_MPS RATE SECONDS` for the replies to new customers while a campaign
+//! runs (`campaign.rs`), and `disk SECONDS` to measure the disk's own sync latency (the floor of every
+//! ack). With any scenario: `--graph-ms MS` for a fake Graph API that answers each send after MS
+//! milliseconds (Meta takes 100–400), and `--database URL` to run the server on that database (e.g. a
+//! PostgreSQL cluster) instead of a fresh SQLite file. Every scenario but `campaign` prints the
+//! server's CPU time per answered message and its peak memory.
 #![allow(clippy::print_stdout)]
 
 mod burst;
+mod campaign;
 mod disk;
 mod drive;
 mod graph;
@@ -26,7 +29,7 @@ use anyhow::{Context, bail};
 use crate::drive::{Sent, drive, percentile};
 use crate::graph::Arrivals;
 
-const SECRET: &str = "bench-app-secret";
+pub(crate) const SECRET: &str = "bench-app-secret";
 
 /// The `wabot` binary beside this one (both in the release target folder), built if needed.
 fn wabot_binary() -> anyhow::Result<PathBuf> {
@@ -54,9 +57,9 @@ fn wabot_binary() -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     dir: PathBuf,
 }
 
@@ -68,7 +71,14 @@ impl Drop for Server {
     }
 }
 
-fn start(binary: &Path, graph: &str, mps: u32, database: Option<&str>) -> anyhow::Result<Server> {
+/// Starts `wabot serve` against the fake Graph API at `graph`, paced at `mps`, with more settings
+/// in `env`.
+pub(crate) fn start(
+    binary: &Path,
+    graph: &str,
+    mps: u32,
+    env: &[(&str, &str)],
+) -> anyhow::Result<Server> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -81,10 +91,7 @@ fn start(binary: &Path, graph: &str, mps: u32, database: Option<&str>) -> anyhow
         .env("WABOT__SERVER__BIND", format!("127.0.0.1:{port}"))
         .env(
             "WABOT__DATABASE__URL",
-            database.map_or_else(
-                || format!("sqlite://{}", dir.join("bench.db").display()),
-                str::to_owned,
-            ),
+            format!("sqlite://{}", dir.join("bench.db").display()),
         )
         .env("WABOT__META__API_BASE_URL", graph)
         .env("WABOT__META__ACCESS_TOKEN", "bench-token")
@@ -93,6 +100,7 @@ fn start(binary: &Path, graph: &str, mps: u32, database: Option<&str>) -> anyhow
         .env("WABOT__META__VERIFY_TOKEN", "bench-verify")
         .env("WABOT__META__MESSAGES_PER_SECOND", mps.to_string())
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -112,7 +120,7 @@ fn start(binary: &Path, graph: &str, mps: u32, database: Option<&str>) -> anyhow
 }
 
 /// Waits until `count` replies arrived (or `limit` passed).
-async fn settle(arrivals: &Arrivals, count: usize, limit: Duration) {
+pub(crate) async fn settle(arrivals: &Arrivals, count: usize, limit: Duration) {
     let started = Instant::now();
     while arrivals.total() < count && started.elapsed() < limit {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -133,7 +141,7 @@ fn report(label: &str, verb: &str, mut durations: Vec<Duration>, total: usize) {
     );
 }
 
-fn report_acks(sent: &[Sent]) {
+pub(crate) fn report_acks(sent: &[Sent]) {
     let acks = sent
         .iter()
         .filter_map(|s| s.ack.as_ref().ok().copied())
@@ -148,7 +156,7 @@ fn report_acks(sent: &[Sent]) {
     }
 }
 
-fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
+pub(crate) fn report_replies(sent: &[Sent], arrivals: &Arrivals) {
     let map = arrivals
         .by_recipient
         .lock()
@@ -218,7 +226,11 @@ async fn scenario(
     } = load;
     let arrivals = Arc::new(Arrivals::default());
     let graph = graph::start(Arc::clone(&arrivals), graph_latency)?;
-    let server = start(binary, &graph, mps, database)?;
+    let database: Vec<_> = database
+        .map(|url| ("WABOT__DATABASE__URL", url))
+        .into_iter()
+        .collect();
+    let server = start(binary, &graph, mps, &database)?;
     let before = process::usage(server.child.id());
     println!(
         "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s, Graph API latency {} ms",
@@ -259,48 +271,6 @@ fn run_tag(name: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
     format!("{}{:05}", &name[..1], seconds % 100_000)
-}
-
-/// The burst scenario: `count` first messages, `in_flight` at a time, pacing lifted.
-async fn burst_scenario(
-    binary: &Path,
-    count: usize,
-    in_flight: usize,
-    options: &Options,
-) -> anyhow::Result<()> {
-    let arrivals = Arc::new(Arrivals::default());
-    let graph = graph::start(Arc::clone(&arrivals), options.graph_latency)?;
-    let server = start(binary, &graph, 1_000_000, options.database.as_deref())?;
-    println!(
-        "burst: {count} first messages from new customers, {in_flight} in flight, pacing lifted, Graph API latency {} ms",
-        options.graph_latency.as_millis()
-    );
-    let before = process::usage(server.child.id());
-    let (sent, started) = burst::burst(&server.base, SECRET, count, in_flight, &run_tag("9")).await;
-    let acked: Vec<Instant> = sent
-        .iter()
-        .filter_map(|s| s.ack.as_ref().ok().map(|ack| s.at + *ack))
-        .collect();
-    let expected = acked.len();
-    settle(
-        &arrivals,
-        expected,
-        Duration::from_secs(60 + expected as u64 / 100),
-    )
-    .await;
-    let after = process::usage(server.child.id());
-    report_acks(&sent);
-    report_replies(&sent, &arrivals);
-    let replies = answered(&sent, &arrivals);
-    println!(
-        "  rates: acknowledged {:.0}/s, answered {:.0}/s ({replies} of {count}; {} lost)",
-        burst::rate(expected, started, acked),
-        burst::rate(replies, started, arrivals.all()),
-        count - replies
-    );
-    process::report(before, after, replies);
-    drop(server);
-    Ok(())
 }
 
 /// Replies per second from the first to the last (the rate the sender kept up while it had work).
@@ -380,14 +350,26 @@ async fn main() -> anyhow::Result<()> {
         }
         Some("burst") => {
             let (count, in_flight) = (number(1, 20_000), number(2, 64));
-            burst_scenario(&binary, count as usize, in_flight as usize, &options).await
+            burst::scenario(&binary, count as usize, in_flight as usize, &options).await
         }
-        Some(other) => bail!("unknown scenario `{other}`: use ack, reply, pace, burst or disk"),
+        Some("campaign") => {
+            let load = campaign::CampaignLoad {
+                recipients: number(1, 2000),
+                campaign_mps: number(2, 200),
+                rate: number(3, 20),
+                seconds: number(4, 8),
+                graph_latency,
+            };
+            campaign::scenario(&binary, load).await
+        }
+        Some(other) => {
+            bail!("unknown scenario `{other}`: use ack, reply, pace, burst, campaign or disk")
+        }
         None => {
             scenario(&binary, "ack", load(1000, 10, 1000), database).await?;
             scenario(&binary, "reply", load(500, 10, 1000), database).await?;
             scenario(&binary, "pace", load(200, 2, 50), database).await?;
-            burst_scenario(&binary, 20_000, 64, &options).await
+            burst::scenario(&binary, 20_000, 64, &options).await
         }
     }
 }

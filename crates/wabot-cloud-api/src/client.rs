@@ -134,7 +134,21 @@ impl CloudApiClient {
         Ok(Self { http, config })
     }
 
-    fn url(&self, path: &str) -> String {
+    /// The HTTP client (for the other Graph calls of this crate).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Runs an authorized request and reads its JSON answer.
+    pub(crate) async fn get_json<T: for<'de> Deserialize<'de>>(
+        &self,
+        request: RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let response = self.execute(request).await?;
+        self.json(response).await
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
         let base = self.config.base_url.trim_end_matches('/');
         format!("{base}/{}/{path}", self.config.api_version)
     }

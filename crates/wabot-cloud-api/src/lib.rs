@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod account;
 mod builders;
 mod checks;
 mod client;
@@ -14,8 +15,10 @@ mod render;
 mod signature;
 mod status;
 mod template;
+mod templates_client;
 mod webhook;
 
+pub use account::account_updates;
 pub use builders::InteractiveParts;
 pub use checks::BuildError;
 pub use client::{

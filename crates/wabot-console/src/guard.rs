@@ -10,7 +10,7 @@ use actix_web::{HttpMessage, HttpRequest, web};
 use wabot_app::{Operator, Operators, Role, utc_now};
 
 use crate::error::ConsoleError;
-use crate::routes::{ASSETS, LOGIN, USERS};
+use crate::routes::{ASSETS, CAMPAIGNS, LOGIN, USERS};
 use crate::state::ConsoleState;
 use crate::tokens::session_hash;
 
@@ -63,9 +63,14 @@ pub fn access(path: &str) -> Access {
                 .strip_prefix(prefix)
                 .is_some_and(|rest| rest.starts_with('/'))
     };
+    // Pausing, resuming or cancelling a campaign: `/dashboard/campaigns/{id}/control`.
+    let campaign_control = path
+        .strip_prefix(CAMPAIGNS)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|rest| rest.split('/').nth(1).is_some());
     if under(LOGIN) || under(ASSETS) {
         Access::Public
-    } else if under(USERS) {
+    } else if under(USERS) || campaign_control {
         Access::Admin
     } else {
         Access::Operator
@@ -187,6 +192,11 @@ mod tests {
             ("/dashboard/%75sers/ana", Access::Admin),
             ("/dashboard%2Fusers", Access::Admin),
             ("/dashboard/%zz", Access::Operator),
+            ("/dashboard/campaigns", Access::Operator),
+            ("/dashboard/campaigns/7", Access::Operator),
+            ("/dashboard/campaigns/7/control", Access::Admin),
+            ("/dashboard/campaigns/7/anything/else", Access::Admin),
+            ("/dashboard/%63ampaigns/7/control", Access::Admin),
         ] {
             assert_eq!(access(path), rule, "{path}");
         }

@@ -4,12 +4,13 @@
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::web;
 use wabot_app::{
-    Contacts, Conversations, ConversationsView, Handoffs, MediaJobs, Operators, Statistics,
-    TicketDesk, TicketUpdates,
+    Campaigns, Contacts, Conversations, ConversationsView, Handoffs, MediaJobs, Operators,
+    Statistics, TicketDesk, TicketUpdates,
 };
 
 use crate::pages::{
-    contact, conversations, handoffs, login, overview, ticket_media, tickets, transcript, users,
+    campaigns, contact, conversations, handoffs, login, overview, ticket_media, tickets,
+    transcript, users,
 };
 use crate::state::ConsoleState;
 use crate::{assets, guard};
@@ -30,6 +31,8 @@ pub const CONTACTS: &str = "/dashboard/contacts";
 pub const HANDOFFS: &str = "/dashboard/handoffs";
 /// The operators (administrators only).
 pub const USERS: &str = "/dashboard/users";
+/// The campaigns (their `…/{id}/control` form: administrators only).
+pub const CAMPAIGNS: &str = "/dashboard/campaigns";
 
 /// What every console answer carries: no framing, no guessing of types, scripts and styles only
 /// from us (no inline script; the SVG charts use attributes, not inline styles), no referrer
@@ -59,6 +62,7 @@ where
         + Handoffs
         + TicketUpdates
         + MediaJobs
+        + Campaigns
         + 'static,
 {
     move |config| {
@@ -90,7 +94,13 @@ where
                 .route("/handoffs/{id}", web::post().to(handoffs::act::<S>))
                 .route("/users", web::get().to(users::page::<S>))
                 .route("/users", web::post().to(users::add::<S>))
-                .route("/users/{name}", web::post().to(users::change::<S>)),
+                .route("/users/{name}", web::post().to(users::change::<S>))
+                .route("/campaigns", web::get().to(campaigns::list::<S>))
+                .route("/campaigns/{id}", web::get().to(campaigns::show::<S>))
+                .route(
+                    "/campaigns/{id}/control",
+                    web::post().to(campaigns::control::<S>),
+                ),
         );
     }
 }

@@ -16,7 +16,9 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{App, middleware, web};
 use tracing::Instrument;
-use wabot_app::{Contacts, Conversations, Handoffs, Health, Inbox, Outreach, Statistics};
+use wabot_app::{
+    Campaigns, Contacts, Conversations, Handoffs, Health, Inbox, Outreach, Statistics,
+};
 
 use crate::admin::{AdminState, AdminToken, configure_admin};
 use crate::configure;
@@ -88,6 +90,7 @@ where
         + wabot_app::TicketDesk
         + wabot_app::TicketUpdates
         + wabot_app::MediaJobs
+        + Campaigns
         + 'static,
 {
     let metrics = web::Data::from(Arc::clone(&state.webhook.metrics));

@@ -39,7 +39,8 @@ pub enum ApiError {
     /// The database could not be reached or refused the work: 503 (Meta retries webhooks later).
     #[error("the database is unavailable; try again later")]
     Unavailable(#[source] StoreError),
-    /// The Graph API refused or failed a call made for the request (a media upload): 502.
+    /// The Graph API refused or failed a call the request depends on (a media upload, a template
+    /// sync): 502.
     #[error("the Graph API: {0}")]
     Upstream(String),
 }

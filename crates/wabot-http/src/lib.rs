@@ -17,8 +17,8 @@ use actix_web::{middleware, web};
 use wabot_app::Inbox;
 
 pub use admin::{
-    AdminApi, AdminState, AdminToken, DEFAULT_LIMIT, MAX_LIMIT, MenuReload, MenuReloaded,
-    RandomError, openapi_document,
+    AdminApi, AdminState, AdminToken, CampaignsConfig, DEFAULT_LIMIT, MAX_LIMIT, MenuReload,
+    MenuReloaded, RandomError, TemplateFetch, TemplateFetchError, openapi_document,
 };
 pub use app::{AppState, app};
 pub use contact_tag::ContactTag;

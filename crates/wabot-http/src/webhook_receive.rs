@@ -42,6 +42,7 @@ pub async fn receive<I: Inbox + 'static>(
             received_at,
             body: text,
             items,
+            account_updates: wabot_cloud_api::account_updates(&payload),
         })
         .await
         .map_err(|error| {

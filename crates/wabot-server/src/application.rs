@@ -74,6 +74,10 @@ impl Application {
             Duration::from_secs(u64::from(settings.handoff.idle_claim_seconds)),
             Arc::clone(&signals.outbound),
         )));
+        workers.push(Box::pin(crate::campaigns::feeder(
+            components.store.clone(),
+            Arc::clone(&signals.outbound),
+        )));
         let ticket_mover = Arc::new(TicketMover::new(
             components.store.clone(),
             Arc::clone(&components.engine),
@@ -231,6 +235,10 @@ fn app_state(
         ticket_mover,
         read_media,
         upload_media,
+        campaigns: wabot_http::CampaignsConfig {
+            pace: crate::campaigns::pace(settings),
+            fetch_templates: crate::campaigns::template_fetcher(settings),
+        },
     };
     Ok(AppState::new(
         webhook,

@@ -161,6 +161,7 @@ pub async fn chat(settings: &Settings, from: &str) -> anyhow::Result<()> {
                 received_at: now,
                 body: "{\"source\":\"wabot chat\"}".into(),
                 items: vec![item],
+                account_updates: Vec::new(),
             })
             .await?;
         while converse.run_once(utc_now()).await? > 0 {}

@@ -2,6 +2,8 @@
 
 pub mod application;
 pub mod business_source;
+pub mod campaign_cli;
+pub mod campaigns;
 pub mod chat;
 pub mod check;
 pub mod components;

@@ -1,5 +1,5 @@
 //! `wabot`: the WhatsApp Business chatbot server. Subcommands: `serve` (the default), `migrate`,
-//! `seed-demo`, `backup`, `health`, `check-config`, `chat`, `user`, `menu diagram`, `import`; each is a function of the `wabot_server` library. The
+//! `seed-demo`, `backup`, `health`, `check-config`, `chat`, `user`, `menu diagram`, `import`, `templates`, `campaign`; each is a function of the `wabot_server` library. The
 //! command line is parsed by clap: every subcommand has `--help`, and anything unknown is refused.
 
 use std::path::PathBuf;
@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
 use wabot_server::layers::{CONFIG_DIR_VAR, ConfigDir};
-use wabot_server::{chat, check, diagram, health, import, serve, settings, telemetry, users};
+use wabot_server::{
+    campaign_cli, chat, check, diagram, health, import, serve, settings, telemetry, users,
+};
 use wabot_store::{DieselStore, Seeded};
 
 /// wabot: a WhatsApp Cloud API chatbot server.
@@ -72,6 +74,16 @@ enum Command {
     /// Load orders or schedule entries from a CSV or JSON-lines file (idempotent: an unchanged
     /// row writes nothing). A file with an invalid row writes nothing unless --skip-invalid.
     Import(import::ImportArgs),
+    /// The business's message templates (synced from the Graph API).
+    Templates {
+        #[command(subcommand)]
+        command: campaign_cli::TemplatesCommand,
+    },
+    /// Campaigns: template broadcasts, paced, resumable (docs/campaigns.md).
+    Campaign {
+        #[command(subcommand)]
+        command: campaign_cli::CampaignCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +206,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: MenuCommand::Diagram { format, out, stats },
         } => diagram::diagram(&settings, format.into(), out.as_deref(), stats).await,
         Command::Import(args) => import::import(&settings, args).await,
+        Command::Templates { command } => {
+            println!("{}", campaign_cli::templates(&settings, command).await?);
+            Ok(())
+        }
+        Command::Campaign { command } => {
+            println!("{}", campaign_cli::campaign(&settings, command).await?);
+            Ok(())
+        }
         Command::CheckConfig | Command::Health { .. } => Ok(()),
     }
 }

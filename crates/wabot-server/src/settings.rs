@@ -45,6 +45,8 @@ pub struct Settings {
     pub business: crate::business_source::Business,
     /// The business's own API, when `business.source = "http"`.
     pub business_http: crate::business_source::BusinessHttp,
+    /// Campaigns (template broadcasts).
+    pub campaigns: CampaignSettings,
     /// Where the values came from, and what was wrong with them.
     #[serde(skip)]
     pub origin: Origin,
@@ -118,6 +120,8 @@ pub struct Meta {
     pub timeout_seconds: u64,
     /// Whether answered messages are marked read (blue ticks).
     pub mark_read: MarkRead,
+    /// The WhatsApp Business Account id (the template sync reads its templates).
+    pub waba_id: String,
 }
 
 /// `meta.mark_read`: when a customer's message is marked read.
@@ -128,6 +132,19 @@ pub enum MarkRead {
     OnAnswer,
     /// Never: customers see grey ticks only.
     Never,
+}
+
+/// `[campaigns]`.
+#[derive(Debug, Deserialize)]
+pub struct CampaignSettings {
+    /// A campaign's pace unless it names one.
+    pub messages_per_second: f64,
+    /// The most a campaign may ask for.
+    pub max_messages_per_second: f64,
+    /// Words (a whole message, any case) that ask to stop marketing messages, outside a form.
+    pub stop_words: Vec<String>,
+    /// Words that ask to receive them again.
+    pub start_words: Vec<String>,
 }
 
 /// `[menu]`.

@@ -25,6 +25,7 @@ pub fn problems(settings: &Settings) -> Vec<String> {
     problems.extend(lease_outlives_a_send(settings));
     problems.extend(ticket_template(settings));
     problems.extend(crate::business_source::problems(settings));
+    problems.extend(campaign_pace(settings));
     if !(settings.meta.api_base_url.starts_with("https://")
         || settings.meta.api_base_url.starts_with("http://"))
     {
@@ -237,6 +238,31 @@ fn ranges(settings: &Settings) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A campaign's pace must be above 0 and the default within the maximum (which is capped at the
+/// number's rate where it is used).
+fn campaign_pace(settings: &Settings) -> Vec<String> {
+    let campaigns = &settings.campaigns;
+    let mut problems = Vec::new();
+    if !(campaigns.max_messages_per_second > 0.0 && campaigns.max_messages_per_second.is_finite()) {
+        problems.push(format!(
+            "{} is {}: it must be above 0",
+            settings.named("campaigns.max_messages_per_second"),
+            campaigns.max_messages_per_second,
+        ));
+    }
+    if !(campaigns.messages_per_second > 0.0
+        && campaigns.messages_per_second <= campaigns.max_messages_per_second)
+    {
+        problems.push(format!(
+            "{} is {}: it must be above 0 and at most campaigns.max_messages_per_second ({})",
+            settings.named("campaigns.messages_per_second"),
+            campaigns.messages_per_second,
+            campaigns.max_messages_per_second
+        ));
+    }
+    problems
 }
 
 /// A send's lease must outlive the longest a send can take, or a send still waiting on the Graph

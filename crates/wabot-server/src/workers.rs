@@ -80,7 +80,9 @@ pub fn tasks<M: Messenger + Send + Sync + 'static>(
         (settings.meta.mark_read == MarkRead::OnAnswer).then(|| Arc::new(ReadReceipts::new()));
     let mut tasks: Vec<Task> = Vec::new();
     for _ in 0..settings.workers.conversations.max(1) {
-        let mut worker = components.converse();
+        let mut worker = components
+            .converse()
+            .with_marketing_words(crate::campaigns::marketing_words(settings));
         if let Some(receipts) = &receipts {
             worker = worker.with_receipts(Arc::clone(receipts), Arc::clone(&observer));
         }

@@ -58,6 +58,7 @@ fn event(n: usize) -> NewWebhookEvent {
                 reply_to: contact,
             }),
         }],
+        account_updates: Vec::new(),
     }
 }
 

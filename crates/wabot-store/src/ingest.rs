@@ -163,6 +163,9 @@ fn store_event(
             receipt.duplicates += 1;
         }
     }
+    for update in &event.account_updates {
+        crate::marketing::apply_account_update(connection, update, event.received_at)?;
+    }
     // What the event brought: an event with nothing new needs no processing and is done at once.
     let outcome = match (receipt.new_items, receipt.duplicates) {
         (0, 0) => EventOutcome::NoItems,

@@ -11,7 +11,7 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use wabot_app::{
     DeliveryStatus, Direction, InboundPayload, MessageStatus, OutboundDraft, OutboundJob, Outbox,
-    SendOutcome, StatusApplied, StatusUpdate, StoreError,
+    OutboxPriority, SendOutcome, StatusApplied, StatusUpdate, StoreError,
 };
 
 use crate::connection::AnyConnection;
@@ -27,13 +27,31 @@ fn delta(duration: Duration) -> TimeDelta {
 }
 
 /// Queues one outbound message (a message row and its outbox row); returns the message's id.
-/// `origin_at` is, for a reply, when the message it answers reached the webhook.
+/// `origin_at` is, for a reply, when the message it answers reached the webhook: a reply has the
+/// [`OutboxPriority::Reply`], anything else queued here (an agent's or operator's message, a
+/// notification) [`OutboxPriority::Notification`].
 pub(crate) fn queue(
     connection: &mut AnyConnection,
     contact_id: i64,
     draft: &OutboundDraft,
     at: NaiveDateTime,
     origin_at: Option<NaiveDateTime>,
+) -> Result<i64, TxError> {
+    let priority = match origin_at {
+        Some(_) => OutboxPriority::Reply,
+        None => OutboxPriority::Notification,
+    };
+    queue_with_priority(connection, contact_id, draft, at, origin_at, priority)
+}
+
+/// Queues one outbound message with the given priority (see [`queue`]).
+pub(crate) fn queue_with_priority(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    draft: &OutboundDraft,
+    at: NaiveDateTime,
+    origin_at: Option<NaiveDateTime>,
+    priority: OutboxPriority,
 ) -> Result<i64, TxError> {
     let pending = DeliveryStatus::Pending;
     let message = (
@@ -57,6 +75,7 @@ pub(crate) fn queue(
             outbox::state.eq(OutboxState::Pending.as_str()),
             outbox::next_attempt_at.eq(at),
             outbox::origin_at.eq(origin_at),
+            outbox::priority.eq(priority.rank()),
         ))
         .execute(connection)?;
     // Made now, in the server (today: nothing to delete); a caller's `at` in the past counts too.
@@ -66,8 +85,20 @@ pub(crate) fn queue(
 
 diesel::alias!(outbox as earlier: EarlierOutbox);
 
-type JobRow = (i64, i64, i64, String, i32, Option<NaiveDateTime>);
+type JobRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    i32,
+    Option<NaiveDateTime>,
+    Option<String>,
+);
 
+/// Leases the due rows: the lowest priority number first, then the oldest. A recipient's row waits
+/// while that recipient has a row of a higher priority (a lower number), or of the same priority
+/// and older, waiting, or any row leased: one message in flight per recipient, each priority's
+/// messages in order, and a reply overtakes a campaign message to the same customer.
 fn claim(
     connection: &mut AnyConnection,
     owner: &str,
@@ -79,6 +110,14 @@ fn claim(
     let lease_free = outbox::lease_expires_at
         .is_null()
         .or(outbox::lease_expires_at.lt(now_naive));
+    let goes_first = earlier
+        .field(outbox::priority)
+        .lt(outbox::priority)
+        .or(earlier
+            .field(outbox::priority)
+            .eq(outbox::priority)
+            .and(earlier.field(outbox::id).lt(outbox::id)))
+        .or(earlier.field(outbox::lease_expires_at).ge(now_naive));
     let has_earlier = earlier
         .filter(earlier.field(outbox::contact_id).eq(outbox::contact_id))
         .filter(
@@ -86,13 +125,14 @@ fn claim(
                 .field(outbox::state)
                 .eq(OutboxState::Pending.as_str()),
         )
-        .filter(earlier.field(outbox::id).lt(outbox::id));
+        .filter(earlier.field(outbox::id).ne(outbox::id))
+        .filter(goes_first);
     let due = outbox::table
         .filter(outbox::state.eq(OutboxState::Pending.as_str()))
         .filter(outbox::next_attempt_at.le(now_naive))
         .filter(lease_free)
         .filter(not(exists(has_earlier)))
-        .order((outbox::next_attempt_at, outbox::id))
+        .order((outbox::priority, outbox::next_attempt_at, outbox::id))
         .limit(i64::try_from(limit.max(1)).unwrap_or(i64::MAX))
         .select((
             outbox::id,
@@ -101,6 +141,7 @@ fn claim(
             outbox::body,
             outbox::attempts,
             outbox::origin_at,
+            outbox::lease_owner,
         ));
     let rows: Vec<JobRow> = match connection {
         AnyConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
@@ -108,7 +149,8 @@ fn claim(
     };
     let expires = naive(now + delta(lease));
     let mut jobs = Vec::with_capacity(rows.len());
-    for (outbox_id, message_id, contact_id, body, attempts, origin_at) in rows {
+    let mut taken_over = Vec::new();
+    for (outbox_id, message_id, contact_id, body, attempts, origin_at, previous_owner) in rows {
         let leased = diesel::update(outbox::table.find(outbox_id).filter(lease_free))
             .set((
                 outbox::lease_owner.eq(owner),
@@ -116,6 +158,10 @@ fn claim(
             ))
             .execute(connection)?;
         if leased == 1 {
+            // A lease that ran out without an outcome: its sender died (or stalled) mid-send.
+            if previous_owner.is_some() {
+                taken_over.push(message_id);
+            }
             jobs.push(OutboundJob {
                 outbox_id,
                 message_id,
@@ -126,6 +172,7 @@ fn claim(
             });
         }
     }
+    crate::campaign_feed::taken_over(connection, &taken_over)?;
     Ok(jobs)
 }
 
@@ -192,6 +239,14 @@ fn record(
         }
         SendOutcome::Retry { .. } => {}
         SendOutcome::Failed { code, title } => {
+            if *code == Some(crate::marketing::STOPPED_MARKETING) {
+                crate::marketing::marketing_preference(
+                    connection,
+                    job.contact_id,
+                    Some(crate::marketing::STOPPED_MARKETING_REASON),
+                    now,
+                )?;
+            }
             let made: Vec<NaiveDateTime> = per_backend!(connection, |c| diesel::update(message)
                 .set((
                     messages::status.eq(DeliveryStatus::Failed.as_str()),

@@ -13,6 +13,8 @@ diesel::table! {
         first_seen_at -> Timestamp,
         last_seen_at -> Timestamp,
         last_inbound_at -> Nullable<Timestamp>,
+        marketing_opt_out_at -> Nullable<Timestamp>,
+        marketing_opt_out_reason -> Nullable<Text>,
     }
 }
 
@@ -108,6 +110,7 @@ diesel::table! {
         lease_expires_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         origin_at -> Nullable<Timestamp>,
+        priority -> Integer,
     }
 }
 
@@ -277,6 +280,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    templates (id) {
+        id -> BigInt,
+        meta_id -> Nullable<Text>,
+        name -> Text,
+        language -> Text,
+        category -> Text,
+        status -> Text,
+        quality -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        components -> Text,
+        parameter_format -> Text,
+        parameters -> Text,
+        synced_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        name -> Text,
+        template_id -> BigInt,
+        state -> Text,
+        stop_reason -> Nullable<Text>,
+        messages_per_second -> Double,
+        slowed_until -> Nullable<Timestamp>,
+        paced_at -> Timestamp,
+        starts_at -> Timestamp,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        recipient_count -> BigInt,
+    }
+}
+
+diesel::table! {
+    campaign_recipients (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        wa_id -> Text,
+        body -> Text,
+        state -> Text,
+        skip_reason -> Nullable<Text>,
+        contact_id -> Nullable<BigInt>,
+        message_id -> Nullable<BigInt>,
+        fed_at -> Nullable<Timestamp>,
+        taken_over -> Integer,
+    }
+}
+
 diesel::joinable!(inbound_items -> contacts (contact_id));
 diesel::joinable!(inbound_items -> webhook_events (event_id));
 diesel::joinable!(sessions -> contacts (contact_id));
@@ -311,4 +364,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     node_visits,
     send_pace,
     ticket_media,
+    templates,
+    campaigns,
+    campaign_recipients,
 );
+diesel::joinable!(campaigns -> templates (template_id));
+diesel::joinable!(campaign_recipients -> campaigns (campaign_id));
+diesel::joinable!(campaign_recipients -> messages (message_id));

@@ -112,6 +112,20 @@ stored_names! {
     }
 }
 
+stored_names! {
+    /// `campaign_recipients.state`.
+    RecipientState {
+        /// Not fed to the outbox yet.
+        Pending = "pending",
+        /// Fed: its message is in the outbox (its delivery status is the message's).
+        Queued = "queued",
+        /// Gets nothing (`skip_reason` says why).
+        Skipped = "skipped",
+        /// Gets nothing: its campaign was cancelled before it was fed.
+        Cancelled = "cancelled",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

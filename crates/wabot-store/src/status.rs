@@ -1,6 +1,7 @@
 //! Delivery statuses move forward only: sent < delivered < read, and failed is terminal. A status
 //! applied to a message made on a past day deletes that day's `daily_figures` row (its delivery
-//! counts, failures or reply times change).
+//! counts, failures or reply times change). A failure with 131050 (the customer stopped marketing
+//! messages) opts the customer out of marketing.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -58,6 +59,9 @@ pub(crate) fn apply(
         daily_figures::changed(connection, *created_at)?;
     }
     if !made.is_empty() {
+        if update.error_code == Some(crate::marketing::STOPPED_MARKETING) {
+            crate::marketing::opted_out_by_meta(connection, &update.message_id, at)?;
+        }
         return Ok(StatusApplied::Applied);
     }
     let known = messages::table

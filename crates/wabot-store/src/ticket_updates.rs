@@ -31,14 +31,15 @@ fn note(update: &TicketUpdate) -> String {
 }
 
 /// Queues a notification to a customer (a ticket update): the one place notifications enter the
-/// outbox, so they can be given their priority (below replies, above campaigns) here.
+/// outbox, with their priority (below replies to a customer who is talking, above campaigns).
 pub(crate) fn queue_notification(
     connection: &mut AnyConnection,
     contact_id: i64,
     draft: &OutboundDraft,
     now: DateTime<Utc>,
 ) -> Result<i64, TxError> {
-    outbox::queue(connection, contact_id, draft, naive(now), None)
+    let priority = wabot_app::OutboxPriority::Notification;
+    outbox::queue_with_priority(connection, contact_id, draft, naive(now), None, priority)
 }
 
 /// Whom to tell: the contact's conversation state (its language) and key, and whether their

@@ -108,6 +108,10 @@ fn step_message<F: TurnStep>(
         }
     }
     menu_events::record(connection, contact_id, &record.events, at)?;
+    if let Some(opted_out) = wabot_app::marketing_tap(&message.input) {
+        let reason = opted_out.then_some(crate::marketing::STOP_WORD_REASON);
+        crate::marketing::marketing_preference(connection, contact_id, reason, now)?;
+    }
     items::finish(connection, item_id, now)
 }
 

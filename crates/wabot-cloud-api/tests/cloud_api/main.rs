@@ -10,4 +10,5 @@ mod properties;
 mod render;
 mod schema;
 mod signature;
+mod templates;
 mod ticket_template;

@@ -23,7 +23,8 @@ pub fn spec() -> &'static Value {
 /// `unevaluatedProperties: false` on the composite, and `biz_opaque_callback_data`, documented by
 /// Meta, is added to the base properties; `language.policy`, which Meta's own template examples
 /// leave out (its one value, "deterministic", is the default), is no longer required; and a location's
-/// latitude and longitude, typed as strings but numbers in Meta's own example, may be either.
+/// latitude and longitude, typed as strings but numbers in Meta's own example, may be either; a
+/// template button's `index` may be "0" to "9".
 pub fn request_validator(spec: &Value) -> &'static jsonschema::Validator {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
@@ -35,6 +36,10 @@ pub fn request_validator(spec: &Value) -> &'static jsonschema::Validator {
         for axis in ["latitude", "longitude"] {
             location[axis]["type"] = json!(["string", "number"]);
         }
+        // A button's `index` is "0" to "9" (Meta's own example uses "0"); the spec's pattern,
+        // `^[2-6, 11-14]$`, is a character class that refuses "0".
+        components["schemas"]["TemplateComponent"]["properties"]["index"]["pattern"] =
+            json!("^[0-9]$");
         let language = &mut components["schemas"]["LanguageObject"];
         if let Some(required) = language.get_mut("required").and_then(Value::as_array_mut) {
             required.retain(|name| name != "policy");

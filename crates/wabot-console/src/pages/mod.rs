@@ -1,5 +1,6 @@
 //! The console's pages, one file each: its handlers, the rows it shows, and its template's struct.
 
+pub mod campaigns;
 pub mod contact;
 pub mod conversations;
 pub mod handoffs;

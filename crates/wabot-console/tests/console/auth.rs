@@ -7,7 +7,9 @@ use actix_web::test::{self, TestRequest};
 
 use crate::support::{ADMIN_PASSWORD, AGENT_PASSWORD, console, csrf_in, set_cookie, store};
 
-const PAGES: [&str; 11] = [
+const PAGES: [&str; 13] = [
+    "/dashboard/campaigns",
+    "/dashboard/campaigns/1",
     "/dashboard/menu.svg",
     "/dashboard/handoffs",
     "/dashboard/handoffs/1",
@@ -187,6 +189,7 @@ async fn forms_without_the_sessions_token_are_refused() {
         ("/dashboard/users/bo", vec![("action", "disable")]),
         ("/dashboard/tickets/1/status", vec![("status", "resolved")]),
         ("/dashboard/handoffs/1", vec![("action", "close")]),
+        ("/dashboard/campaigns/1/control", vec![("action", "pause")]),
         ("/dashboard/logout", vec![]),
     ] {
         for csrf in [None, Some(wrong.as_str())] {

@@ -2,5 +2,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod campaigns;
 mod pages;
 mod support;

@@ -32,6 +32,7 @@ async fn customer_writes(store: &DieselStore, wa_id: &str, name: &str, text: &st
         received_at: utc_now(),
         body: "{}".to_owned(),
         items: vec![item],
+        account_updates: Vec::new(),
     };
     store.ingest(event).await.unwrap();
 }

@@ -2,6 +2,7 @@
 //! OpenAPI document.
 
 mod auth;
+mod campaigns;
 mod contact_messages;
 mod contact_show;
 mod contacts_list;
@@ -14,19 +15,23 @@ mod send_attachment;
 mod send_message;
 mod state;
 mod stats;
+mod template_check;
+mod templates;
 mod tickets;
 mod views;
 
 use actix_web::{middleware, web};
 use wabot_app::{
-    BusinessRecords, Contacts, Conversations, Handoffs, Outreach, Statistics, TicketDesk,
-    TicketUpdates,
+    BusinessRecords, Campaigns, Contacts, Conversations, Handoffs, Outreach, Statistics,
+    TicketDesk, TicketUpdates,
 };
 
 pub use auth::{AdminToken, RandomError};
 pub use openapi::{AdminApi, openapi_document};
 pub use paging::{DEFAULT_LIMIT, MAX_LIMIT};
-pub use state::{AdminState, MenuReload, MenuReloaded};
+pub use state::{
+    AdminState, CampaignsConfig, MenuReload, MenuReloaded, TemplateFetch, TemplateFetchError,
+};
 
 /// The largest attachment body (WhatsApp's document limit) and a little.
 const ATTACHMENT_BODY_LIMIT: usize = 100 * 1024 * 1024 + 1024;
@@ -44,6 +49,7 @@ where
         + Statistics
         + Outreach
         + Handoffs
+        + Campaigns
         + BusinessRecords
         + TicketDesk
         + TicketUpdates
@@ -140,6 +146,30 @@ where
                 .route(
                     "/schedule/{reference}",
                     web::delete().to(records::schedule_delete::delete_schedule_entry::<S>),
+                )
+                .route(
+                    "/templates",
+                    web::get().to(templates::list::list_templates::<S>),
+                )
+                .route(
+                    "/templates/sync",
+                    web::post().to(templates::sync::sync_templates::<S>),
+                )
+                .route(
+                    "/campaigns",
+                    web::post().to(campaigns::create::create_campaign::<S>),
+                )
+                .route(
+                    "/campaigns",
+                    web::get().to(campaigns::list::list_campaigns::<S>),
+                )
+                .route(
+                    "/campaigns/{id}",
+                    web::get().to(campaigns::show::show_campaign::<S>),
+                )
+                .route(
+                    "/campaigns/{id}/{action}",
+                    web::post().to(campaigns::control::control_campaign::<S>),
                 )
                 .route("/openapi.json", web::get().to(openapi::openapi_json))
                 .route(

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::admin::{
-    contact_messages, contact_show, contacts_list, handoffs, menu_reload, records, send_attachment,
-    send_message, stats, tickets,
+    campaigns, contact_messages, contact_show, contacts_list, handoffs, menu_reload, records,
+    send_attachment, send_message, stats, templates, tickets,
 };
 
 /// The document.
@@ -15,7 +15,7 @@ use crate::admin::{
 #[openapi(
     info(
         title = "wabot admin API",
-        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, menu reloads, the business's orders and schedule entries, and defect tickets. Every route needs `Authorization: Bearer <admin.api_token>`."
+        description = "Contacts, their messages, statistics, messages sent by hand, handoffs to a person, menu reloads, the business's orders and schedule entries, defect tickets, message templates and campaigns. Every route needs `Authorization: Bearer <admin.api_token>`."
     ),
     paths(
         send_message::send_message,
@@ -38,6 +38,12 @@ use crate::admin::{
         records::schedule_show::show_schedule_entry,
         records::schedule_delete::delete_schedule_entry,
         records::schedule_list::list_schedule,
+        templates::list::list_templates,
+        templates::sync::sync_templates,
+        campaigns::create::create_campaign,
+        campaigns::list::list_campaigns,
+        campaigns::show::show_campaign,
+        campaigns::control::control_campaign,
         openapi_json,
         tickets::show::show_ticket,
         tickets::update::update_ticket,

@@ -1,11 +1,12 @@
 //! `POST /api/messages`: queue a text or template message through the outbox (same pacing, retries
-//! and status tracking as replies). Free text needs the customer's 24-hour window to be open.
+//! and status tracking as replies). Free text needs the customer's 24-hour window to be open; a
+//! template is checked against the synced one first (`template_check`).
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::Value;
 use wabot_app::{
-    ManualMessage, OutboundDraft, OutboundKind, Outreach, Queued, phone_number, utc_now,
+    Campaigns, ManualMessage, OutboundDraft, OutboundKind, Outreach, Queued, phone_number, utc_now,
 };
 use wabot_cloud_api::{BuildError, OutboundMessage, Template, TemplateComponent};
 
@@ -148,11 +149,13 @@ fn manual_message(body: &[u8]) -> Result<ManualMessage, ApiError> {
     ),
     security(("bearer" = []))
 )]
-pub async fn send_message<S: Outreach + 'static>(
+pub async fn send_message<S: Outreach + Campaigns + 'static>(
     state: web::Data<AdminState<S>>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    queue_by_hand(&state, manual_message(&body)?).await
+    let message = manual_message(&body)?;
+    crate::admin::template_check::check(&state.store, &message.draft.body).await?;
+    queue_by_hand(&state, message).await
 }
 
 /// Queues a message an operator sends (text, template, attachment): 202 with its id, or 409

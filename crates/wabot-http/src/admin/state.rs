@@ -1,10 +1,15 @@
 //! What the admin handlers share: the store (behind its ports), a way to wake the senders, how
 //! long a conversation may be quiet before it counts as left, and a way to reload the menu.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use wabot_app::{CurrentEngine, HandoffDesk, MediaReader, MediaUploader, TicketMover};
+use wabot_app::{
+    CampaignPace, CurrentEngine, HandoffDesk, MediaReader, MediaUploader, SyncedTemplate,
+    TicketMover,
+};
 use wabot_cloud_api::CloudApiRenderer;
 
 use crate::contact_tag::ContactTag;
@@ -32,6 +37,32 @@ pub struct AdminState<S> {
     pub read_media: MediaReader,
     /// Uploads files to WhatsApp (`POST /api/messages/attachment`).
     pub upload_media: MediaUploader,
+    /// Campaigns: their pace limits, and how the business's templates are read from the Graph API.
+    pub campaigns: CampaignsConfig,
+}
+
+/// What the campaign and template routes need besides the store.
+#[derive(Clone)]
+pub struct CampaignsConfig {
+    /// The pace limits (`[campaigns]` settings).
+    pub pace: CampaignPace,
+    /// Reads every template of the business account (`POST /api/templates/sync`).
+    pub fetch_templates: Arc<dyn Fn() -> TemplateFetch + Send + Sync>,
+}
+
+/// A template read under way: the templates, or why they could not be read.
+pub type TemplateFetch =
+    Pin<Box<dyn Future<Output = Result<Vec<SyncedTemplate>, TemplateFetchError>> + Send>>;
+
+/// Why the templates could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateFetchError {
+    /// There is nothing to read them from (`meta.waba_id` or the access token is not set).
+    #[error("{0}")]
+    NotConfigured(String),
+    /// The Graph API refused or failed.
+    #[error("the Graph API failed: {0}")]
+    Graph(String),
 }
 
 /// What a menu reload did: the new menu in use, or every problem of the file (the running menu

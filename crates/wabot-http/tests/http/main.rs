@@ -6,6 +6,7 @@
 mod support;
 mod admin;
 mod admin_messages;
+mod campaigns;
 mod metrics;
 mod openapi;
 mod records;

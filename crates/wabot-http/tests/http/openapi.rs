@@ -79,6 +79,12 @@ async fn every_documented_operation_answers_as_documented() {
         ("PATCH", "/api/tickets/{reference}"),
         ("GET", "/api/tickets/{reference}/media/{n}"),
         ("POST", "/api/messages/attachment"),
+        ("GET", "/api/templates"),
+        ("POST", "/api/templates/sync"),
+        ("POST", "/api/campaigns"),
+        ("GET", "/api/campaigns"),
+        ("GET", "/api/campaigns/{id}"),
+        ("POST", "/api/campaigns/{id}/{action}"),
     ]
     .into_iter()
     .map(|(method, path)| (method.to_owned(), path.to_owned()))
@@ -113,7 +119,7 @@ async fn every_documented_operation_answers_as_documented() {
         let uri = if path.starts_with("/api/tickets") {
             path.replace("{reference}", "DEF-001").replace("{n}", "1")
         } else {
-            records::uri(&path.replace("{id}", "1"))
+            records::uri(&path.replace("{id}", "1").replace("{action}", "pause"))
         };
         let mut request = test::TestRequest::default()
             .method(method.parse().unwrap())
@@ -140,8 +146,13 @@ async fn every_documented_operation_answers_as_documented() {
         // JSON body is not a file to attach (the end-to-end attachment test sends one).
         let no_ticket = path.starts_with("/api/tickets/") && status == "404";
         let not_a_file = path == "/api/messages/attachment" && status == "422";
+        // Nor any template or campaign (no Graph API to sync from): a documented 404 (no such
+        // campaign), 409 (sync not configured) or 422 (this body is no campaign); the end-to-end
+        // campaign tests drive them to success.
+        let no_campaign = (path.starts_with("/api/campaigns") || path == "/api/templates/sync")
+            && ["404", "409", "422"].contains(&status.as_str());
         assert!(
-            response.status().is_success() || no_handoff || no_ticket || not_a_file,
+            response.status().is_success() || no_handoff || no_ticket || not_a_file || no_campaign,
             "{method} {uri}: {status}"
         );
         let unauthenticated = test::TestRequest::default()

@@ -112,6 +112,19 @@ pub fn app_state(bot: &Bot, token: &str) -> AppState<DieselStore> {
             Box::pin(async move { Ok(format!("uploaded-{}", bytes.len())) })
         }),
         current_engine,
+        campaigns: wabot_http::CampaignsConfig {
+            pace: wabot_app::CampaignPace {
+                default_per_second: 20.0,
+                max_per_second: 60.0,
+            },
+            fetch_templates: Arc::new(|| {
+                Box::pin(async {
+                    Err(wabot_http::TemplateFetchError::NotConfigured(
+                        "meta.waba_id is not set".into(),
+                    ))
+                })
+            }),
+        },
     };
     AppState::new(
         webhook,

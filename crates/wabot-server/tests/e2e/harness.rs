@@ -37,10 +37,21 @@ pub fn scratch() -> PathBuf {
     dir
 }
 
-/// A fake Graph API that accepts every message with a fresh id.
+/// A fake Graph API that accepts every message with a fresh id, and lists one approved marketing
+/// template (`fall_sale`, two body parameters) for `WABA1`, the account every server here names.
 pub async fn graph() -> MockServer {
     let server = MockServer::start().await;
     accept_all(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v23.0/WABA1/message_templates"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [{
+            "id": "920070352646140", "name": "fall_sale", "language": "en_US",
+            "category": "MARKETING", "status": "APPROVED", "components": [
+                {"text": "Hi {{1}}, our Fall Sale is on! Use promo code {{2}}", "type": "BODY"}]}],
+            "paging": {"cursors": {"before": "A", "after": "B"}}})))
+        .with_priority(10)
+        .mount(&server)
+        .await;
     server
 }
 
@@ -94,6 +105,7 @@ fn command(dir: &Path, graph_url: &str, args: &[&str]) -> Command {
         .env("WABOT__META__API_BASE_URL", graph_url)
         .env("WABOT__META__ACCESS_TOKEN", TOKEN)
         .env("WABOT__META__PHONE_NUMBER_ID", PHONE)
+        .env("WABOT__META__WABA_ID", "WABA1")
         .env("WABOT__META__APP_SECRET", SECRET)
         .env("WABOT__META__VERIFY_TOKEN", VERIFY)
         .env("WABOT__ADMIN__API_TOKEN", ADMIN)

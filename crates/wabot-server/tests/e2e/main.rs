@@ -4,6 +4,10 @@
 mod attachments;
 mod backup;
 mod browser;
+mod campaign_browser;
+mod campaign_cli;
+mod campaign_load;
+mod campaigns;
 mod chromium;
 mod cli;
 // The store suite's throwaway PostgreSQL cluster, one way of starting it for both suites.

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backends;
+mod campaign_feed;
+mod campaigns;
 mod cluster;
 mod concurrency;
 mod conversation_list;

@@ -28,6 +28,61 @@ fn both_backends_have_the_same_migration_versions() {
 
 use crate::support::connect;
 
+/// The tables of campaigns (migrations 000022–000025).
+fn load_campaign_tables(connection: &mut AnyConnection) {
+    type Time = chrono::NaiveDateTime;
+    schema::templates::table
+        .select(schema::templates::all_columns)
+        .load::<(
+            i64,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            String,
+            Time,
+            Time,
+        )>(connection)
+        .unwrap();
+    schema::campaigns::table
+        .select(schema::campaigns::all_columns)
+        .load::<(
+            i64,
+            String,
+            i64,
+            String,
+            Option<String>,
+            f64,
+            Option<Time>,
+            Time,
+            Time,
+            Time,
+            Option<Time>,
+            i64,
+        )>(connection)
+        .unwrap();
+    schema::campaign_recipients::table
+        .select(schema::campaign_recipients::all_columns)
+        .load::<(
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<Time>,
+            i32,
+        )>(connection)
+        .unwrap();
+}
+
 fn load_every_table(connection: &mut AnyConnection) {
     schema::contacts::table
         .select(schema::contacts::all_columns)
@@ -39,6 +94,8 @@ fn load_every_table(connection: &mut AnyConnection) {
             chrono::NaiveDateTime,
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+            Option<String>,
         )>(connection)
         .unwrap();
     schema::webhook_events::table
@@ -121,8 +178,10 @@ fn load_every_table(connection: &mut AnyConnection) {
             Option<chrono::NaiveDateTime>,
             Option<String>,
             Option<chrono::NaiveDateTime>,
+            i32,
         )>(connection)
         .unwrap();
+    load_campaign_tables(connection);
     schema::contact_changes::table
         .select(schema::contact_changes::all_columns)
         .load::<(

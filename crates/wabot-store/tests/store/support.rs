@@ -77,6 +77,7 @@ pub fn event(items: Vec<NewInboundItem>, at: DateTime<Utc>) -> NewWebhookEvent {
         received_at: at,
         body: r#"{"object":"whatsapp_business_account"}"#.to_owned(),
         items,
+        account_updates: Vec::new(),
     }
 }
 
