@@ -146,7 +146,7 @@ where
                          message: &CustomerMessage,
                          state: ConversationState,
                          data: &mut StepData<'_>| {
-            let step = match (marketing.intercept(&state, &message.input), hold) {
+            let step = match (marketing.intercept(&engine, &state, &message.input), hold) {
                 (Some(step), _) => step,
                 (None, None) => engine.step(now, &state, &message.input, data)?,
                 (None, Some(until)) => {

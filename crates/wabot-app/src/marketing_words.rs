@@ -14,7 +14,7 @@
 //! same transaction as the step (`turn`), like every other side effect of a step. A word is the
 //! whole message, any case, surrounding spaces and punctuation ignored.
 
-use wabot_engine::{ConversationState, Input, MenuReply, Reply, ReplyOption, Step};
+use wabot_engine::{ConversationState, Engine, Input, MenuReply, Reply, ReplyOption, Step};
 
 /// The reply id of the "Yes, stop" tap: opts the customer out of marketing.
 pub const OPT_OUT_ID: &str = "marketing:stop";
@@ -64,32 +64,36 @@ fn question(body: &str, yes: (&str, &str), no: &str) -> Reply {
 
 impl MarketingWords {
     /// The step for a message about marketing preferences, or `None` to let the engine step it.
-    /// The conversation stays where it was (only its version moves on).
-    pub fn intercept(&self, state: &ConversationState, input: &Input) -> Option<Step> {
+    /// The conversation stays where it was (only its version moves on). The sentences are the
+    /// menu's (`marketing_*` in `[texts]`), in the conversation's language.
+    pub fn intercept(
+        &self,
+        engine: &Engine,
+        state: &ConversationState,
+        input: &Input,
+    ) -> Option<Step> {
         let reply = match input {
             Input::Choice { id, .. } => match id.as_str() {
-                OPT_OUT_ID => Reply::text(
-                    "Done: you will get no more offers from us. You will still get answers and \
-                     updates about your orders. Send START OFFERS to get offers again.",
-                ),
-                OPT_IN_ID => Reply::text("Done: you will get our offers again."),
-                KEEP_ID => Reply::text("Nothing changed. Send *menu* for the main menu."),
+                OPT_OUT_ID => Reply::text(engine.marketing_texts(state).stopped),
+                OPT_IN_ID => Reply::text(engine.marketing_texts(state).started),
+                KEEP_ID => Reply::text(engine.marketing_texts(state).kept),
                 _ => return None,
             },
             Input::Text { body } if state.form.is_none() && state.handoff.is_none() => {
                 let said = fold(body);
                 if self.stop.iter().any(|word| fold(word) == said) {
+                    let texts = engine.marketing_texts(state);
                     question(
-                        "Do you want to stop receiving offers and news from us? You will still \
-                         get answers and updates about your orders.",
-                        (OPT_OUT_ID, "Yes, stop offers"),
-                        "No, keep them",
+                        &texts.stop_question,
+                        (OPT_OUT_ID, &texts.stop_yes),
+                        &texts.stop_no,
                     )
                 } else if self.start.iter().any(|word| fold(word) == said) {
+                    let texts = engine.marketing_texts(state);
                     question(
-                        "Do you want to receive our offers and news again?",
-                        (OPT_IN_ID, "Yes, send offers"),
-                        "No",
+                        &texts.start_question,
+                        (OPT_IN_ID, &texts.start_yes),
+                        &texts.start_no,
                     )
                 } else {
                     return None;
@@ -128,6 +132,11 @@ mod tests {
         }
     }
 
+    fn engine() -> Engine {
+        let menu = wabot_engine::Menu::from_toml_str(wabot_engine::DEFAULT_MENU_TOML);
+        Engine::new(menu.unwrap_or_else(|error| panic!("the shipped menu: {error}")))
+    }
+
     fn options(step: &Step) -> Vec<String> {
         match step.replies.first() {
             Some(Reply::Menu(menu)) => menu.options.iter().map(|o| o.id.clone()).collect(),
@@ -138,7 +147,7 @@ mod tests {
     #[test]
     fn outside_a_form_stop_asks_before_opting_out() {
         let state = ConversationState::new("15550100");
-        let step = words().intercept(&state, &Input::text("  STOP! "));
+        let step = words().intercept(&engine(), &state, &Input::text("  STOP! "));
         let step = step.unwrap_or_else(|| panic!("stop was not heard"));
         assert_eq!(options(&step), [OPT_OUT_ID, KEEP_ID]);
         assert_eq!(step.state.node, state.node);
@@ -148,25 +157,65 @@ mod tests {
             title: "Yes, stop offers".into(),
         };
         assert_eq!(marketing_tap(&tap), Some(true));
-        assert!(words().intercept(&state, &tap).is_some());
+        assert!(words().intercept(&engine(), &state, &tap).is_some());
     }
 
     #[test]
     fn inside_a_form_stop_is_left_to_the_engine_and_plain_start_too() {
         let mut state = ConversationState::new("15550100");
-        assert!(words().intercept(&state, &Input::text("start")).is_none());
-        assert!(words().intercept(&state, &Input::text("hello")).is_none());
+        assert!(
+            words()
+                .intercept(&engine(), &state, &Input::text("start"))
+                .is_none()
+        );
+        assert!(
+            words()
+                .intercept(&engine(), &state, &Input::text("hello"))
+                .is_none()
+        );
         state.form = Some(wabot_engine::FormProgress::default());
-        assert!(words().intercept(&state, &Input::text("stop")).is_none());
+        assert!(
+            words()
+                .intercept(&engine(), &state, &Input::text("stop"))
+                .is_none()
+        );
     }
 
     #[test]
     fn a_start_word_asks_before_opting_back_in() {
         let state = ConversationState::new("15550100");
-        let step = words().intercept(&state, &Input::text("Start offers"));
+        let step = words().intercept(&engine(), &state, &Input::text("Start offers"));
         assert_eq!(
             step.map(|s| options(&s)).unwrap_or_default(),
             [OPT_IN_ID, KEEP_ID]
         );
+    }
+
+    #[test]
+    fn the_question_and_the_answer_speak_the_customers_language() {
+        let mut state = ConversationState::new("34600100200");
+        state.language = Some("es".into());
+        state.language_chosen = true;
+        let step = words().intercept(&engine(), &state, &Input::text("stop"));
+        match step.as_ref().and_then(|s| s.replies.first()) {
+            Some(Reply::Menu(menu)) => {
+                assert!(menu.body.starts_with("¿Quieres dejar"), "{}", menu.body);
+                assert_eq!(menu.options[0].title, "Sí, sin ofertas");
+            }
+            other => panic!("a question was expected, not {other:?}"),
+        }
+        let tap = Input::Choice {
+            id: OPT_OUT_ID.into(),
+            title: "Sí, sin ofertas".into(),
+        };
+        match words()
+            .intercept(&engine(), &state, &tap)
+            .map(|s| s.replies)
+        {
+            Some(replies) => assert!(
+                matches!(replies.first(), Some(Reply::Text { body }) if body.starts_with("Hecho"))
+            ),
+            None => panic!("the tap was not heard"),
+        }
     }
 }

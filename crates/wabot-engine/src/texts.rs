@@ -114,6 +114,18 @@ texts! {
     TicketUpdateNotice "ticket_update_notice" MAX_TEXT ["reference", "status"]
         "Update on your ticket *{reference}*: it is now {status}.";
     TicketUpdateNote "ticket_update_note" MAX_TEXT ["note"] "Note from our team: {note}";
+    MarketingStopQuestion "marketing_stop_question" MAX_INTERACTIVE_BODY []
+        "Do you want to stop receiving offers and news from us? You will still get answers and updates about your orders.";
+    MarketingStopYes "marketing_stop_yes" MAX_BUTTON_TITLE [] "Yes, stop offers";
+    MarketingStopNo "marketing_stop_no" MAX_BUTTON_TITLE [] "No, keep them";
+    MarketingStartQuestion "marketing_start_question" MAX_INTERACTIVE_BODY []
+        "Do you want to receive our offers and news again?";
+    MarketingStartYes "marketing_start_yes" MAX_BUTTON_TITLE [] "Yes, send offers";
+    MarketingStartNo "marketing_start_no" MAX_BUTTON_TITLE [] "No";
+    MarketingStopped "marketing_stopped" MAX_TEXT []
+        "Done: you will get no more offers from us. You will still get answers and updates about your orders. Send START OFFERS to get offers again.";
+    MarketingStarted "marketing_started" MAX_TEXT [] "Done: you will get our offers again.";
+    MarketingKept "marketing_kept" MAX_TEXT [] "Nothing changed. Send *menu* for the main menu.";
 }
 
 /// How many words a date text must have (`weekdays`: 7, `months_short`: 12).
