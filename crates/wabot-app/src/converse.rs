@@ -100,7 +100,10 @@ where
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         // One menu for the whole turn, even if a reload replaces it meanwhile.
         let engine = self.engine.get();
-        let mut taken = self.take_turn(&engine, now, None, None).await?;
+        // The engine keeps `now` for the whole turn (a lookup's answer must match its question),
+        // but a hold counts from when the step asks: lookups take real time.
+        let started = std::time::Instant::now();
+        let mut taken = self.take_turn(&engine, now, started, None, None).await?;
         let mut handled = 0;
         for _ in 0..BATCH {
             let Some(Taken { turn, needs }) = taken else {
@@ -116,7 +119,9 @@ where
                     // No transaction is open here: the turn that asked has committed.
                     let answer = lookups.answer(&customer, lookup).await;
                     let contact = Some(turn.contact_id);
-                    taken = self.take_turn(&engine, now, contact, Some(answer)).await?;
+                    taken = self
+                        .take_turn(&engine, now, started, contact, Some(answer))
+                        .await?;
                 }
                 (Some(error), _, _) => return Err(error),
                 (None, _, _) => return Ok(handled),
@@ -130,6 +135,7 @@ where
         &self,
         engine: &Arc<Engine>,
         now: DateTime<Utc>,
+        started: std::time::Instant,
         contact: Option<i64>,
         answer: Option<Answer>,
     ) -> Result<Option<Taken>, StoreError> {
@@ -139,9 +145,10 @@ where
         let answered = Arc::new(Mutex::new(Vec::new()));
         let needs = Arc::new(Mutex::new(None));
         let (steps, asked) = (Arc::clone(&answered), Arc::clone(&needs));
-        let hold = self.lookups.as_ref().map(|lookups| {
-            now + TimeDelta::from_std(lookups.hold()).unwrap_or(TimeDelta::minutes(1))
-        });
+        let hold = self
+            .lookups
+            .as_ref()
+            .map(|lookups| TimeDelta::from_std(lookups.hold()).unwrap_or(TimeDelta::minutes(1)));
         let step = move |customer: &str,
                          message: &CustomerMessage,
                          state: ConversationState,
@@ -149,13 +156,16 @@ where
             let step = match (marketing.intercept(&engine, &state, &message.input), hold) {
                 (Some(step), _) => step,
                 (None, None) => engine.step(now, &state, &message.input, data)?,
-                (None, Some(until)) => {
+                (None, Some(hold_for)) => {
                     let source = RecordSource::Lookup(answer.as_ref());
                     match engine.step_with(now, &state, &message.input, data, source)? {
                         Stepped::Done(step) => step,
                         Stepped::Needs(lookup) => {
                             *asked.lock().unwrap_or_else(PoisonError::into_inner) =
                                 Some((customer.to_owned(), lookup));
+                            let waited =
+                                TimeDelta::from_std(started.elapsed()).unwrap_or(TimeDelta::zero());
+                            let until = now + waited + hold_for;
                             return Err(StoreError::StepDeferred { until });
                         }
                     }

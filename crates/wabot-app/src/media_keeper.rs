@@ -12,11 +12,14 @@ use crate::ticket_media::{
     allowed, media_backoff,
 };
 
-/// Jobs claimed per round.
-const BATCH: i64 = 8;
+/// Jobs claimed per round: one, so a job never waits under its lease behind another's download
+/// (the worker starts the next round at once when this one did something).
+const BATCH: i64 = 1;
 
-/// How long a claimed job is leased: a crashed worker's jobs come back after it.
-pub const MEDIA_LEASE: TimeDelta = TimeDelta::minutes(5);
+/// How long a claimed job is leased: a crashed worker's jobs come back after it. It outlasts the
+/// four Graph calls one attempt may make (lookup, download, lookup again, download again) at the
+/// longest `media.download_timeout_seconds` the settings allow (180 s).
+pub const MEDIA_LEASE: TimeDelta = TimeDelta::minutes(15);
 
 /// Keeps the media of tickets.
 pub struct MediaKeeper<J, M, F> {

@@ -172,7 +172,7 @@ fn database(settings: &Settings) -> Option<String> {
 
 /// Generous ranges: wrong by orders of magnitude, not by Meta's tiers (load tests go far above).
 fn ranges(settings: &Settings) -> Vec<String> {
-    let checks: [(&str, u64, u64, u64); 9] = [
+    let checks: [(&str, u64, u64, u64); 10] = [
         (
             "server.body_limit_bytes",
             settings.server.body_limit_bytes as u64,
@@ -190,6 +190,14 @@ fn ranges(settings: &Settings) -> Vec<String> {
             u64::from(settings.database.pool_size),
             1,
             1000,
+        ),
+        (
+            // A media job makes at most four calls of this length under one lease
+            // (`wabot_app::MEDIA_LEASE`, 15 minutes): a longer timeout could outlive it.
+            "media.download_timeout_seconds",
+            settings.media.download_timeout_seconds,
+            1,
+            180,
         ),
         (
             "meta.messages_per_second",

@@ -7,7 +7,7 @@
 //! was created is skipped here. A campaign whose messages were throttled (130429 and the other
 //! throughput codes) goes at half its pace for ten minutes.
 //!
-//! Also: withdrawing a paused, stopped or cancelled campaign's messages no sender has claimed, and
+//! Also: withdrawing a paused, stopped or cancelled campaign's messages no sender has ever claimed, and
 //! counting sends taken over from a dead sender (the claim calls [`taken_over`]).
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
@@ -36,7 +36,7 @@ pub(crate) fn feed(
     now: DateTime<Utc>,
     window: usize,
 ) -> Result<FeedRound, TxError> {
-    let due: Vec<(i64, i64, f64, Option<NaiveDateTime>, NaiveDateTime)> = campaigns::table
+    let due = campaigns::table
         .filter(campaigns::state.eq(CampaignState::Running.as_str()))
         .filter(campaigns::starts_at.le(naive(now)))
         .order(campaigns::id)
@@ -46,8 +46,14 @@ pub(crate) fn feed(
             campaigns::messages_per_second,
             campaigns::slowed_until,
             campaigns::paced_at,
-        ))
-        .load(connection)?;
+        ));
+    // On PostgreSQL each instance runs a feeder: a campaign's row is locked for the round, so two
+    // feeders never feed one campaign at once, and a pause or cancel (which locks it too) waits
+    // for the round or is waited for. SQLite's one writer serializes them already.
+    let due: Vec<(i64, i64, f64, Option<NaiveDateTime>, NaiveDateTime)> = match connection {
+        AnyConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
+        AnyConnection::Sqlite(c) => due.load(c)?,
+    };
     let mut round = FeedRound::default();
     for (id, template_id, rate, slowed_until, paced_at) in due {
         let template = crate::templates::load(connection, template_id)?;
@@ -62,7 +68,7 @@ pub(crate) fn feed(
                     )),
                 ))
                 .execute(connection)?;
-            withdraw(connection, id, now)?;
+            withdraw(connection, id)?;
             round.stopped += 1;
             continue;
         }
@@ -172,14 +178,23 @@ fn feed_one(
             None,
             OutboxPriority::Campaign,
         )?;
-        diesel::update(row)
-            .set((
-                campaign_recipients::state.eq(RecipientState::Queued.as_str()),
-                campaign_recipients::contact_id.eq(contact_id),
-                campaign_recipients::message_id.eq(message_id),
-                campaign_recipients::fed_at.eq(at),
-            ))
-            .execute(connection)?;
+        let marked = diesel::update(
+            row.filter(campaign_recipients::state.eq(RecipientState::Pending.as_str())),
+        )
+        .set((
+            campaign_recipients::state.eq(RecipientState::Queued.as_str()),
+            campaign_recipients::contact_id.eq(contact_id),
+            campaign_recipients::message_id.eq(message_id),
+            campaign_recipients::fed_at.eq(at),
+        ))
+        .execute(connection)?;
+        if marked != 1 {
+            // Changed since it was read (the campaign's lock should make this impossible): the
+            // round is rolled back, outbox row included, rather than feed a recipient twice.
+            return Err(TxError(wabot_app::StoreError::Conflict(format!(
+                "campaign {campaign_id}: a recipient changed while it was fed"
+            ))));
+        }
         round.fed += 1;
     }
     Ok(next.len())
@@ -236,11 +251,7 @@ fn any_unfed(connection: &mut AnyConnection, campaign_id: i64) -> Result<bool, T
 /// Takes back a campaign's messages that no sender has claimed and that were never tried: their
 /// outbox and message rows go, and their recipients are unfed again (a resumed campaign feeds
 /// them anew). A message under way or already tried stays: it may have reached the customer.
-pub(crate) fn withdraw(
-    connection: &mut AnyConnection,
-    campaign_id: i64,
-    now: DateTime<Utc>,
-) -> Result<usize, TxError> {
+pub(crate) fn withdraw(connection: &mut AnyConnection, campaign_id: i64) -> Result<usize, TxError> {
     let unclaimed: Vec<(i64, i64)> = campaign_recipients::table
         .inner_join(
             outbox::table.on(outbox::message_id
@@ -251,14 +262,26 @@ pub(crate) fn withdraw(
         .filter(campaign_recipients::state.eq(RecipientState::Queued.as_str()))
         .filter(outbox::state.eq(OutboxState::Pending.as_str()))
         .filter(outbox::attempts.eq(0))
-        .filter(
-            outbox::lease_expires_at
-                .is_null()
-                .or(outbox::lease_expires_at.lt(naive(now))),
-        )
+        .filter(outbox::lease_owner.is_null())
         .select((campaign_recipients::id, outbox::message_id))
         .load(connection)?;
+    let mut withdrawn = 0;
     for (recipient_id, message_id) in &unclaimed {
+        // Deleted only if still unclaimed and untried: a sender that claimed it meanwhile (on
+        // PostgreSQL) keeps it. A lease that ran out still names its owner: that sender may have
+        // died mid-send, so the message may have reached the customer, and it stays too.
+        let deleted = diesel::delete(
+            outbox::table
+                .filter(outbox::message_id.eq(message_id))
+                .filter(outbox::state.eq(OutboxState::Pending.as_str()))
+                .filter(outbox::attempts.eq(0))
+                .filter(outbox::lease_owner.is_null()),
+        )
+        .execute(connection)?;
+        if deleted != 1 {
+            continue;
+        }
+        withdrawn += 1;
         diesel::update(campaign_recipients::table.find(recipient_id))
             .set((
                 campaign_recipients::state.eq(RecipientState::Pending.as_str()),
@@ -266,11 +289,9 @@ pub(crate) fn withdraw(
                 campaign_recipients::fed_at.eq(None::<NaiveDateTime>),
             ))
             .execute(connection)?;
-        diesel::delete(outbox::table.filter(outbox::message_id.eq(message_id)))
-            .execute(connection)?;
         diesel::delete(messages::table.find(message_id)).execute(connection)?;
     }
-    Ok(unclaimed.len())
+    Ok(withdrawn)
 }
 
 /// Counts, on their recipients, campaign sends a sender took over after the lease of a sender that

@@ -101,12 +101,17 @@ fn control(
     action: CampaignAction,
     now: DateTime<Utc>,
 ) -> Result<(), TxError> {
-    let (state, template_id): (String, i64) = campaigns::table
+    let campaign = campaigns::table
         .find(id)
-        .select((campaigns::state, campaigns::template_id))
-        .first(connection)
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("campaign {id}")))?;
+        .select((campaigns::state, campaigns::template_id));
+    // Locked on PostgreSQL, as the feeder locks it: a pause or cancel and a feeding round of the
+    // same campaign never interleave.
+    let found: Option<(String, i64)> = match connection {
+        AnyConnection::Pg(c) => campaign.for_update().first(c).optional()?,
+        AnyConnection::Sqlite(c) => campaign.first(c).optional()?,
+    };
+    let (state, template_id) =
+        found.ok_or_else(|| StoreError::NotFound(format!("campaign {id}")))?;
     let state = CampaignState::parse(&state)
         .ok_or_else(|| StoreError::invalid(format!("campaign {id} state")))?;
     let refused = || {
@@ -121,7 +126,7 @@ fn control(
             diesel::update(row)
                 .set(campaigns::state.eq(CampaignState::Paused.as_str()))
                 .execute(connection)?;
-            campaign_feed::withdraw(connection, id, now)?;
+            campaign_feed::withdraw(connection, id)?;
         }
         (CampaignAction::Resume, CampaignState::Paused | CampaignState::Stopped) => {
             let template = crate::templates::load(connection, template_id)?;
@@ -150,7 +155,7 @@ fn control(
                     campaigns::finished_at.eq(naive(now)),
                 ))
                 .execute(connection)?;
-            campaign_feed::withdraw(connection, id, now)?;
+            campaign_feed::withdraw(connection, id)?;
             diesel::update(
                 campaign_recipients::table
                     .filter(campaign_recipients::campaign_id.eq(id))

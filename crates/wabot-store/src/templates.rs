@@ -94,7 +94,7 @@ pub(crate) fn store(
                 diesel::update(templates::table.find(id))
                     .set(values)
                     .execute(connection)?;
-                stop_campaigns_unless_approved(connection, id, now)?;
+                stop_campaigns_unless_approved(connection, id)?;
             }
             None => {
                 diesel::insert_into(templates::table)
@@ -116,7 +116,7 @@ pub(crate) fn store(
             .select(templates::id)
             .load(connection)?;
         for id in ids {
-            stop_campaigns_unless_approved(connection, id, now)?;
+            stop_campaigns_unless_approved(connection, id)?;
         }
     }
     Ok(synced.len())
@@ -148,14 +148,19 @@ pub(crate) fn apply_update(
         let row = templates::table.find(id);
         match &update.change {
             TemplateChange::Status { status, reason } => {
+                // Meta announces a paused template's return as REINSTATED: it is approved again.
+                let status = match status.to_ascii_uppercase() {
+                    reinstated if reinstated == "REINSTATED" => "APPROVED".to_owned(),
+                    other => other,
+                };
                 diesel::update(row)
                     .set((
-                        templates::status.eq(status.to_ascii_uppercase()),
+                        templates::status.eq(status),
                         templates::reason.eq(reason),
                         templates::updated_at.eq(at),
                     ))
                     .execute(connection)?;
-                stop_campaigns_unless_approved(connection, id, now)?;
+                stop_campaigns_unless_approved(connection, id)?;
             }
             TemplateChange::Quality(quality) => {
                 diesel::update(row)
@@ -180,7 +185,6 @@ pub(crate) fn apply_update(
 fn stop_campaigns_unless_approved(
     connection: &mut AnyConnection,
     template_id: i64,
-    now: DateTime<Utc>,
 ) -> Result<(), TxError> {
     let template = load(connection, template_id)?;
     if template.approved() {
@@ -211,7 +215,7 @@ fn stop_campaigns_unless_approved(
                 campaigns::stop_reason.eq(&reason),
             ))
             .execute(connection)?;
-        crate::campaign_feed::withdraw(connection, campaign_id, now)?;
+        crate::campaign_feed::withdraw(connection, campaign_id)?;
     }
     Ok(())
 }

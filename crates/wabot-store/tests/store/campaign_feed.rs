@@ -178,3 +178,55 @@ crate::both_backends!(
         assert_eq!(counts.resent_after_crash, 2);
     }
 );
+
+crate::both_backends!(
+    a_pause_takes_back_only_messages_no_sender_ever_claimed,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let campaign = campaign_to(&store, &numbers(30), 20.0).await;
+        let t = noon() + TimeDelta::seconds(1);
+        assert_eq!(store.feed_campaigns(t, 10).await.unwrap().fed, 20);
+        // A sender claims two and dies mid-send: its lease runs out, but the messages may have
+        // reached the customers, so a pause after that must not take them back.
+        let lost = store.claim_due("dead", t, LEASE, 2).await.unwrap();
+        assert_eq!(lost.len(), 2);
+        let later = t + TimeDelta::seconds(31);
+        let paused = store
+            .control_campaign(campaign.id, wabot_app::CampaignAction::Pause, later)
+            .await
+            .unwrap();
+        assert_eq!(
+            paused.counts.waiting, 28,
+            "the 18 never claimed are unfed again"
+        );
+        assert_eq!(
+            paused.counts.queued, 2,
+            "the two a sender had stay in the outbox"
+        );
+        store
+            .control_campaign(campaign.id, wabot_app::CampaignAction::Resume, later)
+            .await
+            .unwrap();
+        // Resumed, every recipient gets one message; the two taken over are counted as resent.
+        let mut sent_to = Vec::new();
+        let mut at = later;
+        for _ in 0..10 {
+            at += TimeDelta::seconds(1);
+            store.feed_campaigns(at, 10).await.unwrap();
+            for job in store.claim_due("alive", at, LEASE, 100).await.unwrap() {
+                sent_to.push(job.contact_id);
+                let sent = SendOutcome::Sent {
+                    wa_message_id: format!("wamid.p{}", job.outbox_id),
+                    wa_id: None,
+                };
+                store.record_outcome(&job, "alive", at, sent).await.unwrap();
+            }
+        }
+        let distinct: HashSet<i64> = sent_to.iter().copied().collect();
+        assert_eq!(sent_to.len(), 30, "one message per recipient");
+        assert_eq!(distinct.len(), 30);
+        let counts = store.campaign(campaign.id).await.unwrap().unwrap().counts;
+        assert_eq!(counts.resent_after_crash, 2);
+        assert_eq!(counts.sent, 30);
+    }
+);

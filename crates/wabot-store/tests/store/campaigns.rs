@@ -169,8 +169,11 @@ crate::both_backends!(
             matches!(refused, Err(StoreError::Conflict(_))),
             "{refused:?}"
         );
-        // Approved again: an operator resumes it and it carries on.
-        status_webhook(&store, "APPROVED", later).await;
+        // Reinstated by Meta (the webhook says REINSTATED): approved again, so an operator
+        // resumes it and it carries on.
+        status_webhook(&store, "REINSTATED", later).await;
+        let templates = store.templates().await.unwrap();
+        assert!(templates.iter().all(|template| template.approved()));
         let resumed = store
             .control_campaign(campaign.id, CampaignAction::Resume, later)
             .await
