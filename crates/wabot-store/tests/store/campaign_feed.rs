@@ -230,3 +230,55 @@ crate::both_backends!(
         assert_eq!(counts.sent, 30);
     }
 );
+
+crate::both_backends!(
+    a_throttled_campaign_goes_at_half_its_pace,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let campaign = campaign_to(&store, &numbers(60), 10.0).await;
+        let t1 = noon() + TimeDelta::seconds(1);
+        assert_eq!(store.feed_campaigns(t1, 10).await.unwrap().fed, 10);
+        // Meta throttles the sends (130429): the sender retries them later, as the deliver use
+        // case records a throttled answer.
+        let retry_at = t1 + TimeDelta::seconds(30);
+        for job in store.claim_due("s", t1, LEASE, 100).await.unwrap() {
+            let throttled = SendOutcome::Retry {
+                at: retry_at,
+                error: "throttled: (#130429) Rate limit hit".into(),
+            };
+            store
+                .record_outcome(&job, "s", t1, throttled)
+                .await
+                .unwrap();
+        }
+        // The next round sees them: the campaign is slowed (its window is still full).
+        let t2 = t1 + TimeDelta::seconds(1);
+        assert_eq!(store.feed_campaigns(t2, 10).await.unwrap().fed, 0);
+        for job in store.claim_due("s", retry_at, LEASE, 100).await.unwrap() {
+            let sent = SendOutcome::Sent {
+                wa_message_id: format!("wamid.t{}", job.outbox_id),
+                wa_id: None,
+            };
+            store
+                .record_outcome(&job, "s", retry_at, sent)
+                .await
+                .unwrap();
+        }
+        // A second's worth at 10/s would be 10; slowed, it is 5.
+        let t3 = retry_at + TimeDelta::seconds(1);
+        assert_eq!(store.feed_campaigns(t3, 10).await.unwrap().fed, 5);
+        // Ten minutes later it is back to its pace.
+        let t4 = t2 + TimeDelta::minutes(11);
+        for job in store.claim_due("s", t4, LEASE, 100).await.unwrap() {
+            let sent = SendOutcome::Sent {
+                wa_message_id: format!("wamid.u{}", job.outbox_id),
+                wa_id: None,
+            };
+            store.record_outcome(&job, "s", t4, sent).await.unwrap();
+        }
+        // (A second's catch-up at the full pace: 10; still slowed it would be 5.)
+        assert_eq!(store.feed_campaigns(t4, 10).await.unwrap().fed, 10);
+        let counts = store.campaign(campaign.id).await.unwrap().unwrap().counts;
+        assert_eq!(counts.waiting, 60 - 25);
+    }
+);
