@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 
-use crate::chromium::{browser, shoot, start_driver, text_of, wait_for_text};
+use crate::chromium::{browser, shoot, sign_in, start_driver, text_of, wait_for_text};
 use crate::console_traffic::{message, script, status, text};
 use crate::harness::{SECRET, Wabot, graph, post_signed, scratch, wait_and_settle};
 
@@ -107,27 +107,7 @@ async fn an_administrator_uses_the_console_in_a_real_browser() {
             .ends_with("/dashboard/login")
     );
     shoot(&client, &shots, "login").await;
-    client
-        .find(Locator::Css("input[name=name]"))
-        .await
-        .unwrap()
-        .send_keys("ana")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(&client, "ana", PASSWORD).await;
     client
         .wait()
         .for_element(Locator::Css("#active-conversations"))

@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use crate::campaigns::{CAMPAIGN_ENV, campaign_until, create_csv, csv_of};
-use crate::chromium::{browser, shoot, start_driver, text_of, wait_for_text};
+use crate::chromium::{browser, shoot, sign_in, start_driver, text_of, wait_for_text};
 use crate::harness::{Wabot, graph, scratch};
 
 const PASSWORD: &str = "campaign test password";
@@ -41,22 +41,7 @@ async fn an_administrator_watches_and_pauses_a_campaign_in_a_real_browser() {
         .goto(&format!("{base}/dashboard/login"))
         .await
         .unwrap();
-    for (field, value) in [("name", "ana"), ("password", PASSWORD)] {
-        client
-            .find(Locator::Css(&format!("input[name={field}]")))
-            .await
-            .unwrap()
-            .send_keys(value)
-            .await
-            .unwrap();
-    }
-    client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    sign_in(&client, "ana", PASSWORD).await;
     client
         .wait()
         .for_element(Locator::Css("main"))

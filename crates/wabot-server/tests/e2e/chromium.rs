@@ -116,3 +116,23 @@ pub async fn wait_for_text(client: &Client, css: &str, needle: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Fills the sign-in form the browser is on with `name` and `password`, and sends it.
+pub async fn sign_in(client: &Client, name: &str, password: &str) {
+    for (field, value) in [("name", name), ("password", password)] {
+        client
+            .find(Locator::Css(&format!("input[name={field}]")))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
