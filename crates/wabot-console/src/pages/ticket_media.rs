@@ -1,6 +1,8 @@
 //! `GET /dashboard/tickets/{id}/media/{n}`: a ticket's kept photo, video or document, for signed-in
 //! operators (the guard's rule for everything under `/dashboard/tickets`). Served with its type,
-//! `nosniff`, and as an attachment unless it is an image (the ticket page shows images inline).
+//! `nosniff`, a sandboxing Content-Security-Policy (a file a customer sent never runs anything in
+//! the console's origin, even opened on its own), and as an attachment unless it is an image (the
+//! ticket page shows images inline).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, web};
@@ -40,6 +42,10 @@ pub async fn file<S: MediaJobs + 'static>(
                 .unwrap_or(HeaderValue::from_static("application/octet-stream")),
         ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "sandbox; default-src 'none'",
+        ))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("{shown}; filename=\"{name}\""),

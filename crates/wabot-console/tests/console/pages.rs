@@ -202,6 +202,11 @@ async fn the_ticket_page_shows_its_photo_and_serves_it_to_operators() {
         photo.headers().get("x-content-type-options").unwrap(),
         "nosniff"
     );
+    assert_eq!(
+        photo.headers().get("content-security-policy").unwrap(),
+        "sandbox; default-src 'none'",
+        "a customer's file never runs in the console's origin"
+    );
     assert_eq!(test::read_body(photo).await.as_ref(), PHOTO);
     let missing = test::call_service(&app, get("/dashboard/tickets/1/media/2")).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
