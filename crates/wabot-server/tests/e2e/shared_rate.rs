@@ -172,7 +172,14 @@ async fn three_instances_share_one_rate_and_take_over_from_a_dead_one() {
         "per second: {per_second:?}; killed at {:?}",
         killed_at.duration_since(times[0])
     );
-    assert!(busiest <= RATE, "{busiest} sends in one second at {RATE}/s");
+    // The shared schedule hands out slots exactly 1/RATE apart; these are arrival times at the
+    // fake Graph API, after each instance's wake-up and the local HTTP hop, which jitter by a few
+    // milliseconds: slot 0 arriving late and slot RATE arriving early put RATE + 1 sends within one
+    // second without any slot being early. More than that is a real breach of the rate.
+    assert!(
+        busiest <= RATE + 1,
+        "{busiest} sends in one second at {RATE}/s"
+    );
     // A send the dead instance had under way may go twice (Meta had it; its record died).
     assert!(arrivals.len() <= backlog + 10, "{} sends", arrivals.len());
     assert!(
