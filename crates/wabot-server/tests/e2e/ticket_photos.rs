@@ -168,10 +168,18 @@ async fn a_photo_sent_in_the_defect_form_is_kept_and_served_to_operators() {
             .contains("`application/zip` is not kept")
     );
     assert_eq!(ticket["description"], "The door is scratched.");
-    assert!(
-        sent(&graph)
-            .await
-            .iter()
-            .any(|b| b["to"] == "5511900000011" && shown(b).contains("DEF-002"))
-    );
+    // The customer is told the reference (the reply may still be on its way to the Graph API: the
+    // download failed as fast as the reply is sent).
+    let started = Instant::now();
+    while !sent(&graph)
+        .await
+        .iter()
+        .any(|b| b["to"] == "5511900000011" && shown(b).contains("DEF-002"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the reply with DEF-002 never reached the Graph API"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
