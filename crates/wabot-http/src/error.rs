@@ -46,6 +46,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A store error as the admin routes answer it: a missing thing is a 404, a move its state
+    /// does not allow a 409 with the store's reason, anything else a 503 (the database).
+    pub fn from_store(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Conflict(why) => Self::Conflict(why),
+            other => Self::Unavailable(other),
+        }
+    }
+
     /// A validation error for `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid {

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{CampaignAction, Campaigns, utc_now};
 
-use crate::admin::campaigns::{CampaignView, store_error};
+use crate::admin::campaigns::CampaignView;
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -44,7 +44,7 @@ pub async fn control_campaign<S: Campaigns + 'static>(
         .store
         .control_campaign(id, action, now)
         .await
-        .map_err(store_error)?;
+        .map_err(ApiError::from_store)?;
     tracing::info!(campaign = id, ?action, "campaign changed by an operator");
     (state.wake_senders)();
     Ok(HttpResponse::Ok().json(CampaignView::new(campaign, now)))

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{Campaigns, utc_now};
 
-use crate::admin::campaigns::{CampaignView, store_error};
+use crate::admin::campaigns::CampaignView;
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -27,7 +27,11 @@ pub async fn list_campaigns<S: Campaigns + 'static>(
     state: web::Data<AdminState<S>>,
 ) -> Result<HttpResponse, ApiError> {
     let now = utc_now();
-    let campaigns = state.store.campaigns(LATEST).await.map_err(store_error)?;
+    let campaigns = state
+        .store
+        .campaigns(LATEST)
+        .await
+        .map_err(ApiError::from_store)?;
     let views: Vec<CampaignView> = campaigns
         .into_iter()
         .map(|c| CampaignView::new(c, now))

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use wabot_app::{CampaignProgress, CampaignState, LaunchError, StoreError, eta};
+use wabot_app::{CampaignProgress, CampaignState, LaunchError, eta};
 
 use crate::error::ApiError;
 
@@ -111,19 +111,10 @@ impl CampaignView {
     }
 }
 
-/// A store error of a campaign route: a move the campaign's state does not allow is a 409.
-pub fn store_error(error: StoreError) -> ApiError {
-    match error {
-        StoreError::Conflict(why) => ApiError::Conflict(why),
-        StoreError::NotFound(what) => ApiError::NotFound(what),
-        other => ApiError::Unavailable(other),
-    }
-}
-
 /// A launch error: a wrong request is a 422 naming the field.
 pub fn launch_error(error: LaunchError) -> ApiError {
     match error {
         LaunchError::Invalid { field, message } => ApiError::invalid(field, message),
-        LaunchError::Store(error) => store_error(error),
+        LaunchError::Store(error) => ApiError::from_store(error),
     }
 }

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{Campaigns, utc_now};
 
-use crate::admin::campaigns::{CampaignView, store_error};
+use crate::admin::campaigns::CampaignView;
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -32,7 +32,7 @@ pub async fn show_campaign<S: Campaigns + 'static>(
         .store
         .campaign(id)
         .await
-        .map_err(store_error)?
+        .map_err(ApiError::from_store)?
         .ok_or_else(|| ApiError::NotFound(format!("campaign {id}")))?;
     Ok(HttpResponse::Ok().json(CampaignView::new(campaign, utc_now())))
 }

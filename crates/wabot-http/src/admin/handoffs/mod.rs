@@ -108,8 +108,7 @@ pub fn store_error(error: wabot_app::StoreError) -> ApiError {
                     .into(),
             )
         }
-        wabot_app::StoreError::NotFound(what) => ApiError::NotFound(what),
-        other => ApiError::Unavailable(other),
+        other => ApiError::from_store(other),
     }
 }
 

@@ -15,7 +15,7 @@ pub mod schedule_show;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
-use wabot_app::{Customer, FieldError, StoreError, StoredOrder, StoredScheduleEntry};
+use wabot_app::{Customer, FieldError, StoredOrder, StoredScheduleEntry};
 
 use crate::error::ApiError;
 
@@ -199,14 +199,6 @@ impl CustomerQuery {
 /// A field error as a 422.
 pub fn invalid(error: FieldError) -> ApiError {
     ApiError::invalid(error.field, error.message)
-}
-
-/// A store error of these routes.
-pub fn store_error(error: StoreError) -> ApiError {
-    match error {
-        StoreError::NotFound(what) => ApiError::NotFound(what),
-        other => ApiError::Unavailable(other),
-    }
 }
 
 /// Reads a JSON object body of record fields: 400 unless it is an object; 422 naming a key that is

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::BusinessRecords;
 
-use crate::admin::records::{order_key, store_error};
+use crate::admin::records::order_key;
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -31,7 +31,7 @@ pub async fn delete_order<S: BusinessRecords + 'static>(
         .store
         .delete_order(&number)
         .await
-        .map_err(store_error)?
+        .map_err(ApiError::from_store)?
     {
         Ok(HttpResponse::NoContent().finish())
     } else {

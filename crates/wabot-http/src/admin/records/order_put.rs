@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{BusinessRecords, ORDER_FIELDS, OrderFields, utc_now};
 
-use crate::admin::records::{OrderBody, OrderView, fields, invalid, store_error};
+use crate::admin::records::{OrderBody, OrderView, fields, invalid};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -41,12 +41,12 @@ pub async fn put_order<S: BusinessRecords + 'static>(
         .store
         .put_orders(vec![record], today)
         .await
-        .map_err(store_error)?;
+        .map_err(ApiError::from_store)?;
     let stored = state
         .store
         .stored_order(&number)
         .await
-        .map_err(store_error)?
+        .map_err(ApiError::from_store)?
         .ok_or_else(|| ApiError::NotFound(format!("order {number}")))?;
     let mut response = if counts.created > 0 {
         HttpResponse::Created()

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::BusinessRecords;
 
-use crate::admin::records::{OrderView, order_key, store_error};
+use crate::admin::records::{OrderView, order_key};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -31,7 +31,7 @@ pub async fn show_order<S: BusinessRecords + 'static>(
         .store
         .stored_order(&number)
         .await
-        .map_err(store_error)?
+        .map_err(ApiError::from_store)?
         .ok_or_else(|| ApiError::NotFound(format!("order {number}")))?;
     Ok(HttpResponse::Ok().json(OrderView::from(order)))
 }

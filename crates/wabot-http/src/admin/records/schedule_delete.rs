@@ -3,7 +3,6 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::BusinessRecords;
 
-use crate::admin::records::store_error;
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -30,7 +29,7 @@ pub async fn delete_schedule_entry<S: BusinessRecords + 'static>(
         .store
         .delete_schedule_entry(&reference)
         .await
-        .map_err(store_error)?
+        .map_err(ApiError::from_store)?
     {
         Ok(HttpResponse::NoContent().finish())
     } else {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use wabot_app::BusinessRecords;
 
-use crate::admin::records::{CustomerQuery, ScheduleEntryView, store_error};
+use crate::admin::records::{CustomerQuery, ScheduleEntryView};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -41,7 +41,7 @@ pub async fn list_schedule<S: BusinessRecords + 'static>(
         .store
         .customer_schedule(&customer, limit)
         .await
-        .map_err(store_error)?;
+        .map_err(ApiError::from_store)?;
     Ok(HttpResponse::Ok().json(ScheduleList {
         entries: entries.into_iter().map(ScheduleEntryView::from).collect(),
     }))

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::{BusinessRecords, SCHEDULE_FIELDS, ScheduleFields};
 
-use crate::admin::records::{ScheduleBody, ScheduleEntryView, fields, invalid, store_error};
+use crate::admin::records::{ScheduleBody, ScheduleEntryView, fields, invalid};
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -38,12 +38,12 @@ pub async fn put_schedule_entry<S: BusinessRecords + 'static>(
         .store
         .put_schedule(vec![record])
         .await
-        .map_err(store_error)?;
+        .map_err(ApiError::from_store)?;
     let stored = state
         .store
         .stored_schedule_entry(&reference)
         .await
-        .map_err(store_error)?
+        .map_err(ApiError::from_store)?
         .ok_or_else(|| ApiError::NotFound(format!("schedule entry {reference}")))?;
     let mut response = if counts.created > 0 {
         HttpResponse::Created()

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, web};
 use wabot_app::BusinessRecords;
 
-use crate::admin::records::{ScheduleEntryView, store_error};
+use crate::admin::records::ScheduleEntryView;
 use crate::admin::state::AdminState;
 use crate::admin::views::ErrorBody;
 use crate::error::ApiError;
@@ -30,7 +30,7 @@ pub async fn show_schedule_entry<S: BusinessRecords + 'static>(
         .store
         .stored_schedule_entry(&reference)
         .await
-        .map_err(store_error)?
+        .map_err(ApiError::from_store)?
         .ok_or_else(|| ApiError::NotFound(format!("schedule entry {reference}")))?;
     Ok(HttpResponse::Ok().json(ScheduleEntryView::from(entry)))
 }
