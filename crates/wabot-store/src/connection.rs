@@ -132,7 +132,7 @@ impl r2d2::ManageConnection for Manager {
                         "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA page_size = 1024; \
                          PRAGMA journal_mode = WAL; \
                          PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                         PRAGMA temp_store = MEMORY;"
+                         PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384;"
                     ))
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(connection))
