@@ -26,6 +26,10 @@ use crate::read_receipts::ReadReceipts;
 /// The most pending messages of one conversation handled in one turn.
 const BATCH: usize = 20;
 
+/// The most conversations whose turns share one transaction (and one commit): in a burst of first
+/// messages from many customers, one write steps this many instead of one.
+const CONVERSATIONS_PER_WRITE: usize = 16;
+
 /// Steps conversations for one worker. Workers need no names or leases: a turn is one transaction,
 /// and the store never gives the same conversation to two turns at once.
 pub struct Converse<S, R> {
@@ -93,7 +97,8 @@ where
         self
     }
 
-    /// Takes one conversation's turn; returns how many messages were handled (0: nothing to do).
+    /// Takes the turns of the conversations waiting longest (up to [`CONVERSATIONS_PER_WRITE`] in
+    /// one transaction); returns how many messages were handled (0: nothing to do).
     /// When a step fails, the messages before it stay handled and the error is returned: that
     /// message and the ones after it stay pending for a later turn. A step waiting for a lookup is
     /// fetched and the conversation's turn taken again, up to the batch's size of lookups.
@@ -180,7 +185,11 @@ where
             Ok(record)
         };
         let turn = match contact {
-            None => self.store.step_next(now, BATCH, step).await?,
+            None => {
+                self.store
+                    .step_waiting(now, CONVERSATIONS_PER_WRITE, BATCH, step)
+                    .await?
+            }
             Some(contact_id) => {
                 self.store
                     .step_contact(now, contact_id, BATCH, step)

@@ -140,12 +140,13 @@ pub struct IngestReceipt {
     pub duplicates: usize,
 }
 
-/// What one turn of a conversation worker did (see [`crate::Conversations::step_next`]).
+/// What one turn of a conversation worker did (see [`crate::Conversations::step_next`]), or
+/// several taken together ([`crate::Conversations::step_waiting`]).
 #[derive(Debug)]
 pub struct Turn {
-    /// The contact whose messages were handled.
+    /// The contact whose messages were handled (of several turns: the last).
     pub contact_id: i64,
-    /// Messages handled and committed, oldest first.
+    /// Messages handled and committed, oldest first (of several turns: of them all).
     pub steps: usize,
     /// Why the turn stopped early: this message and the ones after it stay pending.
     pub failed: Option<StoreError>,

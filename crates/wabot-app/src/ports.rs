@@ -77,6 +77,20 @@ pub trait Conversations: Send + Sync {
         step: F,
     ) -> impl Future<Output = Result<Option<Turn>, StoreError>> + Send;
 
+    /// Takes the turns of up to `conversations` waiting conversations, one after the other, in one
+    /// transaction, each as [`Conversations::step_next`] takes one: a burst of first messages from
+    /// many customers costs one commit (and one trip to the store) for many turns instead of one
+    /// each. It stops after the first turn that fails or is deferred, so that turn is the last; the
+    /// [`Turn`] answered counts the steps of them all and names the last conversation and why it
+    /// stopped. `None` when nothing is pending (or due).
+    fn step_waiting<F: TurnStep>(
+        &self,
+        now: DateTime<Utc>,
+        conversations: usize,
+        max_items: usize,
+        step: F,
+    ) -> impl Future<Output = Result<Option<Turn>, StoreError>> + Send;
+
     /// Takes the turn of contact `contact_id`'s conversation as [`Conversations::step_next`] does,
     /// even while its messages are held ([`StoreError::StepDeferred`]): the worker that held them
     /// comes back with what it fetched. `None` when it has nothing pending (or, on PostgreSQL,

@@ -8,7 +8,8 @@
 //! it and the later messages pending; a crash rolls the whole turn back. No lease is taken. A step
 //! deferred for a lookup (`StoreError::StepDeferred`) rolls back alone too, and holds the
 //! conversation's messages (`items::hold`) instead of counting a failure; `step_contact` is how its
-//! worker comes back to it.
+//! worker comes back to it. Several turns may share one write (`step_waiting`): one commit for
+//! a burst of conversations.
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
@@ -22,17 +23,31 @@ use crate::sql::{TxError, naive};
 use crate::store::DieselStore;
 use crate::{contacts, handoffs, items, menu_events, outbox, sessions};
 
-/// One turn, inside the write's transaction.
-fn take_turn<F: TurnStep>(
+/// Up to `conversations` turns, inside the write's transaction, stopping after one that fails.
+fn take_turns<F: TurnStep>(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,
+    conversations: usize,
     max_items: usize,
     step: &F,
 ) -> Result<Option<Turn>, TxError> {
-    let Some(contact_id) = items::next_conversation(connection, now)? else {
-        return Ok(None);
-    };
-    step_messages(connection, contact_id, now, max_items, step).map(Some)
+    let mut taken: Option<Turn> = None;
+    for _ in 0..conversations.max(1) {
+        let Some(contact_id) = items::next_conversation(connection, now)? else {
+            break;
+        };
+        let turn = step_messages(connection, contact_id, now, max_items, step)?;
+        let steps = taken.as_ref().map_or(0, |before| before.steps);
+        let stop = turn.failed.is_some();
+        taken = Some(Turn {
+            steps: steps + turn.steps,
+            ..turn
+        });
+        if stop {
+            break;
+        }
+    }
+    Ok(taken)
 }
 
 /// The turn of one contact's conversation, inside the write's transaction.
@@ -122,7 +137,17 @@ impl Conversations for DieselStore {
         max_items: usize,
         step: F,
     ) -> Result<Option<Turn>, StoreError> {
-        self.write(move |connection| take_turn(connection, now, max_items, &step))
+        self.step_waiting(now, 1, max_items, step).await
+    }
+
+    async fn step_waiting<F: TurnStep>(
+        &self,
+        now: DateTime<Utc>,
+        conversations: usize,
+        max_items: usize,
+        step: F,
+    ) -> Result<Option<Turn>, StoreError> {
+        self.write(move |connection| take_turns(connection, now, conversations, max_items, &step))
             .await
     }
 

@@ -208,3 +208,49 @@ async fn stored_version(url: &str, contact: i64) -> i64 {
     })
     .await
 }
+
+crate::both_backends!(
+    several_conversations_share_one_write_and_it_stops_at_a_failure,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let at = noon();
+        for (n, wa_id) in ["701", "702", "703", "704"].iter().enumerate() {
+            let later = at + chrono::TimeDelta::seconds(n as i64);
+            ingest_text(&store, wa_id, &format!("s{n}"), "hi", later).await;
+        }
+        // The third conversation's step fails: the first two stay stepped, the rest wait.
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let customers = Arc::clone(&seen);
+        let turn = store
+            .step_waiting(noon(), 16, 10, move |customer, _, state, _| {
+                let mut customers = customers.lock().unwrap();
+                customers.push(customer.to_owned());
+                if customers.len() == 3 {
+                    return Err(StoreError::Database("boom".into()));
+                }
+                unchanged(state)
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(turn.steps, 2, "{turn:?}");
+        assert!(matches!(turn.failed, Some(StoreError::Database(_))));
+        assert_eq!(*seen.lock().unwrap(), ["701", "702", "703"]);
+        assert_eq!(store.session(turn.contact_id).await.unwrap(), None);
+        // The failed one waits for its retry; the fourth goes on in the next write, then nothing.
+        let next = store
+            .step_waiting(noon(), 16, 10, |customer, _, state, _| {
+                assert_eq!(customer, "704");
+                unchanged(state)
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((next.steps, next.failed.is_none()), (1, true), "{next:?}");
+        let none = store
+            .step_waiting(noon(), 16, 10, |_, _, state, _| unchanged(state))
+            .await
+            .unwrap();
+        assert!(none.is_none(), "{none:?}");
+    }
+);
