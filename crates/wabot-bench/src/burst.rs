@@ -109,6 +109,8 @@ pub async fn scenario(
         options.graph_latency.as_millis()
     );
     let before = process::usage(server.child.id());
+    let on_postgres = options.database.is_some();
+    let database_before = on_postgres.then(process::database_cpu).flatten();
     let (sent, started) = burst(&server.base, SECRET, count, in_flight, &run_tag("9")).await;
     let acked: Vec<Instant> = sent
         .iter()
@@ -122,6 +124,7 @@ pub async fn scenario(
     )
     .await;
     let after = process::usage(server.child.id());
+    let database_after = on_postgres.then(process::database_cpu).flatten();
     report_acks(&sent);
     report_replies(&sent, &arrivals);
     let replies = answered(&sent, &arrivals);
@@ -132,6 +135,7 @@ pub async fn scenario(
         count - replies
     );
     process::report(before, after, replies);
+    process::report_database(database_before, database_after, replies);
     drop(server);
     Ok(())
 }

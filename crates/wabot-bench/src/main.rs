@@ -232,6 +232,8 @@ async fn scenario(
         .collect();
     let server = start(binary, &graph, mps, &database)?;
     let before = process::usage(server.child.id());
+    let on_postgres = !database.is_empty();
+    let database_before = on_postgres.then(process::database_cpu).flatten();
     println!(
         "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s, Graph API latency {} ms",
         graph_latency.as_millis()
@@ -242,9 +244,12 @@ async fn scenario(
         Duration::from_secs(u64::from(seconds) + 5 + (expected as u64) / u64::from(mps.max(1)));
     settle(&arrivals, expected, patience).await;
     let after = process::usage(server.child.id());
+    let database_after = on_postgres.then(process::database_cpu).flatten();
     report_acks(&sent);
     report_replies(&sent, &arrivals);
-    process::report(before, after, answered(&sent, &arrivals));
+    let replies = answered(&sent, &arrivals);
+    process::report(before, after, replies);
+    process::report_database(database_before, database_after, replies);
     let times = arrivals.all();
     println!(
         "  pace: busiest one-second window {} replies (configured {mps}/s); sustained {:.1} replies/s; {} read receipts",

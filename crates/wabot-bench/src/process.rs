@@ -4,6 +4,9 @@
 //! The bench takes a reading before and after the load; the difference in CPU time divided by the
 //! replies answered is the "CPU per answered message" figure, which does not depend on how busy the
 //! rest of the machine was (unlike a rate).
+//!
+//! With `--database` on a local PostgreSQL, the CPU time of every `postgres` process (the
+//! server's backends and the cluster's own workers) is read the same way and reported beside it.
 
 use std::time::Duration;
 
@@ -41,6 +44,43 @@ pub fn usage(pid: u32) -> Option<Usage> {
         cpu: TICK * ticks,
         peak_rss_kib,
     })
+}
+
+/// The CPU time of every process named `postgres` on this machine (a local cluster's backends
+/// and workers); `None` when there is none or `/proc` cannot tell.
+pub fn database_cpu() -> Option<Duration> {
+    let mut total = Duration::ZERO;
+    let mut found = false;
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let named_postgres = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|comm| comm.trim_end() == "postgres");
+        if let (true, Some(reading)) = (named_postgres, usage(pid)) {
+            total += reading.cpu;
+            found = true;
+        }
+    }
+    found.then_some(total)
+}
+
+/// Prints the database's CPU per answered message between two readings of [`database_cpu`].
+pub fn report_database(before: Option<Duration>, after: Option<Duration>, answered: usize) {
+    if let (Some(before), Some(after)) = (before, after)
+        && answered > 0
+    {
+        let spent = after.saturating_sub(before);
+        println!(
+            "  cpu: PostgreSQL spent {:.2} s of CPU for {answered} answered messages = {:.0} µs each",
+            spent.as_secs_f64(),
+            spent.as_secs_f64() * 1e6 / answered as f64
+        );
+    }
 }
 
 /// Prints the server's CPU per answered message between two readings, and its peak memory.

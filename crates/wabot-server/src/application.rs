@@ -74,6 +74,9 @@ impl Application {
             Duration::from_secs(u64::from(settings.handoff.idle_claim_seconds)),
             Arc::clone(&signals.outbound),
         )));
+        workers.push(Box::pin(crate::planner_statistics::keep_fresh(
+            components.store.clone(),
+        )));
         workers.push(Box::pin(crate::campaigns::feeder(
             components.store.clone(),
             Arc::clone(&signals.outbound),

@@ -16,6 +16,7 @@ pub mod layers;
 pub mod media_worker;
 pub mod messenger;
 pub mod observer;
+pub mod planner_statistics;
 pub mod reload;
 pub mod serve;
 pub mod settings;

@@ -137,9 +137,16 @@ impl r2d2::ManageConnection for Manager {
                     .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(connection))
             }
-            DatabaseUrl::Postgres { url } => PgConnection::establish(url)
-                .map(AnyConnection::Pg)
-                .map_err(diesel::r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres { url } => {
+                let mut connection =
+                    PgConnection::establish(url).map_err(diesel::r2d2::Error::ConnectionError)?;
+                // Commits do not wait for the WAL flush unless a write asks (ingest does): see
+                // `store::pg_transaction`.
+                connection
+                    .batch_execute("SET synchronous_commit = off")
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(AnyConnection::Pg(connection))
+            }
         }
     }
 

@@ -19,6 +19,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use wabot_app::{ContactIds, StoreError, phone_variants};
 
+use crate::cached::Cached;
 use crate::connection::AnyConnection;
 use crate::schema::{
     contact_changes, contacts, defect_tickets, feedback, messages, orders, outbox, schedule_entries,
@@ -401,23 +402,27 @@ fn seen(
     inbound: bool,
 ) -> Result<(), TxError> {
     let row = contacts::table.find(id);
-    diesel::update(row)
-        .set(contacts::last_seen_at.eq(at))
-        .execute(connection)?;
-    if let Some(name) = profile_name {
-        diesel::update(row)
-            .set(contacts::profile_name.eq(name))
-            .execute(connection)?;
-    }
+    match profile_name {
+        Some(name) => Cached(diesel::update(row).set((
+            contacts::last_seen_at.eq(at),
+            contacts::profile_name.eq(name),
+        )))
+        .execute(connection)?,
+        None => {
+            Cached(diesel::update(row).set(contacts::last_seen_at.eq(at))).execute(connection)?
+        }
+    };
     if inbound {
-        diesel::update(
-            row.filter(
-                contacts::last_inbound_at
-                    .is_null()
-                    .or(contacts::last_inbound_at.lt(at)),
-            ),
+        Cached(
+            diesel::update(
+                row.filter(
+                    contacts::last_inbound_at
+                        .is_null()
+                        .or(contacts::last_inbound_at.lt(at)),
+                ),
+            )
+            .set(contacts::last_inbound_at.eq(at)),
         )
-        .set(contacts::last_inbound_at.eq(at))
         .execute(connection)?;
     }
     Ok(())

@@ -11,6 +11,7 @@ use wabot_app::{
     NewWebhookEvent, StatusApplied, StoreError,
 };
 
+use crate::cached::Cached;
 use crate::connection::AnyConnection;
 use crate::daily_figures;
 use crate::identity::resolve_contact;
@@ -173,12 +174,11 @@ fn store_event(
         _ => EventOutcome::NewItems,
     };
     let processed_at = (receipt.new_items == 0).then(|| naive(event.received_at));
-    diesel::update(webhook_events::table.find(event_id))
-        .set((
-            webhook_events::outcome.eq(outcome.as_str()),
-            webhook_events::processed_at.eq(processed_at),
-        ))
-        .execute(connection)?;
+    Cached(diesel::update(webhook_events::table.find(event_id)).set((
+        webhook_events::outcome.eq(outcome.as_str()),
+        webhook_events::processed_at.eq(processed_at),
+    )))
+    .execute(connection)?;
     Ok(receipt)
 }
 

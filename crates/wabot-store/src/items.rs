@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use wabot_app::{CustomerMessage, InboundPayload, StoreError};
 
+use crate::cached::Cached;
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, webhook_events};
 use crate::sql::{TxError, corrupt_json, naive};
@@ -159,12 +160,11 @@ pub(crate) fn finish(
     item_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), TxError> {
-    diesel::update(inbound_items::table.find(item_id))
-        .set((
-            inbound_items::state.eq(ItemState::Done.as_str()),
-            inbound_items::done_at.eq(naive(now)),
-        ))
-        .execute(connection)?;
+    Cached(diesel::update(inbound_items::table.find(item_id)).set((
+        inbound_items::state.eq(ItemState::Done.as_str()),
+        inbound_items::done_at.eq(naive(now)),
+    )))
+    .execute(connection)?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use wabot_engine::Event;
 
+use crate::cached::Cached;
 use crate::connection::AnyConnection;
 use crate::schema::{menu_events, node_visits};
 use crate::sql::{TxError, per_backend};
@@ -70,12 +71,14 @@ fn visited(
         node_visits::node.eq(node),
         node_visits::last_entered_at.eq(at),
     );
-    per_backend!(connection, |c| diesel::insert_into(node_visits::table)
-        .values(row)
-        .on_conflict((node_visits::contact_id, node_visits::node))
-        .do_update()
-        .set(node_visits::last_entered_at.eq(excluded(node_visits::last_entered_at)))
-        .filter(node_visits::last_entered_at.lt(excluded(node_visits::last_entered_at)))
-        .execute(c)?);
+    per_backend!(connection, |c| Cached(
+        diesel::insert_into(node_visits::table)
+            .values(row)
+            .on_conflict((node_visits::contact_id, node_visits::node))
+            .do_update()
+            .set(node_visits::last_entered_at.eq(excluded(node_visits::last_entered_at)))
+            .filter(node_visits::last_entered_at.lt(excluded(node_visits::last_entered_at)))
+    )
+    .execute(c)?);
     Ok(())
 }

@@ -14,6 +14,7 @@ use wabot_app::{
     OutboxPriority, SendOutcome, StatusApplied, StatusUpdate, StoreError,
 };
 
+use crate::cached::Cached;
 use crate::connection::AnyConnection;
 use crate::identity_notices;
 use crate::schema::{inbound_items, messages, outbox};
@@ -151,12 +152,13 @@ fn claim(
     let mut jobs = Vec::with_capacity(rows.len());
     let mut taken_over = Vec::new();
     for (outbox_id, message_id, contact_id, body, attempts, origin_at, previous_owner) in rows {
-        let leased = diesel::update(outbox::table.find(outbox_id).filter(lease_free))
-            .set((
+        let leased = Cached(
+            diesel::update(outbox::table.find(outbox_id).filter(lease_free)).set((
                 outbox::lease_owner.eq(owner),
                 outbox::lease_expires_at.eq(expires),
-            ))
-            .execute(connection)?;
+            )),
+        )
+        .execute(connection)?;
         if leased == 1 {
             // A lease that ran out without an outcome: its sender died (or stalled) mid-send.
             if previous_owner.is_some() {
@@ -193,9 +195,10 @@ fn record(
         outbox::lease_expires_at.eq(None::<NaiveDateTime>),
     );
     let changed = match outcome {
-        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => diesel::update(row)
-            .set((outbox::state.eq(OutboxState::Sent.as_str()), released))
-            .execute(connection)?,
+        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => Cached(
+            diesel::update(row).set((outbox::state.eq(OutboxState::Sent.as_str()), released)),
+        )
+        .execute(connection)?,
         SendOutcome::Retry { at: next, error } => diesel::update(row)
             .set((
                 outbox::attempts.eq(job.attempts + 1),
@@ -223,18 +226,19 @@ fn record(
                 SendOutcome::Sandboxed { .. } => DeliveryStatus::Sandboxed,
                 _ => DeliveryStatus::Sent,
             };
-            diesel::update(message)
-                .set(messages::wa_message_id.eq(wa_message_id))
+            Cached(diesel::update(message).set(messages::wa_message_id.eq(wa_message_id)))
                 .execute(connection)?;
             let accepted = message.filter(messages::status_rank.lt(done.rank()));
-            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| diesel::update(accepted)
-                .set((
-                    messages::status.eq(done.as_str()),
-                    messages::status_rank.eq(done.rank()),
-                    messages::sent_at.eq(at),
-                ))
-                .returning(messages::created_at)
-                .get_results(c)?);
+            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| Cached(
+                diesel::update(accepted)
+                    .set((
+                        messages::status.eq(done.as_str()),
+                        messages::status_rank.eq(done.rank()),
+                        messages::sent_at.eq(at),
+                    ))
+                    .returning(messages::created_at)
+            )
+            .get_results(c)?);
             made_on(connection, &made)?;
         }
         SendOutcome::Retry { .. } => {}

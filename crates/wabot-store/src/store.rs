@@ -167,6 +167,11 @@ impl Pools {
             r2d2::Pool::builder()
                 .max_size(size.max(1))
                 .connection_timeout(std::time::Duration::from_secs(10))
+                // No `SELECT 1` before every use (a round trip per write on PostgreSQL): a
+                // connection that broke is found by its failing statement, reported to the
+                // caller (whose work is retried: a webhook is answered 503 and redelivered, a
+                // worker tries again), and dropped by the pool (`has_broken`).
+                .test_on_check_out(false)
                 .build(Manager::new(url.clone()))
                 .map_err(|error| StoreError::unavailable(&url, error))
         };
@@ -205,9 +210,8 @@ impl Pools {
         match &self.queue {
             Some(queue) => queue.write(durability, work).await,
             None => {
-                use diesel::Connection;
-                Self::blocking(self.writer.clone(), |connection| {
-                    connection.transaction(work)
+                Self::blocking(self.writer.clone(), move |connection| {
+                    pg_transaction(connection, durability, work)
                 })
                 .await
             }
@@ -226,6 +230,47 @@ impl Pools {
         })
         .await
         .map_err(|error| StoreError::unavailable("a database task failed", error))?
+    }
+}
+
+/// One write's transaction on PostgreSQL. Its connections commit without waiting for the WAL to
+/// reach the disk (`synchronous_commit = off`, set when they connect): such a commit survives a
+/// crash of this process, and a crash of the database server loses at most its last fraction of
+/// a second, never consistency — what [`Durability::Process`] promises, as SQLite's
+/// `synchronous = NORMAL` does. A [`Durability::Disk`] write (ingest) waits for the flush of its
+/// own commit, asked in the same round trip as its `BEGIN`.
+fn pg_transaction<T>(
+    connection: &mut AnyConnection,
+    durability: Durability,
+    work: impl Work<T>,
+) -> Result<T, TxError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let begin = match durability {
+        Durability::Disk => "BEGIN; SET LOCAL synchronous_commit = on",
+        Durability::Process => "BEGIN",
+    };
+    let AnyConnection::Pg(pg) = connection else {
+        return Err(
+            StoreError::Config("a PostgreSQL transaction on another database".into()).into(),
+        );
+    };
+    AnsiTransactionManager::begin_transaction_sql(pg, begin)?;
+    let result = work(connection);
+    let AnyConnection::Pg(pg) = connection else {
+        return Err(
+            StoreError::Config("a PostgreSQL transaction on another database".into()).into(),
+        );
+    };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(pg)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // A failed rollback leaves the connection marked broken: the pool drops it.
+            let _ = AnsiTransactionManager::rollback_transaction(pg);
+            Err(error)
+        }
     }
 }
 
