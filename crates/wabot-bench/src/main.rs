@@ -7,8 +7,10 @@
 //! `campaign RECIPIENTS CAMPAIGN_MPS RATE SECONDS` for the replies to new customers while a campaign
 //! runs (`campaign.rs`), and `disk SECONDS` to measure the disk's own sync latency (the floor of every
 //! ack). With any scenario: `--graph-ms MS` for a fake Graph API that answers each send after MS
-//! milliseconds (Meta takes 100–400), and `--database URL` to run the server on that database (e.g. a
-//! PostgreSQL cluster) instead of a fresh SQLite file. Every scenario but `campaign` prints the
+//! milliseconds (Meta takes 100–400), `--database URL` to run the server on that database (e.g. a
+//! PostgreSQL cluster) instead of a fresh SQLite file, and `--mps N` to pace the server at N
+//! messages per second instead of the scenario's own (at exactly the arrival rate, the read
+//! receipts' share of the tokens makes the replies queue). Every scenario but `campaign` prints the
 //! server's CPU time per answered message and its peak memory.
 #![allow(clippy::print_stdout)]
 
@@ -210,6 +212,8 @@ struct Options {
     graph_latency: Duration,
     /// The server's database (`--database`), a fresh SQLite file when absent.
     database: Option<String>,
+    /// The server's pace (`--mps`), instead of the scenario's own.
+    mps: Option<u32>,
 }
 
 async fn scenario(
@@ -313,9 +317,16 @@ fn options(args: &mut Vec<String>) -> anyhow::Result<Options> {
         None => Duration::ZERO,
     };
     let database = take_flag(args, "--database")?;
+    let mps = take_flag(args, "--mps")?
+        .map(|mps| {
+            mps.parse()
+                .context("--mps needs a number of messages per second, e.g. --mps 5000")
+        })
+        .transpose()?;
     Ok(Options {
         graph_latency,
         database,
+        mps,
     })
 }
 
@@ -334,10 +345,11 @@ async fn main() -> anyhow::Result<()> {
         return disk::probe(number(1, 20));
     }
     let binary = wabot_binary()?;
+    let pace = options.mps;
     let load = |rate, seconds, mps| Load {
         rate,
         seconds,
-        mps,
+        mps: pace.unwrap_or(mps),
         graph_latency,
     };
     match args.first().map(String::as_str) {

@@ -211,7 +211,11 @@ fn app_state(
         inbox: components.store.clone(),
         verifier,
         verify_token: settings.meta.verify_token.expose_secret().to_owned(),
-        wake: Arc::new(move || inbound.notify_waiters()),
+        // One worker per webhook, not all of them: a turn takes up to 16 waiting conversations,
+        // and a worker that finds more goes on without waiting. A wake-up that finds every worker
+        // busy is kept (as `Notify`'s one permit) for the next to wait. Waking all of them made
+        // each webhook cost several empty turns (measured: #20).
+        wake: Arc::new(move || inbound.notify_one()),
         readiness: Readiness {
             conversations: Arc::clone(&signals.conversations_alive),
             deliveries: Arc::clone(&signals.deliveries_alive),

@@ -20,14 +20,16 @@ pub(crate) struct PendingMessage {
     pub(crate) message: CustomerMessage,
 }
 
-/// The contact whose oldest pending message is the oldest of all. On PostgreSQL the contact's row
-/// is locked with the item (`FOR UPDATE` on the join) and rows another transaction holds are
-/// skipped, so a second instance passes over every message of a conversation being stepped; the
-/// locks last until the turn's transaction ends.
-pub(crate) fn next_conversation(
+/// The contacts whose oldest pending messages are the oldest of all, oldest first: up to `limit`
+/// of them, read in one query (fewer when one contact has several of the oldest messages). On
+/// PostgreSQL each contact's row is locked with its items (`FOR UPDATE` on the join) and rows
+/// another transaction holds are skipped, so a second instance passes over every message of a
+/// conversation being stepped; the locks last until the turn's transaction ends.
+pub(crate) fn next_conversations(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,
-) -> Result<Option<i64>, TxError> {
+    limit: usize,
+) -> Result<Vec<i64>, TxError> {
     let oldest = inbound_items::table
         .inner_join(contacts::table)
         .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
@@ -39,19 +41,23 @@ pub(crate) fn next_conversation(
                 .or(inbound_items::retry_at.le(naive(now))),
         )
         .order((inbound_items::occurred_at, inbound_items::id))
+        .limit(i64::try_from(limit.max(1)).unwrap_or(i64::MAX))
         .select(contacts::id);
-    Ok(match connection {
-        AnyConnection::Pg(c) => oldest
-            .for_update()
-            .skip_locked()
-            .first::<i64>(c)
-            .optional()?,
-        AnyConnection::Sqlite(c) => oldest.first::<i64>(c).optional()?,
-    })
+    let heads: Vec<i64> = match connection {
+        AnyConnection::Pg(c) => oldest.for_update().skip_locked().load(c)?,
+        AnyConnection::Sqlite(c) => oldest.load(c)?,
+    };
+    let mut contacts = Vec::with_capacity(heads.len());
+    for contact in heads {
+        if !contacts.contains(&contact) {
+            contacts.push(contact);
+        }
+    }
+    Ok(contacts)
 }
 
 /// Whether the contact has a pending message this transaction may step, held or not. On PostgreSQL
-/// its rows are locked as in `next_conversation` (`false` if another transaction holds them).
+/// its rows are locked as in `next_conversations` (`false` if another transaction holds them).
 pub(crate) fn claim_conversation(
     connection: &mut AnyConnection,
     contact_id: i64,

@@ -32,10 +32,7 @@ fn take_turns<F: TurnStep>(
     step: &F,
 ) -> Result<Option<Turn>, TxError> {
     let mut taken: Option<Turn> = None;
-    for _ in 0..conversations.max(1) {
-        let Some(contact_id) = items::next_conversation(connection, now)? else {
-            break;
-        };
+    for contact_id in items::next_conversations(connection, now, conversations)? {
         let turn = step_messages(connection, contact_id, now, max_items, step)?;
         let steps = taken.as_ref().map_or(0, |before| before.steps);
         let stop = turn.failed.is_some();
