@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use wabot_app::{CustomerMessage, InboundPayload, StoreError};
 
 use crate::cached::Cached;
@@ -10,6 +11,21 @@ use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, webhook_events};
 use crate::sql::{TxError, corrupt_json, naive};
 use crate::states::{ItemKind, ItemState};
+
+/// A contact's pending messages on PostgreSQL, with [`ItemState::Pending`] and
+/// [`ItemKind::Message`] as literals (see `pending_messages`).
+const WAITING_BY_CONTACT: &str = "SELECT id, payload FROM inbound_items \
+     WHERE contact_id = $1 AND state = 'pending' AND kind = 'message' \
+     ORDER BY occurred_at, id LIMIT $2";
+
+/// A contact's pending message as PostgreSQL's literal query reads it.
+#[derive(QueryableByName)]
+struct WaitingRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    payload: String,
+}
 
 /// A pending message of a conversation, read inside its turn.
 #[derive(Debug)]
@@ -86,14 +102,28 @@ pub(crate) fn pending_messages(
     contact_id: i64,
     max_items: usize,
 ) -> Result<Vec<PendingMessage>, TxError> {
-    let rows = inbound_items::table
-        .filter(inbound_items::contact_id.eq(contact_id))
-        .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
-        .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
-        .order((inbound_items::occurred_at, inbound_items::id))
-        .limit(i64::try_from(max_items.max(1)).unwrap_or(i64::MAX))
-        .select((inbound_items::id, inbound_items::payload))
-        .load::<(i64, String)>(connection)?;
+    let limit = i64::try_from(max_items.max(1)).unwrap_or(i64::MAX);
+    let rows: Vec<(i64, String)> = match connection {
+        AnyConnection::Sqlite(c) => inbound_items::table
+            .filter(inbound_items::contact_id.eq(contact_id))
+            .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+            .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
+            .order((inbound_items::occurred_at, inbound_items::id))
+            .limit(limit)
+            .select((inbound_items::id, inbound_items::payload))
+            .load(c)?,
+        // The state and kind as literals, so the plan PostgreSQL caches uses the partial index
+        // `inbound_items_waiting_by_contact` (migration 000027) whatever its statistics say.
+        AnyConnection::Pg(c) => Cached(
+            diesel::sql_query(WAITING_BY_CONTACT)
+                .bind::<BigInt, _>(contact_id)
+                .bind::<BigInt, _>(limit),
+        )
+        .load::<WaitingRow>(c)?
+        .into_iter()
+        .map(|row| (row.id, row.payload))
+        .collect(),
+    };
     rows.into_iter()
         .map(|(id, payload)| match serde_json::from_str(&payload) {
             Ok(InboundPayload::Message(message)) => Ok(PendingMessage { id, message }),
@@ -185,4 +215,17 @@ pub(crate) fn received_at(
         .select(webhook_events::received_at)
         .first::<NaiveDateTime>(connection)
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_literal_query_names_the_stored_state_and_kind() {
+        let state = format!("state = '{}'", ItemState::Pending.as_str());
+        let kind = format!("kind = '{}'", ItemKind::Message.as_str());
+        assert!(WAITING_BY_CONTACT.contains(&state), "{WAITING_BY_CONTACT}");
+        assert!(WAITING_BY_CONTACT.contains(&kind), "{WAITING_BY_CONTACT}");
+    }
 }

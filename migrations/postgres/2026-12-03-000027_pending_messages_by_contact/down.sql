@@ -1,0 +1,1 @@
+DROP INDEX inbound_items_waiting_by_contact;
