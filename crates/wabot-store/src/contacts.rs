@@ -20,7 +20,12 @@ pub(crate) fn key(connection: &mut AnyConnection, contact_id: i64) -> Result<Str
         .find(contact_id)
         .select((contacts::wa_id, contacts::user_id))
         .first::<(Option<String>, Option<String>)>(connection)?;
-    Ok(wa_id.or(user_id).unwrap_or_default())
+    Ok(key_of(wa_id, user_id))
+}
+
+/// A contact's key from its two ids: its number, else its user id.
+pub(crate) fn key_of(wa_id: Option<String>, user_id: Option<String>) -> String {
+    wa_id.or(user_id).unwrap_or_default()
 }
 
 /// A contact as stored.

@@ -300,12 +300,15 @@ fn adopt_business_data(
     // The same statement for each table of business data.
     macro_rules! adopt {
         ($($table:ident),+) => {$(
-            diesel::update(
-                $table::table
-                    .filter($table::contact_id.is_null())
-                    .filter($table::customer.eq_any(&keys)),
+            // Kept prepared: its text varies only with the number of keys (one or two).
+            Cached(
+                diesel::update(
+                    $table::table
+                        .filter($table::contact_id.is_null())
+                        .filter($table::customer.eq_any(&keys)),
+                )
+                .set($table::contact_id.eq(contact_id)),
             )
-            .set($table::contact_id.eq(contact_id))
             .execute(connection)?;
         )+};
     }
@@ -363,7 +366,8 @@ pub(crate) fn resolve_contact(
     let id = match found {
         Some(id) => id,
         None => match create(connection, ids, profile_name, at, inbound)? {
-            Some(id) => id,
+            // Created just now with this sighting's name and times: nothing more to record.
+            Some(id) => return Ok(id),
             // Created by another transaction meanwhile (PostgreSQL): found now, on this one retry.
             None => match find_existing(connection, ids)? {
                 Some(id) => id,

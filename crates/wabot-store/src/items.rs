@@ -14,9 +14,10 @@ use crate::states::{ItemKind, ItemState};
 
 /// A contact's pending messages on PostgreSQL, with [`ItemState::Pending`] and
 /// [`ItemKind::Message`] as literals (see `pending_messages`).
-const WAITING_BY_CONTACT: &str = "SELECT id, payload FROM inbound_items \
-     WHERE contact_id = $1 AND state = 'pending' AND kind = 'message' \
-     ORDER BY occurred_at, id LIMIT $2";
+const WAITING_BY_CONTACT: &str = "SELECT i.id, i.payload, e.received_at \
+     FROM inbound_items i JOIN webhook_events e ON e.id = i.event_id \
+     WHERE i.contact_id = $1 AND i.state = 'pending' AND i.kind = 'message' \
+     ORDER BY i.occurred_at, i.id LIMIT $2";
 
 /// A contact's pending message as PostgreSQL's literal query reads it.
 #[derive(QueryableByName)]
@@ -25,6 +26,8 @@ struct WaitingRow {
     id: i64,
     #[diesel(sql_type = Text)]
     payload: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    received_at: NaiveDateTime,
 }
 
 /// A pending message of a conversation, read inside its turn.
@@ -34,10 +37,12 @@ pub(crate) struct PendingMessage {
     pub(crate) id: i64,
     /// The message.
     pub(crate) message: CustomerMessage,
+    /// When its webhook reached us: the start of the reply latency of what answers it.
+    pub(crate) received_at: NaiveDateTime,
 }
 
-/// The contacts whose oldest pending messages are the oldest of all, oldest first: up to `limit`
-/// of them, read in one query (fewer when one contact has several of the oldest messages). On
+/// The contacts whose oldest pending messages are the oldest of all, oldest first, each with its
+/// key (its number, else its user id): up to `limit` of them, read in one query (fewer when one contact has several of the oldest messages). On
 /// PostgreSQL each contact's row is locked with its items (`FOR UPDATE` on the join) and rows
 /// another transaction holds are skipped, so a second instance passes over every message of a
 /// conversation being stepped; the locks last until the turn's transaction ends.
@@ -45,7 +50,7 @@ pub(crate) fn next_conversations(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,
     limit: usize,
-) -> Result<Vec<i64>, TxError> {
+) -> Result<Vec<(i64, String)>, TxError> {
     let oldest = inbound_items::table
         .inner_join(contacts::table)
         .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
@@ -58,15 +63,15 @@ pub(crate) fn next_conversations(
         )
         .order((inbound_items::occurred_at, inbound_items::id))
         .limit(i64::try_from(limit.max(1)).unwrap_or(i64::MAX))
-        .select(contacts::id);
-    let heads: Vec<i64> = match connection {
+        .select((contacts::id, contacts::wa_id, contacts::user_id));
+    let heads: Vec<(i64, Option<String>, Option<String>)> = match connection {
         AnyConnection::Pg(c) => oldest.for_update().skip_locked().load(c)?,
         AnyConnection::Sqlite(c) => oldest.load(c)?,
     };
-    let mut contacts = Vec::with_capacity(heads.len());
-    for contact in heads {
-        if !contacts.contains(&contact) {
-            contacts.push(contact);
+    let mut contacts: Vec<(i64, String)> = Vec::with_capacity(heads.len());
+    for (contact, wa_id, user_id) in heads {
+        if !contacts.iter().any(|(id, _)| *id == contact) {
+            contacts.push((contact, crate::contacts::key_of(wa_id, user_id)));
         }
     }
     Ok(contacts)
@@ -103,14 +108,19 @@ pub(crate) fn pending_messages(
     max_items: usize,
 ) -> Result<Vec<PendingMessage>, TxError> {
     let limit = i64::try_from(max_items.max(1)).unwrap_or(i64::MAX);
-    let rows: Vec<(i64, String)> = match connection {
+    let rows: Vec<(i64, String, NaiveDateTime)> = match connection {
         AnyConnection::Sqlite(c) => inbound_items::table
+            .inner_join(webhook_events::table)
             .filter(inbound_items::contact_id.eq(contact_id))
             .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
             .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
             .order((inbound_items::occurred_at, inbound_items::id))
             .limit(limit)
-            .select((inbound_items::id, inbound_items::payload))
+            .select((
+                inbound_items::id,
+                inbound_items::payload,
+                webhook_events::received_at,
+            ))
             .load(c)?,
         // The state and kind as literals, so the plan PostgreSQL caches uses the partial index
         // `inbound_items_waiting_by_contact` (migration 000027) whatever its statistics say.
@@ -121,17 +131,23 @@ pub(crate) fn pending_messages(
         )
         .load::<WaitingRow>(c)?
         .into_iter()
-        .map(|row| (row.id, row.payload))
+        .map(|row| (row.id, row.payload, row.received_at))
         .collect(),
     };
     rows.into_iter()
-        .map(|(id, payload)| match serde_json::from_str(&payload) {
-            Ok(InboundPayload::Message(message)) => Ok(PendingMessage { id, message }),
-            Ok(_) => Err(TxError(StoreError::invalid(format!(
-                "inbound item {id} is stored as a message but holds something else"
-            )))),
-            Err(error) => Err(corrupt_json(format!("inbound item {id}"), error)),
-        })
+        .map(
+            |(id, payload, received_at)| match serde_json::from_str(&payload) {
+                Ok(InboundPayload::Message(message)) => Ok(PendingMessage {
+                    id,
+                    message,
+                    received_at,
+                }),
+                Ok(_) => Err(TxError(StoreError::invalid(format!(
+                    "inbound item {id} is stored as a message but holds something else"
+                )))),
+                Err(error) => Err(corrupt_json(format!("inbound item {id}"), error)),
+            },
+        )
         .collect()
 }
 
@@ -202,19 +218,6 @@ pub(crate) fn finish(
     )))
     .execute(connection)?;
     Ok(())
-}
-
-/// When the item's webhook reached us: the start of the reply latency of what answers it.
-pub(crate) fn received_at(
-    connection: &mut AnyConnection,
-    item_id: i64,
-) -> Result<Option<NaiveDateTime>, TxError> {
-    Ok(inbound_items::table
-        .inner_join(webhook_events::table)
-        .filter(inbound_items::id.eq(item_id))
-        .select(webhook_events::received_at)
-        .first::<NaiveDateTime>(connection)
-        .optional()?)
 }
 
 #[cfg(test)]

@@ -226,12 +226,13 @@ fn record(
                 SendOutcome::Sandboxed { .. } => DeliveryStatus::Sandboxed,
                 _ => DeliveryStatus::Sent,
             };
-            Cached(diesel::update(message).set(messages::wa_message_id.eq(wa_message_id)))
-                .execute(connection)?;
+            // Its id from Meta and its new status in one statement, the usual case; a message
+            // already further along (rank at or past `done`) only gets its id.
             let accepted = message.filter(messages::status_rank.lt(done.rank()));
             let made: Vec<NaiveDateTime> = per_backend!(connection, |c| Cached(
                 diesel::update(accepted)
                     .set((
+                        messages::wa_message_id.eq(wa_message_id),
                         messages::status.eq(done.as_str()),
                         messages::status_rank.eq(done.rank()),
                         messages::sent_at.eq(at),
@@ -239,6 +240,10 @@ fn record(
                     .returning(messages::created_at)
             )
             .get_results(c)?);
+            if made.is_empty() {
+                Cached(diesel::update(message).set(messages::wa_message_id.eq(wa_message_id)))
+                    .execute(connection)?;
+            }
             made_on(connection, &made)?;
         }
         SendOutcome::Retry { .. } => {}

@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::Connection;
-use wabot_app::{Conversations, CustomerMessage, StoreError, Turn, TurnStep};
+use wabot_app::{Conversations, StoreError, Turn, TurnStep};
 use wabot_engine::ConversationState;
 
 use crate::business::TxBusinessData;
@@ -32,8 +32,8 @@ fn take_turns<F: TurnStep>(
     step: &F,
 ) -> Result<Option<Turn>, TxError> {
     let mut taken: Option<Turn> = None;
-    for contact_id in items::next_conversations(connection, now, conversations)? {
-        let turn = step_messages(connection, contact_id, now, max_items, step)?;
+    for (contact_id, customer) in items::next_conversations(connection, now, conversations)? {
+        let turn = step_messages(connection, contact_id, &customer, now, max_items, step)?;
         let steps = taken.as_ref().map_or(0, |before| before.steps);
         let stop = turn.failed.is_some();
         taken = Some(Turn {
@@ -51,11 +51,11 @@ fn take_turns<F: TurnStep>(
 fn step_messages<F: TurnStep>(
     connection: &mut AnyConnection,
     contact_id: i64,
+    customer: &str,
     now: DateTime<Utc>,
     max_items: usize,
     step: &F,
 ) -> Result<Turn, TxError> {
-    let customer = contacts::key(connection, contact_id)?;
     let mut turn = Turn {
         contact_id,
         steps: 0,
@@ -63,8 +63,7 @@ fn step_messages<F: TurnStep>(
     };
     for pending in items::pending_messages(connection, contact_id, max_items)? {
         let stepped = connection.transaction(|connection| {
-            let PendingMessage { id, message } = &pending;
-            step_message(connection, contact_id, &customer, *id, message, now, step)
+            step_message(connection, contact_id, customer, &pending, now, step)
         });
         match stepped {
             Ok(()) => turn.steps += 1,
@@ -91,11 +90,15 @@ fn step_message<F: TurnStep>(
     connection: &mut AnyConnection,
     contact_id: i64,
     customer: &str,
-    item_id: i64,
-    message: &CustomerMessage,
+    pending: &PendingMessage,
     now: DateTime<Utc>,
     step: &F,
 ) -> Result<(), TxError> {
+    let PendingMessage {
+        id: item_id,
+        message,
+        received_at,
+    } = pending;
     let (state, version) = sessions::load(connection, contact_id, customer)?;
     let record = step(
         customer,
@@ -114,9 +117,8 @@ fn step_message<F: TurnStep>(
     }
     let at = naive(now);
     if !record.replies.is_empty() {
-        let origin_at = items::received_at(connection, item_id)?;
         for reply in &record.replies {
-            outbox::queue(connection, contact_id, reply, at, origin_at)?;
+            outbox::queue(connection, contact_id, reply, at, Some(*received_at))?;
         }
     }
     menu_events::record(connection, contact_id, &record.events, at)?;
@@ -124,7 +126,7 @@ fn step_message<F: TurnStep>(
         let reason = opted_out.then_some(crate::marketing::STOP_WORD_REASON);
         crate::marketing::marketing_preference(connection, contact_id, reason, now)?;
     }
-    items::finish(connection, item_id, now)
+    items::finish(connection, *item_id, now)
 }
 
 impl Conversations for DieselStore {
@@ -159,7 +161,8 @@ impl Conversations for DieselStore {
             if !items::claim_conversation(connection, contact_id)? {
                 return Ok(None);
             }
-            let turn = step_messages(connection, contact_id, now, max_items, &step)?;
+            let customer = contacts::key(connection, contact_id)?;
+            let turn = step_messages(connection, contact_id, &customer, now, max_items, &step)?;
             if turn.failed.is_none() {
                 // Messages beyond `max_items` need not wait for the hold to pass.
                 items::hold(connection, contact_id, None)?;
