@@ -17,9 +17,10 @@ use crate::{
 };
 
 /// Sends `count` webhooks (made and signed before the clock starts) with `in_flight` requests open
-/// at any time; returns every send and when the first one left.
+/// at any time, spread in turn over the servers at `bases`; returns every send and when the first
+/// one left.
 pub async fn burst(
-    base: &str,
+    bases: &[String],
     secret: &str,
     count: usize,
     in_flight: usize,
@@ -39,21 +40,26 @@ pub async fn burst(
             })
             .collect(),
     );
-    let url = format!("{base}/webhook");
+    let urls: Arc<Vec<String>> =
+        Arc::new(bases.iter().map(|base| format!("{base}/webhook")).collect());
     let next = Arc::new(AtomicUsize::new(0));
     let results = Arc::new(Mutex::new(Vec::with_capacity(count)));
     let started = Instant::now();
     let lanes: Vec<_> = (0..in_flight.max(1))
         .map(|_| {
-            let (client, url, next) = (client.clone(), url.clone(), Arc::clone(&next));
+            let (client, urls, next) = (client.clone(), Arc::clone(&urls), Arc::clone(&next));
             let (requests, results) = (Arc::clone(&requests), Arc::clone(&results));
             tokio::spawn(async move {
-                while let Some((from, body, signature)) =
-                    requests.get(next.fetch_add(1, Ordering::Relaxed))
-                {
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let (Some((from, body, signature)), Some(url)) =
+                        (requests.get(n), urls.get(n % urls.len().max(1)))
+                    else {
+                        break;
+                    };
                     let at = Instant::now();
                     let response = client
-                        .post(&url)
+                        .post(url)
                         .header("X-Hub-Signature-256", signature)
                         .header("Content-Type", "application/json")
                         .body(body.clone())
@@ -103,15 +109,25 @@ pub async fn scenario(
         .map(|url| ("WABOT__DATABASE__URL", url))
         .into_iter()
         .collect();
-    let server = start(binary, &graph, 1_000_000, &database)?;
+    let instances = options.instances.max(1);
+    if instances > 1 && database.is_empty() {
+        anyhow::bail!(
+            "--instances needs --database: several servers share one PostgreSQL database"
+        );
+    }
+    let servers = (0..instances)
+        .map(|_| start(binary, &graph, 1_000_000, &database))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let pids: Vec<u32> = servers.iter().map(|server| server.child.id()).collect();
+    let bases: Vec<String> = servers.iter().map(|server| server.base.clone()).collect();
     println!(
-        "burst: {count} first messages from new customers, {in_flight} in flight, pacing lifted, Graph API latency {} ms",
+        "burst: {count} first messages from new customers, {in_flight} in flight, pacing lifted, Graph API latency {} ms, {instances} instance(s)",
         options.graph_latency.as_millis()
     );
-    let before = process::usage(server.child.id());
+    let before = process::usage_of(&pids);
     let on_postgres = options.database.is_some();
     let database_before = on_postgres.then(process::database_cpu).flatten();
-    let (sent, started) = burst(&server.base, SECRET, count, in_flight, &run_tag("9")).await;
+    let (sent, started) = burst(&bases, SECRET, count, in_flight, &run_tag("9")).await;
     let acked: Vec<Instant> = sent
         .iter()
         .filter_map(|s| s.ack.as_ref().ok().map(|ack| s.at + *ack))
@@ -123,7 +139,7 @@ pub async fn scenario(
         Duration::from_secs(60 + expected as u64 / 100),
     )
     .await;
-    let after = process::usage(server.child.id());
+    let after = process::usage_of(&pids);
     let database_after = on_postgres.then(process::database_cpu).flatten();
     report_acks(&sent);
     report_replies(&sent, &arrivals);
@@ -136,6 +152,6 @@ pub async fn scenario(
     );
     process::report(before, after, replies);
     process::report_database(database_before, database_after, replies);
-    drop(server);
+    drop(servers);
     Ok(())
 }

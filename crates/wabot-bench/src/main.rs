@@ -10,7 +10,8 @@
 //! milliseconds (Meta takes 100–400), `--database URL` to run the server on that database (e.g. a
 //! PostgreSQL cluster) instead of a fresh SQLite file, and `--mps N` to pace the server at N
 //! messages per second instead of the scenario's own (at exactly the arrival rate, the read
-//! receipts' share of the tokens makes the replies queue). Every scenario but `campaign` prints the
+//! receipts' share of the tokens makes the replies queue), and with `burst` on PostgreSQL
+//! `--instances N` to run N servers on the one database, the webhooks spread over them in turn. Every scenario but `campaign` prints the
 //! server's CPU time per answered message and its peak memory.
 #![allow(clippy::print_stdout)]
 
@@ -214,6 +215,8 @@ struct Options {
     database: Option<String>,
     /// The server's pace (`--mps`), instead of the scenario's own.
     mps: Option<u32>,
+    /// How many servers share the database in the burst (`--instances`, PostgreSQL only).
+    instances: usize,
 }
 
 async fn scenario(
@@ -323,10 +326,18 @@ fn options(args: &mut Vec<String>) -> anyhow::Result<Options> {
                 .context("--mps needs a number of messages per second, e.g. --mps 5000")
         })
         .transpose()?;
+    let instances = take_flag(args, "--instances")?
+        .map(|n| {
+            n.parse()
+                .context("--instances needs a number of servers, e.g. --instances 3")
+        })
+        .transpose()?
+        .unwrap_or(1);
     Ok(Options {
         graph_latency,
         database,
         mps,
+        instances,
     })
 }
 

@@ -46,6 +46,17 @@ pub fn usage(pid: u32) -> Option<Usage> {
     })
 }
 
+/// The readings of several processes together: their CPU times added, the largest peak memory.
+pub fn usage_of(pids: &[u32]) -> Option<Usage> {
+    pids.iter().try_fold(Usage::default(), |total, pid| {
+        let reading = usage(*pid)?;
+        Some(Usage {
+            cpu: total.cpu + reading.cpu,
+            peak_rss_kib: total.peak_rss_kib.max(reading.peak_rss_kib),
+        })
+    })
+}
+
 /// The CPU time of every process named `postgres` on this machine (a local cluster's backends
 /// and workers); `None` when there is none or `/proc` cannot tell.
 pub fn database_cpu() -> Option<Duration> {
