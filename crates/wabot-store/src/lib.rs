@@ -15,6 +15,7 @@ mod cached;
 mod campaign_feed;
 mod campaign_progress;
 mod campaigns;
+mod checkpointer;
 mod connection;
 mod contacts;
 mod conversation_list;

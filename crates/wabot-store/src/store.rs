@@ -7,6 +7,7 @@
 use diesel::r2d2::PooledConnection;
 use wabot_app::StoreError;
 
+use crate::checkpointer::Checkpointer;
 use crate::connection::{AnyConnection, DatabaseUrl, Manager};
 use crate::file_check::DatabaseFile;
 use crate::group_commit::WriteQueue;
@@ -40,6 +41,8 @@ pub(crate) struct Pools {
     queue: Option<WriteQueue>,
     /// The SQLite file, checked by `ping`.
     file: Option<DatabaseFile>,
+    /// SQLite's WAL checkpoints, off the writer thread.
+    _checkpointer: Option<std::sync::Arc<Checkpointer>>,
     /// The migrations this store applied when it opened, oldest first.
     applied: std::sync::Arc<[String]>,
 }
@@ -182,12 +185,13 @@ impl Pools {
         } else {
             writer.clone()
         };
-        let (file, queue) = match &url {
+        let (file, queue, checkpointer) = match &url {
             DatabaseUrl::Sqlite { path } => (
                 Some(DatabaseFile::remember(path)?),
                 Some(WriteQueue::start(writer.clone())?),
+                Some(std::sync::Arc::new(Checkpointer::start(reader.clone())?)),
             ),
-            _ => (None, None),
+            _ => (None, None, None),
         };
         Ok(Self {
             url,
@@ -195,6 +199,7 @@ impl Pools {
             reader,
             queue,
             file,
+            _checkpointer: checkpointer,
             applied: applied.into(),
         })
     }
