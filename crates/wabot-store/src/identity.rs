@@ -297,6 +297,33 @@ fn adopt_business_data(
         .into_iter()
         .flatten()
         .collect();
+    // Almost always there is nothing to adopt: one look at the four tables first.
+    let waiting = Cached(diesel::select(
+        diesel::dsl::exists(
+            orders::table
+                .filter(orders::contact_id.is_null())
+                .filter(orders::customer.eq_any(&keys)),
+        )
+        .or(diesel::dsl::exists(
+            defect_tickets::table
+                .filter(defect_tickets::contact_id.is_null())
+                .filter(defect_tickets::customer.eq_any(&keys)),
+        ))
+        .or(diesel::dsl::exists(
+            schedule_entries::table
+                .filter(schedule_entries::contact_id.is_null())
+                .filter(schedule_entries::customer.eq_any(&keys)),
+        ))
+        .or(diesel::dsl::exists(
+            feedback::table
+                .filter(feedback::contact_id.is_null())
+                .filter(feedback::customer.eq_any(&keys)),
+        )),
+    ))
+    .get_result::<bool>(connection)?;
+    if !waiting {
+        return Ok(());
+    }
     // The same statement for each table of business data.
     macro_rules! adopt {
         ($($table:ident),+) => {$(

@@ -143,10 +143,13 @@ fn store_event(
     connection: &mut AnyConnection,
     event: &NewWebhookEvent,
 ) -> Result<IngestReceipt, TxError> {
+    // Stored as bringing new items, the usual case: only an event that brings none is updated
+    // below (one statement fewer for almost every webhook).
     let row = (
         webhook_events::received_at.eq(naive(event.received_at)),
         webhook_events::body.eq(&event.body),
         webhook_events::item_count.eq(i32::try_from(event.items.len()).unwrap_or(i32::MAX)),
+        webhook_events::outcome.eq(EventOutcome::NewItems.as_str()),
     );
     let event_id = per_backend!(connection, |c| diesel::insert_into(webhook_events::table)
         .values(row)
@@ -171,12 +174,11 @@ fn store_event(
     let outcome = match (receipt.new_items, receipt.duplicates) {
         (0, 0) => EventOutcome::NoItems,
         (0, _) => EventOutcome::Duplicate,
-        _ => EventOutcome::NewItems,
+        _ => return Ok(receipt),
     };
-    let processed_at = (receipt.new_items == 0).then(|| naive(event.received_at));
     Cached(diesel::update(webhook_events::table.find(event_id)).set((
         webhook_events::outcome.eq(outcome.as_str()),
-        webhook_events::processed_at.eq(processed_at),
+        webhook_events::processed_at.eq(naive(event.received_at)),
     )))
     .execute(connection)?;
     Ok(receipt)
