@@ -21,9 +21,7 @@ use wabot_app::{ContactIds, StoreError, phone_variants};
 
 use crate::cached::Cached;
 use crate::connection::AnyConnection;
-use crate::schema::{
-    contact_changes, contacts, defect_tickets, feedback, messages, orders, outbox, schedule_entries,
-};
+use crate::schema::{contact_changes, contacts, messages, outbox};
 use crate::sql::{TxError, naive, per_backend};
 use crate::states::{ContactChange, OutboxState};
 
@@ -281,66 +279,9 @@ fn create(
         .get_result::<i64>(c)
         .optional()?);
     if let Some(id) = created {
-        adopt_business_data(connection, id, ids)?;
+        crate::contact_adoption::adopt_business_data(connection, id, ids)?;
     }
     Ok(created)
-}
-
-/// Gives a new contact the business rows written for one of its ids before it first wrote (orders
-/// loaded ahead, say) that belong to nobody yet.
-fn adopt_business_data(
-    connection: &mut AnyConnection,
-    contact_id: i64,
-    ids: &ContactIds,
-) -> Result<(), TxError> {
-    let keys: Vec<&str> = [ids.wa_id.as_deref(), ids.user_id.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    // Almost always there is nothing to adopt: one look at the four tables first.
-    let waiting = Cached(diesel::select(
-        diesel::dsl::exists(
-            orders::table
-                .filter(orders::contact_id.is_null())
-                .filter(orders::customer.eq_any(&keys)),
-        )
-        .or(diesel::dsl::exists(
-            defect_tickets::table
-                .filter(defect_tickets::contact_id.is_null())
-                .filter(defect_tickets::customer.eq_any(&keys)),
-        ))
-        .or(diesel::dsl::exists(
-            schedule_entries::table
-                .filter(schedule_entries::contact_id.is_null())
-                .filter(schedule_entries::customer.eq_any(&keys)),
-        ))
-        .or(diesel::dsl::exists(
-            feedback::table
-                .filter(feedback::contact_id.is_null())
-                .filter(feedback::customer.eq_any(&keys)),
-        )),
-    ))
-    .get_result::<bool>(connection)?;
-    if !waiting {
-        return Ok(());
-    }
-    // The same statement for each table of business data.
-    macro_rules! adopt {
-        ($($table:ident),+) => {$(
-            // Kept prepared: its text varies only with the number of keys (one or two).
-            Cached(
-                diesel::update(
-                    $table::table
-                        .filter($table::contact_id.is_null())
-                        .filter($table::customer.eq_any(&keys)),
-                )
-                .set($table::contact_id.eq(contact_id)),
-            )
-            .execute(connection)?;
-        )+};
-    }
-    adopt!(orders, defect_tickets, schedule_entries, feedback);
-    Ok(())
 }
 
 /// The contact the ids belong to by the rules above, created if it is new, and recorded as seen.

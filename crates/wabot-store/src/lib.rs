@@ -17,6 +17,7 @@ mod campaign_progress;
 mod campaigns;
 mod checkpointer;
 mod connection;
+mod contact_adoption;
 mod contacts;
 mod conversation_list;
 mod daily_figures;

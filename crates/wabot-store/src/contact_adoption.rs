@@ -1,0 +1,68 @@
+//! A new contact adopts the business rows (orders, defect tickets, schedule entries, feedback)
+//! written for one of its ids before it first wrote, that belong to nobody yet: one look first,
+//! since there is almost never anything to adopt, then one `UPDATE` a table.
+
+use diesel::prelude::*;
+use wabot_app::ContactIds;
+
+use crate::cached::Cached;
+use crate::connection::AnyConnection;
+use crate::schema::{defect_tickets, feedback, orders, schedule_entries};
+use crate::sql::TxError;
+
+/// Gives a new contact the business rows written for one of its ids before it first wrote (orders
+/// loaded ahead, say) that belong to nobody yet.
+pub(crate) fn adopt_business_data(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    ids: &ContactIds,
+) -> Result<(), TxError> {
+    let keys: Vec<&str> = [ids.wa_id.as_deref(), ids.user_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    // Almost always there is nothing to adopt: one look at the four tables first.
+    let waiting = Cached(diesel::select(
+        diesel::dsl::exists(
+            orders::table
+                .filter(orders::contact_id.is_null())
+                .filter(orders::customer.eq_any(&keys)),
+        )
+        .or(diesel::dsl::exists(
+            defect_tickets::table
+                .filter(defect_tickets::contact_id.is_null())
+                .filter(defect_tickets::customer.eq_any(&keys)),
+        ))
+        .or(diesel::dsl::exists(
+            schedule_entries::table
+                .filter(schedule_entries::contact_id.is_null())
+                .filter(schedule_entries::customer.eq_any(&keys)),
+        ))
+        .or(diesel::dsl::exists(
+            feedback::table
+                .filter(feedback::contact_id.is_null())
+                .filter(feedback::customer.eq_any(&keys)),
+        )),
+    ))
+    .get_result::<bool>(connection)?;
+    if !waiting {
+        return Ok(());
+    }
+    // The same statement for each table of business data.
+    macro_rules! adopt {
+        ($($table:ident),+) => {$(
+            // Kept prepared: its text varies only with the number of keys (one or two).
+            Cached(
+                diesel::update(
+                    $table::table
+                        .filter($table::contact_id.is_null())
+                        .filter($table::customer.eq_any(&keys)),
+                )
+                .set($table::contact_id.eq(contact_id)),
+            )
+            .execute(connection)?;
+        )+};
+    }
+    adopt!(orders, defect_tickets, schedule_entries, feedback);
+    Ok(())
+}
