@@ -13,7 +13,8 @@ use wabot_cloud_api::sign;
 use crate::drive::{Sent, webhook};
 use crate::graph::{self, Arrivals};
 use crate::{
-    Options, SECRET, answered, process, report_acks, report_replies, run_tag, settle, start,
+    Options, SECRET, answered, first_replies, process, report_acks, report_replies, run_tag,
+    settle_answered, start,
 };
 
 /// Sends `count` webhooks (made and signed before the clock starts) with `in_flight` requests open
@@ -133,7 +134,8 @@ pub async fn scenario(
         .filter_map(|s| s.ack.as_ref().ok().map(|ack| s.at + *ack))
         .collect();
     let expected = acked.len();
-    settle(
+    settle_answered(
+        &sent,
         &arrivals,
         expected,
         Duration::from_secs(60 + expected as u64 / 100),
@@ -147,7 +149,7 @@ pub async fn scenario(
     println!(
         "  rates: acknowledged {:.0}/s, answered {:.0}/s ({replies} of {count}; {} lost)",
         rate(expected, started, acked),
-        rate(replies, started, arrivals.all()),
+        rate(replies, started, first_replies(&sent, &arrivals)),
         count - replies
     );
     process::report(before, after, replies);

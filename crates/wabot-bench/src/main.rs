@@ -130,6 +130,21 @@ pub(crate) async fn settle(arrivals: &Arrivals, count: usize, limit: Duration) {
     }
 }
 
+/// Waits until `count` of the customers of `sent` got a reply (or `limit` passed). Replies to
+/// anyone else (a database reused from an earlier run may still send that run's last replies, taken
+/// over when their leases ran out) do not count.
+pub(crate) async fn settle_answered(
+    sent: &[Sent],
+    arrivals: &Arrivals,
+    count: usize,
+    limit: Duration,
+) {
+    let started = Instant::now();
+    while answered(sent, arrivals) < count && started.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Prints `label`, how many of `total` were measured, and the percentiles of `durations`.
 fn report(label: &str, verb: &str, mut durations: Vec<Duration>, total: usize) {
     durations.sort();
@@ -249,7 +264,7 @@ async fn scenario(
     let expected = sent.iter().filter(|s| s.ack.is_ok()).count();
     let patience =
         Duration::from_secs(u64::from(seconds) + 5 + (expected as u64) / u64::from(mps.max(1)));
-    settle(&arrivals, expected, patience).await;
+    settle_answered(&sent, &arrivals, expected, patience).await;
     let after = process::usage(server.child.id());
     let database_after = on_postgres.then(process::database_cpu).flatten();
     report_acks(&sent);
@@ -268,8 +283,19 @@ async fn scenario(
     Ok(())
 }
 
+/// When each customer of `sent` got a first reply (those answered).
+pub(crate) fn first_replies(sent: &[Sent], arrivals: &Arrivals) -> Vec<Instant> {
+    let map = arrivals.by_recipient.lock();
+    map.map(|map| {
+        sent.iter()
+            .filter_map(|s| map.get(&s.from).and_then(|times| times.first().copied()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 /// How many of `sent` got at least one reply.
-fn answered(sent: &[Sent], arrivals: &Arrivals) -> usize {
+pub(crate) fn answered(sent: &[Sent], arrivals: &Arrivals) -> usize {
     let map = arrivals.by_recipient.lock();
     map.map(|map| sent.iter().filter(|s| map.contains_key(&s.from)).count())
         .unwrap_or(0)
