@@ -16,8 +16,9 @@ use crate::connection::{AnyConnection, Manager};
 /// How often the WAL is checkpointed.
 const EVERY: Duration = Duration::from_millis(500);
 
-/// Stops the checkpointer thread when the last clone of the store is dropped.
-#[derive(Debug)]
+/// Stops the checkpointer thread when the last clone of the store is dropped (its channel's
+/// senders are all gone).
+#[derive(Clone, Debug)]
 pub(crate) struct Checkpointer {
     _stop: Sender<()>,
 }

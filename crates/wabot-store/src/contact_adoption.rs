@@ -21,46 +21,30 @@ pub(crate) fn adopt_business_data(
         .into_iter()
         .flatten()
         .collect();
+    // A table's rows for these ids that belong to nobody: what is looked for, then adopted.
+    // (Kept prepared: the statements' text varies only with the number of keys, one or two.)
+    macro_rules! unowned {
+        ($table:ident) => {
+            $table::table
+                .filter($table::contact_id.is_null())
+                .filter($table::customer.eq_any(&keys))
+        };
+    }
     // Almost always there is nothing to adopt: one look at the four tables first.
     let waiting = Cached(diesel::select(
-        diesel::dsl::exists(
-            orders::table
-                .filter(orders::contact_id.is_null())
-                .filter(orders::customer.eq_any(&keys)),
-        )
-        .or(diesel::dsl::exists(
-            defect_tickets::table
-                .filter(defect_tickets::contact_id.is_null())
-                .filter(defect_tickets::customer.eq_any(&keys)),
-        ))
-        .or(diesel::dsl::exists(
-            schedule_entries::table
-                .filter(schedule_entries::contact_id.is_null())
-                .filter(schedule_entries::customer.eq_any(&keys)),
-        ))
-        .or(diesel::dsl::exists(
-            feedback::table
-                .filter(feedback::contact_id.is_null())
-                .filter(feedback::customer.eq_any(&keys)),
-        )),
+        diesel::dsl::exists(unowned!(orders))
+            .or(diesel::dsl::exists(unowned!(defect_tickets)))
+            .or(diesel::dsl::exists(unowned!(schedule_entries)))
+            .or(diesel::dsl::exists(unowned!(feedback))),
     ))
     .get_result::<bool>(connection)?;
     if !waiting {
         return Ok(());
     }
-    // The same statement for each table of business data.
     macro_rules! adopt {
         ($($table:ident),+) => {$(
-            // Kept prepared: its text varies only with the number of keys (one or two).
-            Cached(
-                diesel::update(
-                    $table::table
-                        .filter($table::contact_id.is_null())
-                        .filter($table::customer.eq_any(&keys)),
-                )
-                .set($table::contact_id.eq(contact_id)),
-            )
-            .execute(connection)?;
+            Cached(diesel::update(unowned!($table)).set($table::contact_id.eq(contact_id)))
+                .execute(connection)?;
         )+};
     }
     adopt!(orders, defect_tickets, schedule_entries, feedback);

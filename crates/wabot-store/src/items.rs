@@ -42,10 +42,11 @@ pub(crate) struct PendingMessage {
 }
 
 /// The contacts whose oldest pending messages are the oldest of all, oldest first, each with its
-/// key (its number, else its user id): up to `limit` of them, read in one query (fewer when one contact has several of the oldest messages). On
-/// PostgreSQL each contact's row is locked with its items (`FOR UPDATE` on the join) and rows
-/// another transaction holds are skipped, so a second instance passes over every message of a
-/// conversation being stepped; the locks last until the turn's transaction ends.
+/// key (its number, else its user id): up to `limit` of them, read in one query (fewer when one
+/// contact has several of the oldest messages). On PostgreSQL each contact's row is locked with
+/// its items (`FOR UPDATE` on the join) and rows another transaction holds are skipped, so a second
+/// instance passes over every message of a conversation being stepped; the locks last until the
+/// turn's transaction ends.
 pub(crate) fn next_conversations(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,

@@ -42,7 +42,7 @@ pub(crate) struct Pools {
     /// The SQLite file, checked by `ping`.
     file: Option<DatabaseFile>,
     /// SQLite's WAL checkpoints, off the writer thread.
-    _checkpointer: Option<std::sync::Arc<Checkpointer>>,
+    _checkpointer: Option<Checkpointer>,
     /// The migrations this store applied when it opened, oldest first.
     applied: std::sync::Arc<[String]>,
 }
@@ -189,7 +189,7 @@ impl Pools {
             DatabaseUrl::Sqlite { path } => (
                 Some(DatabaseFile::remember(path)?),
                 Some(WriteQueue::start(writer.clone())?),
-                Some(std::sync::Arc::new(Checkpointer::start(reader.clone())?)),
+                Some(Checkpointer::start(reader.clone())?),
             ),
             _ => (None, None, None),
         };
@@ -254,18 +254,18 @@ fn pg_transaction<T>(
         Durability::Disk => "BEGIN; SET LOCAL synchronous_commit = on",
         Durability::Process => "BEGIN",
     };
-    let AnyConnection::Pg(pg) = connection else {
-        return Err(
-            StoreError::Config("a PostgreSQL transaction on another database".into()).into(),
-        );
-    };
-    AnsiTransactionManager::begin_transaction_sql(pg, begin)?;
+    fn postgres(connection: &mut AnyConnection) -> Result<&mut diesel::PgConnection, TxError> {
+        match connection {
+            AnyConnection::Pg(pg) => Ok(pg),
+            AnyConnection::Sqlite(_) => Err(StoreError::Config(
+                "a PostgreSQL transaction on another database".into(),
+            )
+            .into()),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(postgres(connection)?, begin)?;
     let result = work(connection);
-    let AnyConnection::Pg(pg) = connection else {
-        return Err(
-            StoreError::Config("a PostgreSQL transaction on another database".into()).into(),
-        );
-    };
+    let pg = postgres(connection)?;
     match result {
         Ok(value) => {
             AnsiTransactionManager::commit_transaction(pg)?;
