@@ -8,10 +8,11 @@
 //! messages stay pending meanwhile, so a crash loses nothing and the session's version check and
 //! the item's done mark keep each step exactly once; the hold keeps other workers away from it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use wabot_engine::{Answer, ConversationState, Engine, Lookup, RecordSource, Stepped};
+use wabot_engine::{Answer, ConversationState, Engine, Event, Lookup, RecordSource, Stepped};
 
 use crate::business_source::Lookups;
 use crate::current_menu::CurrentEngine;
@@ -48,6 +49,19 @@ pub struct Converse<S, R> {
 struct Taken {
     turn: Turn,
     needs: Option<(String, Lookup)>,
+}
+
+/// What one round of a worker did, and whether it should look again at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Messages handled (0: nothing to do).
+    pub handled: usize,
+    /// The round took all it could in one write: more conversations may wait. When false, nothing
+    /// waited beyond what it took, so the worker may sleep until the next message wakes it.
+    pub more_waiting: bool,
+    /// A step completed a form: a form's action is what may queue a file to keep (the photo of a
+    /// defect report), so the media worker is worth waking.
+    pub forms_completed: bool,
 }
 
 impl<S, R> Converse<S, R>
@@ -103,18 +117,28 @@ where
     /// message and the ones after it stay pending for a later turn. A step waiting for a lookup is
     /// fetched and the conversation's turn taken again, up to the batch's size of lookups.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(self.round(now).await?.handled)
+    }
+
+    /// [`Self::run_once`], telling also whether more may wait and whether a form was completed.
+    pub async fn round(&self, now: DateTime<Utc>) -> Result<Round, StoreError> {
         // One menu for the whole turn, even if a reload replaces it meanwhile.
         let engine = self.engine.get();
         // The engine keeps `now` for the whole turn (a lookup's answer must match its question),
         // but a hold counts from when the step asks: lookups take real time.
         let started = std::time::Instant::now();
-        let mut taken = self.take_turn(&engine, now, started, None, None).await?;
-        let mut handled = 0;
+        let forms = Arc::new(AtomicBool::new(false));
+        let mut taken = self
+            .take_turn(&engine, now, started, None, None, &forms)
+            .await?;
+        let mut round = Round::default();
         for _ in 0..BATCH {
             let Some(Taken { turn, needs }) = taken else {
                 break;
             };
-            handled += turn.steps;
+            round.handled += turn.steps;
+            round.more_waiting |= turn.more_waiting;
+            round.forms_completed = forms.load(Ordering::Relaxed);
             match (turn.failed, needs, &self.lookups) {
                 (
                     Some(StoreError::StepDeferred { .. }),
@@ -125,14 +149,14 @@ where
                     let answer = lookups.answer(&customer, lookup).await;
                     let contact = Some(turn.contact_id);
                     taken = self
-                        .take_turn(&engine, now, started, contact, Some(answer))
+                        .take_turn(&engine, now, started, contact, Some(answer), &forms)
                         .await?;
                 }
                 (Some(error), _, _) => return Err(error),
-                (None, _, _) => return Ok(handled),
+                (None, _, _) => return Ok(round),
             }
         }
-        Ok(handled)
+        Ok(round)
     }
 
     /// One turn: of the conversation waiting longest, or of `contact`'s with `answer` fetched.
@@ -143,7 +167,9 @@ where
         started: std::time::Instant,
         contact: Option<i64>,
         answer: Option<Answer>,
+        forms: &Arc<AtomicBool>,
     ) -> Result<Option<Taken>, StoreError> {
+        let forms_completed = Arc::clone(forms);
         let (engine, renderer) = (Arc::clone(engine), Arc::clone(&self.renderer));
         let marketing = Arc::clone(&self.marketing);
         // For each step taken, in order: the message's id if the step answers it.
@@ -176,6 +202,13 @@ where
                     }
                 }
             };
+            if step
+                .events
+                .iter()
+                .any(|event| matches!(event, Event::FormCompleted { .. }))
+            {
+                forms_completed.store(true, Ordering::Relaxed);
+            }
             let record = StepRecord::rendered(step, &*renderer, message.reply_address(customer));
             let id = (!record.replies.is_empty()).then(|| message.message_id.clone());
             steps

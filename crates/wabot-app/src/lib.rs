@@ -65,7 +65,7 @@ pub use conversation_views::{
     ActivityCursor, ContactChangeRecord, ConversationFilter, ConversationRow, ConversationsView,
     LastMessage,
 };
-pub use converse::Converse;
+pub use converse::{Converse, Round};
 pub use current_menu::CurrentEngine;
 pub use deliver::{Deliver, DeliveryRound, SEND_LEASE, pause_left};
 pub use error::{Cause, StoreError};

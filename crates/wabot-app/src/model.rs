@@ -150,6 +150,10 @@ pub struct Turn {
     pub steps: usize,
     /// Why the turn stopped early: this message and the ones after it stay pending.
     pub failed: Option<StoreError>,
+    /// The write took as many conversations, or as many of one conversation's messages, as it
+    /// was allowed: more may wait, so its worker should look again at once rather than wait to be
+    /// woken.
+    pub more_waiting: bool,
 }
 
 /// A reply to queue: its WhatsApp type and the Cloud API request body as JSON.

@@ -1,6 +1,6 @@
 //! The media worker: keeps the photos, videos and documents customers send in the defect form.
-//! It wakes when conversations queued replies (a new ticket is one such step) and polls as a
-//! fallback, so retries fall due too; each round is [`MediaKeeper::round`], its outcomes logged
+//! It wakes when a conversation completed a form (the step that opens a ticket with its file) and
+//! polls as a fallback, so retries fall due too; each round is [`MediaKeeper::round`], its outcomes logged
 //! here (never the media id's owner). It uses a Graph API client of its own, whose timeout fits a
 //! download rather than a send. In the sandbox (no access token) nothing can be downloaded: no
 //! worker runs, and the jobs wait.
@@ -41,7 +41,7 @@ pub fn task(
     );
     let keeper = MediaKeeper::new(store, media_client(settings)?, files, owner);
     let poll = Duration::from_millis(settings.workers.poll_interval_ms.max(10));
-    let wake = Arc::clone(&signals.outbound);
+    let wake = Arc::clone(&signals.media);
     Ok(Some(Box::pin(async move {
         loop {
             let woken = wake.notified();

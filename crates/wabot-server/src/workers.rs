@@ -49,6 +49,8 @@ pub struct Signals {
     pub inbound: Arc<Notify>,
     /// New outbound messages were queued.
     pub outbound: Arc<Notify>,
+    /// A conversation completed a form, whose action may have queued a customer's file to keep.
+    pub media: Arc<Notify>,
     /// Beaten by conversation workers after every round.
     pub conversations_alive: Arc<Heartbeat>,
     /// Set when the server stops: the sender takes nothing new and finishes what is in flight.
@@ -128,16 +130,23 @@ pub async fn conversations(
         let woken = signals.inbound.notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
-        match worker.run_once(utc_now()).await {
-            Ok(0) => {
-                tokio::select! {
-                    () = &mut woken => {}
-                    () = tokio::time::sleep(poll) => {}
+        match worker.round(utc_now()).await {
+            Ok(round) => {
+                if round.handled > 0 {
+                    tracing::debug!(steps = round.handled, "conversation stepped");
+                    signals.outbound.notify_waiters();
                 }
-            }
-            Ok(steps) => {
-                tracing::debug!(steps, "conversation stepped");
-                signals.outbound.notify_waiters();
+                if round.forms_completed {
+                    signals.media.notify_one();
+                }
+                // Nothing more waited when the round looked: the next message wakes this worker
+                // (a wake-up during the round is kept by `woken`), so no empty write follows.
+                if !round.more_waiting {
+                    tokio::select! {
+                        () = &mut woken => {}
+                        () = tokio::time::sleep(poll) => {}
+                    }
+                }
             }
             Err(error) => {
                 tracing::warn!(%error, "conversation step failed; it will be retried");

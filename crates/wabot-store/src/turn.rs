@@ -32,12 +32,17 @@ fn take_turns<F: TurnStep>(
     step: &F,
 ) -> Result<Option<Turn>, TxError> {
     let mut taken: Option<Turn> = None;
-    for (contact_id, customer) in items::next_conversations(connection, now, conversations)? {
+    let waiting = items::next_conversations(connection, now, conversations)?;
+    let all_found = waiting.len() >= conversations;
+    for (contact_id, customer) in waiting {
         let turn = step_messages(connection, contact_id, &customer, now, max_items, step)?;
-        let steps = taken.as_ref().map_or(0, |before| before.steps);
+        let before = taken
+            .as_ref()
+            .map_or((0, false), |t| (t.steps, t.more_waiting));
         let stop = turn.failed.is_some();
         taken = Some(Turn {
-            steps: steps + turn.steps,
+            steps: before.0 + turn.steps,
+            more_waiting: before.1 || turn.more_waiting || all_found,
             ..turn
         });
         if stop {
@@ -56,12 +61,14 @@ fn step_messages<F: TurnStep>(
     max_items: usize,
     step: &F,
 ) -> Result<Turn, TxError> {
+    let pending_messages = items::pending_messages(connection, contact_id, max_items)?;
     let mut turn = Turn {
         contact_id,
         steps: 0,
         failed: None,
+        more_waiting: pending_messages.len() >= max_items,
     };
-    for pending in items::pending_messages(connection, contact_id, max_items)? {
+    for pending in pending_messages {
         let stepped = connection.transaction(|connection| {
             step_message(connection, contact_id, customer, &pending, now, step)
         });

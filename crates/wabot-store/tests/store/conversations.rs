@@ -209,6 +209,50 @@ async fn stored_version(url: &str, contact: i64) -> i64 {
     .await
 }
 
+crate::both_backends!(a_write_says_whether_more_may_wait, |url| async move {
+    let store = DieselStore::open(&url, 4).await.unwrap();
+    let at = noon();
+    let messages = [("711", "m1"), ("712", "m2"), ("713", "m3"), ("713", "m4")];
+    for (n, (wa_id, id)) in messages.iter().enumerate() {
+        ingest_text(
+            &store,
+            wa_id,
+            id,
+            "hi",
+            at + chrono::TimeDelta::seconds(n as i64),
+        )
+        .await;
+    }
+    // As many conversations as the write may take: more may wait (713 does).
+    let turn = store
+        .step_waiting(noon(), 2, 10, |_, _, state, _| unchanged(state))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((turn.steps, turn.more_waiting), (2, true), "{turn:?}");
+    // As many of one conversation's messages as it may take: more may wait (its second).
+    let turn = store
+        .step_waiting(noon(), 16, 1, |_, _, state, _| unchanged(state))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((turn.steps, turn.more_waiting), (1, true), "{turn:?}");
+    // Fewer than allowed: nothing else waited, so the worker may sleep until woken.
+    let turn = store
+        .step_waiting(noon(), 16, 10, |_, _, state, _| unchanged(state))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((turn.steps, turn.more_waiting), (1, false), "{turn:?}");
+    assert!(
+        store
+            .step_waiting(noon(), 16, 10, |_, _, state, _| unchanged(state))
+            .await
+            .unwrap()
+            .is_none()
+    );
+});
+
 crate::both_backends!(
     several_conversations_share_one_write_and_it_stops_at_a_failure,
     |url| async move {
