@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 use wabot_app::ContactIds;
 
-use crate::cached::Cached;
+use crate::cached::{self, Cached};
 use crate::connection::AnyConnection;
 use crate::schema::{defect_tickets, feedback, orders, schedule_entries};
 use crate::sql::TxError;
@@ -43,7 +43,7 @@ pub(crate) fn adopt_business_data(
     }
     macro_rules! adopt {
         ($($table:ident),+) => {$(
-            Cached(diesel::update(unowned!($table)).set($table::contact_id.eq(contact_id)))
+            cached::update(unowned!($table), $table::contact_id.eq(contact_id))
                 .execute(connection)?;
         )+};
     }

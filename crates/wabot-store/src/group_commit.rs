@@ -1,6 +1,7 @@
 //! Group commit on SQLite's single writer: every write — an ingest, a conversation turn, a delivery
 //! claim, a send outcome — is a queued job, and one thread (`wabot-writer`) runs whatever has
-//! gathered in a single transaction, each job in its own savepoint. A burst of work costs one commit
+//! gathered in a single transaction, each job in its own savepoint (a job alone in its batch needs
+//! none: when it fails, the whole transaction is rolled back). A burst of work costs one commit
 //! (one write of each changed page, at most one sync to disk) instead of one per job, and no job
 //! waits for a pooled connection.
 //!
@@ -35,8 +36,15 @@ const MAX_BATCH: usize = 2;
 /// What a job hands back once it ran: told whether the batch committed, it answers its caller.
 type Completion = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 
-/// A job's work: run on the batch's connection, or told why there is none.
-type JobWork = Box<dyn FnOnce(Result<&mut AnyConnection, &StoreError>) -> Completion + Send>;
+/// A job's work: run on the batch's connection (alone in its batch, or in a savepoint of its own),
+/// or told why there is none; it hands back its completion and whether it failed.
+type JobWork =
+    Box<dyn FnOnce(Result<&mut AnyConnection, &StoreError>, Alone) -> (Completion, bool) + Send>;
+
+/// Whether a job is the only one of its batch: then it runs without a savepoint of its own, and
+/// its failure rolls the batch's transaction back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Alone(bool);
 
 /// One unit of work for the writer.
 struct Job {
@@ -130,21 +138,28 @@ impl WriteQueue {
         work: impl Work<T>,
     ) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
-        let run = Box::new(move |connection: Result<&mut AnyConnection, &StoreError>| {
-            let result = match connection {
-                Ok(connection) => connection.transaction(work).map_err(StoreError::from),
-                Err(error) => Err(StoreError::unreachable(error.to_string())),
-            };
-            Box::new(move |commit_failure: Option<&StoreError>| {
-                let answer = match commit_failure {
-                    None => result,
-                    Some(error) => Err(StoreError::unreachable(format!(
-                        "the transaction could not commit: {error}"
-                    ))),
+        let run = Box::new(
+            move |connection: Result<&mut AnyConnection, &StoreError>, alone| {
+                let result = match connection {
+                    Ok(connection) if alone == Alone(true) => {
+                        work(connection).map_err(StoreError::from)
+                    }
+                    Ok(connection) => connection.transaction(work).map_err(StoreError::from),
+                    Err(error) => Err(StoreError::unreachable(error.to_string())),
                 };
-                let _ = reply.send(answer);
-            }) as Completion
-        });
+                let failed = result.is_err();
+                let completion = Box::new(move |commit_failure: Option<&StoreError>| {
+                    let answer = match commit_failure {
+                        None => result,
+                        Some(error) => Err(StoreError::unreachable(format!(
+                            "the transaction could not commit: {error}"
+                        ))),
+                    };
+                    let _ = reply.send(answer);
+                }) as Completion;
+                (completion, failed)
+            },
+        );
         let job = Job { durability, run };
         {
             let shared = &self.handle.0;
@@ -191,11 +206,21 @@ fn run_batch(pool: &r2d2::Pool<Manager>, mut batch: Vec<Job>) {
     } else {
         Durability::Process
     };
+    let alone = Alone(batch.len() == 1);
     let mut completions = Vec::with_capacity(batch.len());
     let committed = match pool.get() {
         Ok(mut connection) => in_batch_transaction(&mut connection, durability, |connection| {
+            let mut failed = false;
             for job in batch.drain(..) {
-                completions.push((job.run)(Ok(&mut *connection)));
+                let (completion, job_failed) = (job.run)(Ok(&mut *connection), alone);
+                completions.push(completion);
+                failed |= job_failed;
+            }
+            // A lone job that failed has no savepoint to roll back: the transaction goes.
+            if alone == Alone(true) && failed {
+                Finish::RollBack
+            } else {
+                Finish::Commit
             }
         }),
         Err(error) => Err(StoreError::unavailable("no writer connection", error)),
@@ -204,7 +229,7 @@ fn run_batch(pool: &r2d2::Pool<Manager>, mut batch: Vec<Job>) {
     // Jobs that never ran (no connection, or the transaction could not begin) learn why.
     if let Some(error) = &failure {
         for job in batch.drain(..) {
-            completions.push((job.run)(Err(error)));
+            completions.push((job.run)(Err(error), alone).0);
         }
     }
     for completion in completions {
@@ -212,12 +237,19 @@ fn run_batch(pool: &r2d2::Pool<Manager>, mut batch: Vec<Job>) {
     }
 }
 
+/// How a batch's transaction ends.
+enum Finish {
+    Commit,
+    RollBack,
+}
+
 /// Runs `work` in the batch's transaction: `BEGIN IMMEDIATE` (the write lock up front, so nothing
-/// fails halfway because another process wrote), committed as far as `durability` asks.
+/// fails halfway because another process wrote), committed as far as `durability` asks, or rolled
+/// back when `work` says so.
 fn in_batch_transaction(
     connection: &mut AnyConnection,
     durability: Durability,
-    work: impl FnOnce(&mut AnyConnection),
+    work: impl FnOnce(&mut AnyConnection) -> Finish,
 ) -> Result<(), StoreError> {
     let AnyConnection::Sqlite(sqlite) = connection else {
         return Err(StoreError::Config(
@@ -234,13 +266,18 @@ fn in_batch_transaction(
     }
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
         .map_err(StoreError::database)?;
-    work(connection);
+    let finish = work(connection);
     let AnyConnection::Sqlite(sqlite) = connection else {
         return Err(StoreError::Config(
             "the writer thread is for SQLite only".into(),
         ));
     };
-    let committed = commit(sqlite);
+    let committed = match finish {
+        Finish::Commit => commit(sqlite),
+        Finish::RollBack => {
+            AnsiTransactionManager::rollback_transaction(sqlite).map_err(StoreError::database)
+        }
+    };
     if synced {
         sqlite
             .batch_execute("PRAGMA synchronous = NORMAL")
@@ -265,7 +302,7 @@ mod tests {
     fn job(durability: Durability) -> Job {
         Job {
             durability,
-            run: Box::new(|_| Box::new(|_: Option<&StoreError>| {}) as Completion),
+            run: Box::new(|_, _| (Box::new(|_: Option<&StoreError>| {}) as Completion, false)),
         }
     }
 
@@ -365,6 +402,19 @@ mod tests {
         assert!(ok.is_ok() && also_ok.is_ok());
         assert!(matches!(failing, Err(StoreError::Database(_))));
         assert_eq!(count(&queue).await, 2);
+        // Alone in its batch (no savepoint), a failing write is rolled back with its transaction.
+        let lone = queue
+            .write(Durability::Disk, |c| {
+                insert(c)?;
+                Err::<(), _>(TxError(StoreError::Database("refused".into())))
+            })
+            .await;
+        assert!(matches!(lone, Err(StoreError::Database(_))), "{lone:?}");
+        assert_eq!(
+            count(&queue).await,
+            2,
+            "the lone failing write left nothing"
+        );
         let panicked = queue
             .write(Durability::Process, |c| -> Result<(), TxError> {
                 insert(c)?;

@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use wabot_app::{ContactIds, StoreError, phone_variants};
 
-use crate::cached::Cached;
+use crate::cached;
 use crate::connection::AnyConnection;
 use crate::schema::{contact_changes, contacts, messages, outbox};
 use crate::sql::{TxError, naive, per_backend};
@@ -375,25 +375,24 @@ fn seen(
 ) -> Result<(), TxError> {
     let row = contacts::table.find(id);
     match profile_name {
-        Some(name) => Cached(diesel::update(row).set((
-            contacts::last_seen_at.eq(at),
-            contacts::profile_name.eq(name),
-        )))
+        Some(name) => cached::update(
+            row,
+            (
+                contacts::last_seen_at.eq(at),
+                contacts::profile_name.eq(name),
+            ),
+        )
         .execute(connection)?,
-        None => {
-            Cached(diesel::update(row).set(contacts::last_seen_at.eq(at))).execute(connection)?
-        }
+        None => cached::update(row, contacts::last_seen_at.eq(at)).execute(connection)?,
     };
     if inbound {
-        Cached(
-            diesel::update(
-                row.filter(
-                    contacts::last_inbound_at
-                        .is_null()
-                        .or(contacts::last_inbound_at.lt(at)),
-                ),
-            )
-            .set(contacts::last_inbound_at.eq(at)),
+        cached::update(
+            row.filter(
+                contacts::last_inbound_at
+                    .is_null()
+                    .or(contacts::last_inbound_at.lt(at)),
+            ),
+            contacts::last_inbound_at.eq(at),
         )
         .execute(connection)?;
     }

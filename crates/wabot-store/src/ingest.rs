@@ -11,7 +11,7 @@ use wabot_app::{
     NewWebhookEvent, StatusApplied, StoreError,
 };
 
-use crate::cached::Cached;
+use crate::cached;
 use crate::connection::AnyConnection;
 use crate::daily_figures;
 use crate::identity::resolve_contact;
@@ -176,10 +176,13 @@ fn store_event(
         (0, _) => EventOutcome::Duplicate,
         _ => return Ok(receipt),
     };
-    Cached(diesel::update(webhook_events::table.find(event_id)).set((
-        webhook_events::outcome.eq(outcome.as_str()),
-        webhook_events::processed_at.eq(naive(event.received_at)),
-    )))
+    cached::update(
+        webhook_events::table.find(event_id),
+        (
+            webhook_events::outcome.eq(outcome.as_str()),
+            webhook_events::processed_at.eq(naive(event.received_at)),
+        ),
+    )
     .execute(connection)?;
     Ok(receipt)
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use wabot_app::{CustomerMessage, InboundPayload, StoreError};
 
-use crate::cached::Cached;
+use crate::cached::{self, Cached};
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, webhook_events};
 use crate::sql::{TxError, corrupt_json, naive};
@@ -213,10 +213,13 @@ pub(crate) fn finish(
     item_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), TxError> {
-    Cached(diesel::update(inbound_items::table.find(item_id)).set((
-        inbound_items::state.eq(ItemState::Done.as_str()),
-        inbound_items::done_at.eq(naive(now)),
-    )))
+    cached::update(
+        inbound_items::table.find(item_id),
+        (
+            inbound_items::state.eq(ItemState::Done.as_str()),
+            inbound_items::done_at.eq(naive(now)),
+        ),
+    )
     .execute(connection)?;
     Ok(())
 }

@@ -71,6 +71,7 @@ fn visited(
         node_visits::node.eq(node),
         node_visits::last_entered_at.eq(at),
     );
+    // Run for its rows, not its count: only then does `Cached` keep it prepared (`cached.rs`).
     per_backend!(connection, |c| Cached(
         diesel::insert_into(node_visits::table)
             .values(row)
@@ -78,7 +79,8 @@ fn visited(
             .do_update()
             .set(node_visits::last_entered_at.eq(excluded(node_visits::last_entered_at)))
             .filter(node_visits::last_entered_at.lt(excluded(node_visits::last_entered_at)))
+            .returning(node_visits::contact_id)
     )
-    .execute(c)?);
+    .get_results::<i64>(c)?);
     Ok(())
 }

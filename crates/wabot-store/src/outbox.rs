@@ -14,7 +14,7 @@ use wabot_app::{
     OutboxPriority, SendOutcome, StatusApplied, StatusUpdate, StoreError,
 };
 
-use crate::cached::Cached;
+use crate::cached::{self, Cached};
 use crate::connection::AnyConnection;
 use crate::identity_notices;
 use crate::schema::{inbound_items, messages, outbox};
@@ -152,11 +152,12 @@ fn claim(
     let mut jobs = Vec::with_capacity(rows.len());
     let mut taken_over = Vec::new();
     for (outbox_id, message_id, contact_id, body, attempts, origin_at, previous_owner) in rows {
-        let leased = Cached(
-            diesel::update(outbox::table.find(outbox_id).filter(lease_free)).set((
+        let leased = cached::update(
+            outbox::table.find(outbox_id).filter(lease_free),
+            (
                 outbox::lease_owner.eq(owner),
                 outbox::lease_expires_at.eq(expires),
-            )),
+            ),
         )
         .execute(connection)?;
         if leased == 1 {
@@ -195,8 +196,9 @@ fn record(
         outbox::lease_expires_at.eq(None::<NaiveDateTime>),
     );
     let changed = match outcome {
-        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => Cached(
-            diesel::update(row).set((outbox::state.eq(OutboxState::Sent.as_str()), released)),
+        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => cached::update(
+            row,
+            (outbox::state.eq(OutboxState::Sent.as_str()), released),
         )
         .execute(connection)?,
         SendOutcome::Retry { at: next, error } => diesel::update(row)
@@ -241,7 +243,7 @@ fn record(
             )
             .get_results(c)?);
             if made.is_empty() {
-                Cached(diesel::update(message).set(messages::wa_message_id.eq(wa_message_id)))
+                cached::update(message, messages::wa_message_id.eq(wa_message_id))
                     .execute(connection)?;
             }
             made_on(connection, &made)?;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use wabot_app::StoreError;
 use wabot_engine::ConversationState;
 
-use crate::cached::Cached;
+use crate::cached;
 use crate::connection::AnyConnection;
 use crate::schema::sessions;
 use crate::sql::{TxError, corrupt_json, naive, per_backend};
@@ -54,18 +54,16 @@ pub(crate) fn save(
         .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))?;
     let version = i64::try_from(state.version).unwrap_or(i64::MAX);
     let saved = match loaded_version {
-        Some(expected) => Cached(
-            diesel::update(
-                sessions::table
-                    .find(contact_id)
-                    .filter(sessions::version.eq(expected)),
-            )
-            .set((
+        Some(expected) => cached::update(
+            sessions::table
+                .find(contact_id)
+                .filter(sessions::version.eq(expected)),
+            (
                 sessions::state.eq(&json),
                 sessions::version.eq(version),
                 sessions::updated_at.eq(naive(now)),
                 sessions::node.eq(&state.node),
-            )),
+            ),
         )
         .execute(connection)?,
         None => per_backend!(connection, |c| diesel::insert_into(sessions::table)
