@@ -24,6 +24,8 @@ use crate::store::DieselStore;
 use crate::{contacts, handoffs, items, menu_events, outbox, sessions};
 
 /// Up to `conversations` turns, inside the write's transaction, stopping after one that fails.
+/// More may wait when the write found as many conversations as it could take, when a conversation
+/// had as many messages as one turn takes, or when it stopped before the last one it found.
 fn take_turns<F: TurnStep>(
     connection: &mut AnyConnection,
     now: DateTime<Utc>,
@@ -31,25 +33,26 @@ fn take_turns<F: TurnStep>(
     max_items: usize,
     step: &F,
 ) -> Result<Option<Turn>, TxError> {
-    let mut taken: Option<Turn> = None;
     let waiting = items::next_conversations(connection, now, conversations)?;
-    let all_found = waiting.len() >= conversations;
-    for (contact_id, customer) in waiting {
+    let found = waiting.len();
+    let (mut steps, mut more_waiting) = (0, found >= conversations);
+    let mut last = None;
+    for (n, (contact_id, customer)) in waiting.into_iter().enumerate() {
         let turn = step_messages(connection, contact_id, &customer, now, max_items, step)?;
-        let before = taken
-            .as_ref()
-            .map_or((0, false), |t| (t.steps, t.more_waiting));
+        steps += turn.steps;
+        more_waiting |= turn.more_waiting;
         let stop = turn.failed.is_some();
-        taken = Some(Turn {
-            steps: before.0 + turn.steps,
-            more_waiting: before.1 || turn.more_waiting || all_found,
-            ..turn
-        });
+        last = Some(turn);
         if stop {
+            more_waiting |= n + 1 < found;
             break;
         }
     }
-    Ok(taken)
+    Ok(last.map(|turn| Turn {
+        steps,
+        more_waiting,
+        ..turn
+    }))
 }
 
 /// The turn of one contact's conversation, inside the write's transaction.

@@ -279,6 +279,7 @@ crate::both_backends!(
             .unwrap();
         assert_eq!(turn.steps, 2, "{turn:?}");
         assert!(matches!(turn.failed, Some(StoreError::Database(_))));
+        assert!(turn.more_waiting, "the fourth was found and not stepped");
         assert_eq!(*seen.lock().unwrap(), ["701", "702", "703"]);
         assert_eq!(store.session(turn.contact_id).await.unwrap(), None);
         // The failed one waits for its retry; the fourth goes on in the next write, then nothing.
