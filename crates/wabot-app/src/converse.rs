@@ -138,7 +138,6 @@ where
             };
             round.handled += turn.steps;
             round.more_waiting |= turn.more_waiting;
-            round.forms_completed = forms.load(Ordering::Relaxed);
             match (turn.failed, needs, &self.lookups) {
                 (
                     Some(StoreError::StepDeferred { .. }),
@@ -153,9 +152,10 @@ where
                         .await?;
                 }
                 (Some(error), _, _) => return Err(error),
-                (None, _, _) => return Ok(round),
+                (None, _, _) => break,
             }
         }
+        round.forms_completed = forms.load(Ordering::Relaxed);
         Ok(round)
     }
 

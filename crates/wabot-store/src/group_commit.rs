@@ -36,15 +36,11 @@ const MAX_BATCH: usize = 2;
 /// What a job hands back once it ran: told whether the batch committed, it answers its caller.
 type Completion = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 
-/// A job's work: run on the batch's connection (alone in its batch, or in a savepoint of its own),
-/// or told why there is none; it hands back its completion and whether it failed.
+/// A job's work: run on the batch's connection, or told why there is none; it hands back its
+/// completion and whether it failed. Its flag says whether it is alone in its batch: then it runs
+/// without a savepoint of its own, and its failure rolls the batch's transaction back.
 type JobWork =
-    Box<dyn FnOnce(Result<&mut AnyConnection, &StoreError>, Alone) -> (Completion, bool) + Send>;
-
-/// Whether a job is the only one of its batch: then it runs without a savepoint of its own, and
-/// its failure rolls the batch's transaction back.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Alone(bool);
+    Box<dyn FnOnce(Result<&mut AnyConnection, &StoreError>, bool) -> (Completion, bool) + Send>;
 
 /// One unit of work for the writer.
 struct Job {
@@ -141,9 +137,7 @@ impl WriteQueue {
         let run = Box::new(
             move |connection: Result<&mut AnyConnection, &StoreError>, alone| {
                 let result = match connection {
-                    Ok(connection) if alone == Alone(true) => {
-                        work(connection).map_err(StoreError::from)
-                    }
+                    Ok(connection) if alone => work(connection).map_err(StoreError::from),
                     Ok(connection) => connection.transaction(work).map_err(StoreError::from),
                     Err(error) => Err(StoreError::unreachable(error.to_string())),
                 };
@@ -206,7 +200,7 @@ fn run_batch(pool: &r2d2::Pool<Manager>, mut batch: Vec<Job>) {
     } else {
         Durability::Process
     };
-    let alone = Alone(batch.len() == 1);
+    let alone = batch.len() == 1;
     let mut completions = Vec::with_capacity(batch.len());
     let committed = match pool.get() {
         Ok(mut connection) => in_batch_transaction(&mut connection, durability, |connection| {
@@ -217,7 +211,7 @@ fn run_batch(pool: &r2d2::Pool<Manager>, mut batch: Vec<Job>) {
                 failed |= job_failed;
             }
             // A lone job that failed has no savepoint to roll back: the transaction goes.
-            if alone == Alone(true) && failed {
+            if alone && failed {
                 Finish::RollBack
             } else {
                 Finish::Commit
