@@ -1,27 +1,28 @@
-//! Statements of a fixed shape kept prepared on their connection, though diesel would prepare
-//! them anew on every call: [`Cached`] for statements that return rows, [`update`] for `UPDATE`s
-//! run for their count.
+//! Hot statements kept prepared on their connection and found there without writing their SQL
+//! again: [`fixed!`] for any statement whose text never varies, [`update`] for an `UPDATE` run
+//! for its count (written `fixed!(cached::update(…))`).
 //!
 //! Diesel's statement cache leaves out every `UPDATE`, every upsert (`ON CONFLICT … DO UPDATE`)
 //! and every `IN` list, because a changeset may skip `None` fields (and a list vary in length) and
 //! so change the SQL text. On SQLite each call then compiles the SQL again; on PostgreSQL each is
-//! sent as an unnamed statement, parsed and planned again by the server. Every message goes
-//! through several such statements (its item marked done, its reply's lease and outcome, the
-//! contact touched).
+//! sent as an unnamed statement, parsed and planned again by the server. And what diesel does
+//! cache (an `INSERT … ON CONFLICT DO NOTHING`, a select with a boxed part) it finds by its text,
+//! which it writes again on every call only to look it up.
 //!
-//! Both are cached by their SQL text and bind types (their query id is not static), so a
-//! changeset that skips a field is simply another entry: caching stays correct for any statement
-//! whose text is built from its shape alone — which is true of diesel's DSL.
-//!
-//! [`Cached`] overrides `QueryFragment::is_safe_to_cache_prepared` (a method diesel hides from its
-//! documentation, public to backend authors). That override is only consulted when diesel hands
-//! the statement itself to its cache, as it does for `load`, `get_result(s)` and `first`; for
-//! `execute` it hands over a reference, whose answer walks the statement and meets the `UPDATE`'s
-//! own "do not cache" mark. So an `UPDATE` run for its count is written with [`update`] instead:
-//! the same `UPDATE … SET … WHERE …` text as `diesel::update`, built from the same typed parts,
-//! without that mark. (Measured with a probe on `sqlite3_prepare_v3` during the steady benchmark:
-//! before this, four statements a message were compiled again on every call; the tests below
-//! check with diesel's instrumentation that each is prepared once.) `Cargo.lock` pins diesel.
+//! [`Fixed`] answers both: it says it is safe to cache (`QueryFragment::is_safe_to_cache_prepared`,
+//! a method diesel hides from its documentation, public to backend authors) and gives the
+//! statement a static query id of its own, a type declared at its call site, so diesel finds it
+//! by that id. The override is only consulted when diesel hands the statement itself to its
+//! cache, as it does for `load`, `get_result(s)` and `first`; for `execute` it hands over a
+//! reference, whose answer walks the statement and meets an `UPDATE`'s own "do not cache" mark.
+//! So an `UPDATE` run for its count is built with [`update`]: the same `UPDATE … SET … WHERE …`
+//! text as `diesel::update`, from the same typed parts, without that mark. (Measured: a probe on
+//! `sqlite3_prepare_v3` found four statements a message compiled again on every call before
+//! [`update`]; a profile of the writer thread found 15 % of its time writing SQL text for cache
+//! lookups before [`Fixed`]. The tests below check with diesel's instrumentation that each is
+//! prepared once.) `Cargo.lock` pins diesel.
+
+use std::marker::PhantomData;
 
 use diesel::backend::Backend;
 use diesel::query_builder::{
@@ -30,17 +31,41 @@ use diesel::query_builder::{
 use diesel::query_source::QuerySource;
 use diesel::{QueryResult, RunQueryDsl};
 
-/// A statement kept prepared on its connection (see the module doc).
+/// A statement whose SQL text never varies, kept prepared under its call site's own key (made by
+/// [`fixed!`]).
+///
+/// A statement cached by its text (diesel's default, and [`Cached`]) has that text written again
+/// on every call, only to look it up: measured at 15 % of the SQLite writer thread in a burst
+/// (the new contact's adoption check alone, four `EXISTS` subqueries, 6 %). Keyed by a type of its
+/// own, a statement is found without writing anything. That is only correct when the text is the
+/// same on every call from that site, so a fixed statement is built only from parts whose text
+/// their type decides: `column.eq(value)` filters and assignments (an `Option` value binds
+/// `NULL`), `RETURNING`, `ON CONFLICT` — never an `eq_any` list (its text grows with the list:
+/// write one site a length), an `Option` of a whole assignment (skipped when `None`), a boxed
+/// query, or a `Vec` of rows; and never in a generic function (one site, many types).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Cached<Q>(pub(crate) Q);
+pub(crate) struct Fixed<Q, Site> {
+    query: Q,
+    site: PhantomData<fn() -> Site>,
+}
 
-impl<Q, DB> QueryFragment<DB> for Cached<Q>
+impl<Q, Site> Fixed<Q, Site> {
+    /// Wraps `query` under the key `Site` (see [`fixed!`]).
+    pub(crate) fn new(query: Q) -> Self {
+        Fixed {
+            query,
+            site: PhantomData,
+        }
+    }
+}
+
+impl<Q, Site, DB> QueryFragment<DB> for Fixed<Q, Site>
 where
     DB: Backend,
     Q: QueryFragment<DB>,
 {
     fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(pass)
+        self.query.walk_ast(pass)
     }
 
     fn is_safe_to_cache_prepared(&self, _backend: &DB) -> QueryResult<bool> {
@@ -48,16 +73,28 @@ where
     }
 }
 
-impl<Q> QueryId for Cached<Q> {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
+impl<Q, Site: 'static> QueryId for Fixed<Q, Site> {
+    type QueryId = Site;
+    const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl<Q: Query> Query for Cached<Q> {
+impl<Q: Query, Site> Query for Fixed<Q, Site> {
     type SqlType = Q::SqlType;
 }
 
-impl<Q, Conn> RunQueryDsl<Conn> for Cached<Q> {}
+impl<Q, Site, Conn> RunQueryDsl<Conn> for Fixed<Q, Site> {}
+
+/// `fixed!(statement)`: the statement kept prepared under a key of this call site alone, a type
+/// declared here (see [`Fixed`] for what it may hold). An `UPDATE` run for its count is written
+/// `fixed!(cached::update(target, values))`, for the reason the module doc gives.
+macro_rules! fixed {
+    ($statement:expr) => {{
+        /// This call site's key in the connection's statement cache.
+        struct Site;
+        $crate::cached::Fixed::<_, Site>::new($statement)
+    }};
+}
+pub(crate) use fixed;
 
 /// `UPDATE target SET values`, kept prepared: what `diesel::update(target).set(values)` runs,
 /// for `execute` (see the module doc).
@@ -169,24 +206,44 @@ mod tests {
     }
 
     #[test]
-    fn a_wrapped_statement_that_returns_rows_is_prepared_once_though_diesel_would_not() {
+    fn a_fixed_statement_is_prepared_once_under_its_site_and_binds_each_call() {
         let (mut c, kept) = connection();
-        for _ in 0..3 {
-            let found: Vec<i64> =
-                Cached(t::table.select(t::id).filter(t::id.eq_any(vec![1_i64, 2])))
-                    .load(&mut c)
-                    .unwrap();
-            assert_eq!(found, [1]);
+        c.batch_execute("INSERT INTO t VALUES (2, 20), (3, 30)")
+            .unwrap();
+        for (id, x) in [(1_i64, 1_i64), (2, 20), (3, 30)] {
+            let found: i64 = fixed!(t::table.select(t::x).filter(t::id.eq_any([id])))
+                .get_result(&mut c)
+                .unwrap();
+            assert_eq!(found, x, "each call's own value is bound");
         }
+        for x in [5_i64, 6] {
+            let changed = fixed!(update(t::table.find(1_i64), t::x.eq(x)))
+                .execute(&mut c)
+                .unwrap();
+            assert_eq!(changed, 1);
+        }
+        let both: Vec<i64> = fixed!(
+            t::table
+                .select(t::x)
+                .filter(t::id.eq_any([1_i64, 2]))
+                .order(t::x)
+        )
+        .load(&mut c)
+        .unwrap();
+        assert_eq!(both, [6, 20], "another site, another statement");
         diesel::update(t::table.find(1_i64))
             .set(t::x.eq(9))
             .execute(&mut c)
             .unwrap();
         let kept = kept.lock().unwrap();
         assert_eq!(
-            kept.len(),
-            1,
-            "the IN list kept once, diesel's own UPDATE never: {kept:?}"
+            kept.as_slice(),
+            [
+                "SELECT `t`.`x` FROM `t` WHERE (`t`.`id` IN (?))",
+                "UPDATE `t` SET `x` = ? WHERE (`t`.`id` = ?)",
+                "SELECT `t`.`x` FROM `t` WHERE (`t`.`id` IN (?, ?)) ORDER BY `t`.`x`",
+            ],
+            "each site kept once, diesel's own UPDATE never"
         );
     }
 }

@@ -5,10 +5,10 @@
 use diesel::prelude::*;
 use wabot_app::ContactIds;
 
-use crate::cached::{self, Cached};
+use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::schema::{defect_tickets, feedback, orders, schedule_entries};
-use crate::sql::TxError;
+use crate::sql::{TxError, per_backend};
 
 /// Gives a new contact the business rows written for one of its ids before it first wrote (orders
 /// loaded ahead, say) that belong to nobody yet.
@@ -17,33 +17,42 @@ pub(crate) fn adopt_business_data(
     contact_id: i64,
     ids: &ContactIds,
 ) -> Result<(), TxError> {
+    // A table's rows for these ids that belong to nobody: what is looked for, then adopted.
+    macro_rules! unowned {
+        ($table:ident, $keys:expr) => {
+            $table::table
+                .filter($table::contact_id.is_null())
+                .filter($table::customer.eq_any($keys))
+        };
+    }
+    // Almost always there is nothing to adopt: one look at the four tables first, kept prepared
+    // for one key and for two (a list's text grows with its length).
+    macro_rules! anything_unowned {
+        ($keys:expr) => {
+            per_backend!(connection, |c| fixed!(diesel::select(
+                diesel::dsl::exists(unowned!(orders, $keys))
+                    .or(diesel::dsl::exists(unowned!(defect_tickets, $keys)))
+                    .or(diesel::dsl::exists(unowned!(schedule_entries, $keys)))
+                    .or(diesel::dsl::exists(unowned!(feedback, $keys))),
+            ))
+            .get_result::<bool>(c)?)
+        };
+    }
+    let waiting = match (ids.wa_id.as_deref(), ids.user_id.as_deref()) {
+        (None, None) => false,
+        (Some(key), None) | (None, Some(key)) => anything_unowned!([key]),
+        (Some(first), Some(second)) => anything_unowned!([first, second]),
+    };
+    if !waiting {
+        return Ok(());
+    }
     let keys: Vec<&str> = [ids.wa_id.as_deref(), ids.user_id.as_deref()]
         .into_iter()
         .flatten()
         .collect();
-    // A table's rows for these ids that belong to nobody: what is looked for, then adopted.
-    // (Kept prepared: the statements' text varies only with the number of keys, one or two.)
-    macro_rules! unowned {
-        ($table:ident) => {
-            $table::table
-                .filter($table::contact_id.is_null())
-                .filter($table::customer.eq_any(&keys))
-        };
-    }
-    // Almost always there is nothing to adopt: one look at the four tables first.
-    let waiting = Cached(diesel::select(
-        diesel::dsl::exists(unowned!(orders))
-            .or(diesel::dsl::exists(unowned!(defect_tickets)))
-            .or(diesel::dsl::exists(unowned!(schedule_entries)))
-            .or(diesel::dsl::exists(unowned!(feedback))),
-    ))
-    .get_result::<bool>(connection)?;
-    if !waiting {
-        return Ok(());
-    }
     macro_rules! adopt {
         ($($table:ident),+) => {$(
-            cached::update(unowned!($table), $table::contact_id.eq(contact_id))
+            cached::update(unowned!($table, &keys), $table::contact_id.eq(contact_id))
                 .execute(connection)?;
         )+};
     }

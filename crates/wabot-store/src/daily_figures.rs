@@ -26,11 +26,12 @@ use diesel::prelude::*;
 use diesel::sql_types::Integer;
 use wabot_app::DeliveryCounts;
 
+use crate::cached::fixed;
 use crate::connection::AnyConnection;
 use crate::figures::DayFigures;
 use crate::histogram::Histogram;
 use crate::schema::daily_figures;
-use crate::sql::{TxError, corrupt_json};
+use crate::sql::{TxError, corrupt_json, per_backend};
 
 /// How long after its end a day is first stored.
 pub(crate) const SETTLE: TimeDelta = TimeDelta::minutes(10);
@@ -75,7 +76,10 @@ pub(crate) fn changed(
             .bind::<Integer, _>(lock_key(day))
             .execute(pg)?;
     }
-    diesel::delete(daily_figures::table.find(day)).execute(connection)?;
+    per_backend!(connection, |c| fixed!(diesel::delete(
+        daily_figures::table.find(day)
+    ))
+    .execute(c)?);
     Ok(())
 }
 

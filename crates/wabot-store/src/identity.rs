@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use wabot_app::{ContactIds, StoreError, phone_variants};
 
-use crate::cached;
+use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::schema::{contact_changes, contacts, messages, outbox};
 use crate::sql::{TxError, naive, per_backend};
@@ -75,12 +75,15 @@ pub(crate) fn by_wa_id(
     connection: &mut AnyConnection,
     wa_id: &str,
 ) -> Result<Option<Known>, TxError> {
-    Ok(contacts::table
-        .filter(contacts::wa_id.eq(wa_id))
-        .select(KNOWN)
-        .first::<KnownRow>(connection)
-        .optional()?
-        .map(known))
+    Ok(per_backend!(connection, |c| fixed!(
+        contacts::table
+            .filter(contacts::wa_id.eq(wa_id))
+            .select(KNOWN)
+            .limit(1)
+    )
+    .get_result::<KnownRow>(c)
+    .optional()?)
+    .map(known))
 }
 
 /// The contact a number typed by a person belongs to: the number as given, else the other way its
@@ -98,12 +101,15 @@ pub(crate) fn by_number(
 }
 
 fn by_user_id(connection: &mut AnyConnection, user_id: &str) -> Result<Option<Known>, TxError> {
-    Ok(contacts::table
-        .filter(contacts::user_id.eq(user_id))
-        .select(KNOWN)
-        .first::<KnownRow>(connection)
-        .optional()?
-        .map(known))
+    Ok(per_backend!(connection, |c| fixed!(
+        contacts::table
+            .filter(contacts::user_id.eq(user_id))
+            .select(KNOWN)
+            .limit(1)
+    )
+    .get_result::<KnownRow>(c)
+    .optional()?)
+    .map(known))
 }
 
 /// Records a change of a contact's identity.
@@ -272,12 +278,14 @@ fn create(
         contacts::last_seen_at.eq(at),
         contacts::last_inbound_at.eq(inbound.then_some(at)),
     );
-    let created = per_backend!(connection, |c| diesel::insert_into(contacts::table)
-        .values(new)
-        .on_conflict_do_nothing()
-        .returning(contacts::id)
-        .get_result::<i64>(c)
-        .optional()?);
+    let created = per_backend!(connection, |c| fixed!(
+        diesel::insert_into(contacts::table)
+            .values(new)
+            .on_conflict_do_nothing()
+            .returning(contacts::id)
+    )
+    .get_result::<i64>(c)
+    .optional()?);
     if let Some(id) = created {
         crate::contact_adoption::adopt_business_data(connection, id, ids)?;
     }
@@ -375,26 +383,30 @@ fn seen(
 ) -> Result<(), TxError> {
     let row = contacts::table.find(id);
     match profile_name {
-        Some(name) => cached::update(
+        Some(name) => per_backend!(connection, |c| fixed!(cached::update(
             row,
             (
                 contacts::last_seen_at.eq(at),
                 contacts::profile_name.eq(name),
             ),
-        )
-        .execute(connection)?,
-        None => cached::update(row, contacts::last_seen_at.eq(at)).execute(connection)?,
+        ))
+        .execute(c)?),
+        None => per_backend!(connection, |c| fixed!(cached::update(
+            row,
+            contacts::last_seen_at.eq(at)
+        ))
+        .execute(c)?),
     };
     if inbound {
-        cached::update(
+        per_backend!(connection, |c| fixed!(cached::update(
             row.filter(
                 contacts::last_inbound_at
                     .is_null()
                     .or(contacts::last_inbound_at.lt(at)),
             ),
             contacts::last_inbound_at.eq(at),
-        )
-        .execute(connection)?;
+        ))
+        .execute(c)?);
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use wabot_app::{
     NewWebhookEvent, StatusApplied, StoreError,
 };
 
-use crate::cached;
+use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::daily_figures;
 use crate::identity::resolve_contact;
@@ -37,10 +37,12 @@ fn store_item(
         InboundPayload::BusinessEcho(_) => (ItemKind::Echo, false),
     };
     // A re-delivery is recognised before anything else: it must not move a number back.
-    let stored = inbound_items::table
-        .filter(inbound_items::dedupe_key.eq(&item.dedupe_key))
-        .count()
-        .get_result::<i64>(connection)?;
+    let stored = per_backend!(connection, |c| fixed!(
+        inbound_items::table
+            .filter(inbound_items::dedupe_key.eq(&item.dedupe_key))
+            .count()
+    )
+    .get_result::<i64>(c)?);
     if stored > 0 {
         return Ok(false);
     }
@@ -62,11 +64,13 @@ fn store_item(
         inbound_items::payload.eq(&payload),
         inbound_items::state.eq(ItemState::Pending.as_str()),
     );
-    let inserted = per_backend!(connection, |c| diesel::insert_into(inbound_items::table)
-        .values(row)
-        .on_conflict(inbound_items::dedupe_key)
-        .do_nothing()
-        .execute(c)?);
+    let inserted = per_backend!(connection, |c| fixed!(
+        diesel::insert_into(inbound_items::table)
+            .values(row)
+            .on_conflict(inbound_items::dedupe_key)
+            .do_nothing()
+    )
+    .execute(c)?);
     if inserted == 0 {
         return Ok(false);
     }
@@ -84,11 +88,13 @@ fn store_item(
                 messages::status_rank.eq(DeliveryStatus::Pending.rank()),
                 messages::created_at.eq(naive(item.occurred_at)),
             );
-            let stored = per_backend!(connection, |c| diesel::insert_into(messages::table)
-                .values(row)
-                .on_conflict(messages::wa_message_id)
-                .do_nothing()
-                .execute(c)?);
+            let stored = per_backend!(connection, |c| fixed!(
+                diesel::insert_into(messages::table)
+                    .values(row)
+                    .on_conflict(messages::wa_message_id)
+                    .do_nothing()
+            )
+            .execute(c)?);
             // A message Meta delivers late (it retries for up to 7 days) counts on its own day.
             if stored > 0 {
                 daily_figures::changed(connection, naive(item.occurred_at))?;
@@ -129,12 +135,14 @@ fn done(
     dedupe_key: &str,
     at: DateTime<Utc>,
 ) -> Result<(), TxError> {
-    diesel::update(inbound_items::table.filter(inbound_items::dedupe_key.eq(dedupe_key)))
-        .set((
+    per_backend!(connection, |c| fixed!(cached::update(
+        inbound_items::table.filter(inbound_items::dedupe_key.eq(dedupe_key)),
+        (
             inbound_items::state.eq(ItemState::Done.as_str()),
             inbound_items::done_at.eq(naive(at)),
-        ))
-        .execute(connection)?;
+        ),
+    ))
+    .execute(c)?);
     Ok(())
 }
 
@@ -151,10 +159,12 @@ fn store_event(
         webhook_events::item_count.eq(i32::try_from(event.items.len()).unwrap_or(i32::MAX)),
         webhook_events::outcome.eq(EventOutcome::NewItems.as_str()),
     );
-    let event_id = per_backend!(connection, |c| diesel::insert_into(webhook_events::table)
-        .values(row)
-        .returning(webhook_events::id)
-        .get_result::<i64>(c)?);
+    let event_id = per_backend!(connection, |c| fixed!(
+        diesel::insert_into(webhook_events::table)
+            .values(row)
+            .returning(webhook_events::id)
+    )
+    .get_result::<i64>(c)?);
     let mut receipt = IngestReceipt {
         event_id,
         new_items: 0,
@@ -176,14 +186,14 @@ fn store_event(
         (0, _) => EventOutcome::Duplicate,
         _ => return Ok(receipt),
     };
-    cached::update(
+    per_backend!(connection, |c| fixed!(cached::update(
         webhook_events::table.find(event_id),
         (
             webhook_events::outcome.eq(outcome.as_str()),
             webhook_events::processed_at.eq(naive(event.received_at)),
         ),
-    )
-    .execute(connection)?;
+    ))
+    .execute(c)?);
     Ok(receipt)
 }
 

@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use wabot_app::{CustomerMessage, InboundPayload, StoreError};
 
-use crate::cached::{self, Cached};
+use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::schema::{contacts, inbound_items, webhook_events};
-use crate::sql::{TxError, corrupt_json, naive};
+use crate::sql::{TxError, corrupt_json, naive, per_backend};
 use crate::states::{ItemKind, ItemState};
 
 /// A contact's pending messages on PostgreSQL, with [`ItemState::Pending`] and
@@ -125,10 +125,10 @@ pub(crate) fn pending_messages(
             .load(c)?,
         // The state and kind as literals, so the plan PostgreSQL caches uses the partial index
         // `inbound_items_waiting_by_contact` (migration 000027) whatever its statistics say.
-        AnyConnection::Pg(c) => Cached(
+        AnyConnection::Pg(c) => fixed!(
             diesel::sql_query(WAITING_BY_CONTACT)
                 .bind::<BigInt, _>(contact_id)
-                .bind::<BigInt, _>(limit),
+                .bind::<BigInt, _>(limit)
         )
         .load::<WaitingRow>(c)?
         .into_iter()
@@ -213,14 +213,14 @@ pub(crate) fn finish(
     item_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), TxError> {
-    cached::update(
+    per_backend!(connection, |c| fixed!(cached::update(
         inbound_items::table.find(item_id),
         (
             inbound_items::state.eq(ItemState::Done.as_str()),
             inbound_items::done_at.eq(naive(now)),
         ),
-    )
-    .execute(connection)?;
+    ))
+    .execute(c)?);
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use wabot_engine::Event;
 
-use crate::cached::Cached;
+use crate::cached::fixed;
 use crate::connection::AnyConnection;
 use crate::schema::{menu_events, node_visits};
 use crate::sql::{TxError, per_backend};
@@ -40,15 +40,16 @@ pub(crate) fn record(
 ) -> Result<(), TxError> {
     for event in events {
         let (name, node, option_key) = row(event);
-        diesel::insert_into(menu_events::table)
-            .values((
+        per_backend!(connection, |c| fixed!(
+            diesel::insert_into(menu_events::table).values((
                 menu_events::contact_id.eq(contact_id),
                 menu_events::event.eq(name.as_str()),
                 menu_events::node.eq(node),
                 menu_events::at.eq(at),
                 menu_events::option_key.eq(option_key),
             ))
-            .execute(connection)?;
+        )
+        .execute(c)?);
         if let (MenuEventName::NodeEntered, Some(node)) = (name, node) {
             visited(connection, contact_id, node, at)?;
         }
@@ -71,8 +72,8 @@ fn visited(
         node_visits::node.eq(node),
         node_visits::last_entered_at.eq(at),
     );
-    // Run for its rows, not its count: only then does `Cached` keep it prepared (`cached.rs`).
-    per_backend!(connection, |c| Cached(
+    // Run for its rows, not its count: only then is it kept prepared (`cached.rs`).
+    per_backend!(connection, |c| fixed!(
         diesel::insert_into(node_visits::table)
             .values(row)
             .on_conflict((node_visits::contact_id, node_visits::node))

@@ -14,7 +14,7 @@ use wabot_app::{
     OutboxPriority, SendOutcome, StatusApplied, StatusUpdate, StoreError,
 };
 
-use crate::cached::{self, Cached};
+use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::identity_notices;
 use crate::schema::{inbound_items, messages, outbox};
@@ -64,12 +64,14 @@ pub(crate) fn queue_with_priority(
         messages::status_rank.eq(pending.rank()),
         messages::created_at.eq(at),
     );
-    let message_id = per_backend!(connection, |c| diesel::insert_into(messages::table)
-        .values(message)
-        .returning(messages::id)
-        .get_result::<i64>(c)?);
-    diesel::insert_into(outbox::table)
-        .values((
+    let message_id = per_backend!(connection, |c| fixed!(
+        diesel::insert_into(messages::table)
+            .values(message)
+            .returning(messages::id)
+    )
+    .get_result::<i64>(c)?);
+    per_backend!(connection, |c| fixed!(
+        diesel::insert_into(outbox::table).values((
             outbox::message_id.eq(message_id),
             outbox::contact_id.eq(contact_id),
             outbox::body.eq(&draft.body),
@@ -78,7 +80,8 @@ pub(crate) fn queue_with_priority(
             outbox::origin_at.eq(origin_at),
             outbox::priority.eq(priority.rank()),
         ))
-        .execute(connection)?;
+    )
+    .execute(c)?);
     // Made now, in the server (today: nothing to delete); a caller's `at` in the past counts too.
     crate::daily_figures::changed(connection, at)?;
     Ok(message_id)
@@ -145,21 +148,21 @@ fn claim(
             outbox::lease_owner,
         ));
     let rows: Vec<JobRow> = match connection {
-        AnyConnection::Pg(c) => due.for_update().skip_locked().load(c)?,
-        AnyConnection::Sqlite(c) => due.load(c)?,
+        AnyConnection::Pg(c) => fixed!(due.for_update().skip_locked()).load(c)?,
+        AnyConnection::Sqlite(c) => fixed!(due).load(c)?,
     };
     let expires = naive(now + delta(lease));
     let mut jobs = Vec::with_capacity(rows.len());
     let mut taken_over = Vec::new();
     for (outbox_id, message_id, contact_id, body, attempts, origin_at, previous_owner) in rows {
-        let leased = cached::update(
+        let leased = per_backend!(connection, |c| fixed!(cached::update(
             outbox::table.find(outbox_id).filter(lease_free),
             (
                 outbox::lease_owner.eq(owner),
                 outbox::lease_expires_at.eq(expires),
             ),
-        )
-        .execute(connection)?;
+        ))
+        .execute(c)?);
         if leased == 1 {
             // A lease that ran out without an outcome: its sender died (or stalled) mid-send.
             if previous_owner.is_some() {
@@ -196,11 +199,13 @@ fn record(
         outbox::lease_expires_at.eq(None::<NaiveDateTime>),
     );
     let changed = match outcome {
-        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => cached::update(
-            row,
-            (outbox::state.eq(OutboxState::Sent.as_str()), released),
-        )
-        .execute(connection)?,
+        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => {
+            per_backend!(connection, |c| fixed!(cached::update(
+                row,
+                (outbox::state.eq(OutboxState::Sent.as_str()), released),
+            ))
+            .execute(c)?)
+        }
         SendOutcome::Retry { at: next, error } => diesel::update(row)
             .set((
                 outbox::attempts.eq(job.attempts + 1),
@@ -231,7 +236,7 @@ fn record(
             // Its id from Meta and its new status in one statement, the usual case; a message
             // already further along (rank at or past `done`) only gets its id.
             let accepted = message.filter(messages::status_rank.lt(done.rank()));
-            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| Cached(
+            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| fixed!(
                 diesel::update(accepted)
                     .set((
                         messages::wa_message_id.eq(wa_message_id),
@@ -243,8 +248,11 @@ fn record(
             )
             .get_results(c)?);
             if made.is_empty() {
-                cached::update(message, messages::wa_message_id.eq(wa_message_id))
-                    .execute(connection)?;
+                per_backend!(connection, |c| fixed!(cached::update(
+                    message,
+                    messages::wa_message_id.eq(wa_message_id)
+                ))
+                .execute(c)?);
             }
             made_on(connection, &made)?;
         }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use wabot_app::StoreError;
 use wabot_engine::ConversationState;
 
-use crate::cached;
+use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::schema::sessions;
 use crate::sql::{TxError, corrupt_json, naive, per_backend};
@@ -28,11 +28,14 @@ pub(crate) fn saved(
     connection: &mut AnyConnection,
     contact_id: i64,
 ) -> Result<Option<(ConversationState, i64)>, TxError> {
-    let row = sessions::table
-        .find(contact_id)
-        .select((sessions::state, sessions::version))
-        .first::<(String, i64)>(connection)
-        .optional()?;
+    let row = per_backend!(connection, |c| fixed!(
+        sessions::table
+            .find(contact_id)
+            .select((sessions::state, sessions::version))
+            .limit(1)
+    )
+    .get_result::<(String, i64)>(c)
+    .optional()?);
     row.map(|(state, version)| {
         serde_json::from_str(&state)
             .map(|state| (state, version))
@@ -54,7 +57,7 @@ pub(crate) fn save(
         .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))?;
     let version = i64::try_from(state.version).unwrap_or(i64::MAX);
     let saved = match loaded_version {
-        Some(expected) => cached::update(
+        Some(expected) => per_backend!(connection, |c| fixed!(cached::update(
             sessions::table
                 .find(contact_id)
                 .filter(sessions::version.eq(expected)),
@@ -64,19 +67,21 @@ pub(crate) fn save(
                 sessions::updated_at.eq(naive(now)),
                 sessions::node.eq(&state.node),
             ),
+        ))
+        .execute(c)?),
+        None => per_backend!(connection, |c| fixed!(
+            diesel::insert_into(sessions::table)
+                .values((
+                    sessions::contact_id.eq(contact_id),
+                    sessions::state.eq(&json),
+                    sessions::version.eq(version),
+                    sessions::updated_at.eq(naive(now)),
+                    sessions::node.eq(&state.node),
+                ))
+                .on_conflict(sessions::contact_id)
+                .do_nothing()
         )
-        .execute(connection)?,
-        None => per_backend!(connection, |c| diesel::insert_into(sessions::table)
-            .values((
-                sessions::contact_id.eq(contact_id),
-                sessions::state.eq(&json),
-                sessions::version.eq(version),
-                sessions::updated_at.eq(naive(now)),
-                sessions::node.eq(&state.node),
-            ))
-            .on_conflict(sessions::contact_id)
-            .do_nothing()
-            .execute(c)?),
+        .execute(c)?),
     };
     if saved == 1 {
         Ok(())
