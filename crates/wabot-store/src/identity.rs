@@ -241,9 +241,10 @@ fn readdress_queued(
                 .is_null()
                 .or(outbox::lease_expires_at.lt(at)),
         )
-        .select((outbox::id, outbox::message_id, outbox::body))
-        .load::<(i64, i64, String)>(connection)?;
-    for (outbox_id, message_id, body) in waiting {
+        .inner_join(messages::table)
+        .select((outbox::message_id, messages::body))
+        .load::<(i64, String)>(connection)?;
+    for (message_id, body) in waiting {
         let Ok(mut json) = serde_json::from_str::<serde_json::Value>(&body) else {
             continue;
         };
@@ -252,9 +253,6 @@ fn readdress_queued(
         }
         json["to"] = serde_json::Value::String(new.to_owned());
         let body = json.to_string();
-        diesel::update(outbox::table.find(outbox_id))
-            .set(outbox::body.eq(&body))
-            .execute(connection)?;
         diesel::update(messages::table.find(message_id))
             .set(messages::body.eq(&body))
             .execute(connection)?;

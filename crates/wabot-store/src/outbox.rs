@@ -74,7 +74,6 @@ pub(crate) fn queue_with_priority(
         diesel::insert_into(outbox::table).values((
             outbox::message_id.eq(message_id),
             outbox::contact_id.eq(contact_id),
-            outbox::body.eq(&draft.body),
             outbox::state.eq(OutboxState::Pending.as_str()),
             outbox::next_attempt_at.eq(at),
             outbox::origin_at.eq(origin_at),
@@ -93,7 +92,7 @@ type JobRow = (
     i64,
     i64,
     i64,
-    String,
+    Option<String>,
     i32,
     Option<NaiveDateTime>,
     Option<String>,
@@ -142,7 +141,11 @@ fn claim(
             outbox::id,
             outbox::message_id,
             outbox::contact_id,
-            outbox::body,
+            // The body is its message's (one copy of the text; the outbox row stays small).
+            messages::table
+                .filter(messages::id.eq(outbox::message_id))
+                .select(messages::body)
+                .single_value(),
             outbox::attempts,
             outbox::origin_at,
             outbox::lease_owner,
@@ -164,6 +167,10 @@ fn claim(
         ))
         .execute(c)?);
         if leased == 1 {
+            // Never missing: the outbox row's foreign key keeps its message.
+            let body = body.ok_or_else(|| {
+                StoreError::invalid(format!("outbox row {outbox_id} has no message body"))
+            })?;
             // A lease that ran out without an outcome: its sender died (or stalled) mid-send.
             if previous_owner.is_some() {
                 taken_over.push(message_id);

@@ -102,7 +102,6 @@ diesel::table! {
         id -> BigInt,
         message_id -> BigInt,
         contact_id -> BigInt,
-        body -> Text,
         state -> Text,
         attempts -> Integer,
         next_attempt_at -> Timestamp,

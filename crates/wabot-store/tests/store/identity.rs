@@ -9,7 +9,7 @@ use wabot_app::{
     MessageStatus, NewInboundItem, OutboundDraft, OutboundKind, Outbox, SendOutcome, StepRecord,
 };
 use wabot_store::DieselStore;
-use wabot_store::schema::{contact_changes, contacts, outbox};
+use wabot_store::schema::{contact_changes, contacts, messages, outbox};
 
 use crate::support::{FIRST, LEASE, engine, event, message_item, noon, query, say_as, status_item};
 
@@ -77,8 +77,9 @@ async fn all_contacts(url: &str) -> Vec<(Option<String>, Option<String>)> {
 async fn recipients(url: &str) -> Vec<String> {
     query(url, |c| {
         outbox::table
+            .inner_join(messages::table)
             .order(outbox::id)
-            .select(outbox::body)
+            .select(messages::body)
             .load::<String>(c)
             .unwrap()
             .iter()

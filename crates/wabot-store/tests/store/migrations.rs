@@ -171,7 +171,6 @@ fn load_every_table(connection: &mut AnyConnection) {
             i64,
             i64,
             String,
-            String,
             i32,
             chrono::NaiveDateTime,
             Option<String>,

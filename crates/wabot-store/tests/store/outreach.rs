@@ -114,10 +114,11 @@ crate::both_backends!(
         // The manual message (the last queued) goes to the number WhatsApp knows.
         let last_body = crate::support::query(&url, |c| {
             use diesel::prelude::*;
-            use wabot_store::schema::outbox;
+            use wabot_store::schema::{messages, outbox};
             outbox::table
+                .inner_join(messages::table)
                 .order(outbox::id.desc())
-                .select(outbox::body)
+                .select(messages::body)
                 .first::<String>(c)
                 .unwrap()
         })

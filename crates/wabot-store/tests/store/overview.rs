@@ -133,7 +133,6 @@ fn write(connection: &mut wabot_store::AnyConnection) -> (Vec<(i64, NaiveDateTim
             .values((
                 outbox::message_id.eq(id),
                 outbox::contact_id.eq(out.contact),
-                outbox::body.eq("{}"),
                 outbox::state.eq("sent"),
                 outbox::next_attempt_at.eq(out.at),
                 outbox::origin_at.eq(out.origin),

@@ -13,7 +13,7 @@ use wabot_app::{
 };
 use wabot_engine::TicketStatus;
 use wabot_store::DieselStore;
-use wabot_store::schema::{contacts, defect_ticket_history, defect_tickets, outbox};
+use wabot_store::schema::{contacts, defect_ticket_history, defect_tickets, messages, outbox};
 
 use crate::support::{noon, query};
 
@@ -75,7 +75,8 @@ fn recording(seen: Arc<Mutex<Vec<NoticeContext>>>) -> impl FnOnce(&NoticeContext
 
 fn outbox_bodies(connection: &mut wabot_store::AnyConnection) -> Vec<(i64, String)> {
     outbox::table
-        .select((outbox::contact_id, outbox::body))
+        .inner_join(messages::table)
+        .select((outbox::contact_id, messages::body))
         .order(outbox::id)
         .load(connection)
         .unwrap()
