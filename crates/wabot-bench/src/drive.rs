@@ -14,13 +14,18 @@ pub struct Sent {
     pub ack: Result<Duration, String>,
 }
 
-/// A signed-webhook body: one text message "hi" from `from` with message id `id`.
+/// A signed-webhook body: one text message "hi" from `from` with message id `id`, sent now (as
+/// Meta stamps a live message: one stamped on an earlier day takes the rarer path of a late
+/// message, which also refreshes that day's stored figures).
 pub fn webhook(from: &str, id: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
     serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
         "messaging_product": "whatsapp",
         "metadata": {"display_phone_number": "15550000000", "phone_number_id": "PN1"},
         "contacts": [{"profile": {"name": "Bench"}, "wa_id": from}],
-        "messages": [{"from": from, "id": id, "timestamp": "1795000000", "type": "text", "text": {"body": "hi"}}]
+        "messages": [{"from": from, "id": id, "timestamp": now.to_string(), "type": "text", "text": {"body": "hi"}}]
     }}]}]})
     .to_string()
 }
