@@ -5,6 +5,7 @@
 // the other ports, and the plumbing (`store`, `group_commit`, `connection`, `sql`).
 mod ingest;
 mod outbox;
+mod outbox_claim;
 mod status;
 mod turn;
 

@@ -31,25 +31,48 @@ fn row(event: &Event) -> (MenuEventName, Option<&str>, Option<i32>) {
     }
 }
 
-/// Records a step's events for the contact.
+/// Records a step's events for the contact, then the visit of each node entered. On PostgreSQL
+/// the events are one multi-row `INSERT` (one round trip for all of them); on SQLite one kept
+/// prepared `INSERT` each (in process, a statement whose text varies with the count would be
+/// written and looked up again on every call: measured no faster).
 pub(crate) fn record(
     connection: &mut AnyConnection,
     contact_id: i64,
     events: &[Event],
     at: NaiveDateTime,
 ) -> Result<(), TxError> {
-    for event in events {
-        let (name, node, option_key) = row(event);
-        per_backend!(connection, |c| fixed!(
-            diesel::insert_into(menu_events::table).values((
-                menu_events::contact_id.eq(contact_id),
-                menu_events::event.eq(name.as_str()),
-                menu_events::node.eq(node),
-                menu_events::at.eq(at),
-                menu_events::option_key.eq(option_key),
-            ))
-        )
-        .execute(c)?);
+    let rows: Vec<_> = events
+        .iter()
+        .map(row)
+        .map(|(name, node, option_key)| {
+            (
+                name,
+                node,
+                (
+                    menu_events::contact_id.eq(contact_id),
+                    menu_events::event.eq(name.as_str()),
+                    menu_events::node.eq(node),
+                    menu_events::at.eq(at),
+                    menu_events::option_key.eq(option_key),
+                ),
+            )
+        })
+        .collect();
+    match connection {
+        AnyConnection::Pg(c) if !rows.is_empty() => {
+            let values: Vec<_> = rows.iter().map(|(_, _, values)| *values).collect();
+            diesel::insert_into(menu_events::table)
+                .values(&values)
+                .execute(c)?;
+        }
+        AnyConnection::Pg(_) => {}
+        AnyConnection::Sqlite(c) => {
+            for (_, _, values) in &rows {
+                fixed!(diesel::insert_into(menu_events::table).values(*values)).execute(c)?;
+            }
+        }
+    }
+    for (name, node, _) in rows {
         if let (MenuEventName::NodeEntered, Some(node)) = (name, node) {
             visited(connection, contact_id, node, at)?;
         }

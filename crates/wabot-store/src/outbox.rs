@@ -1,13 +1,11 @@
 //! `outbox`: queueing an outbound message (a reply in its step's transaction, or a manual message),
-//! and [`Outbox`] for [`DieselStore`]: leasing due messages (the oldest pending one of each
-//! recipient only, so replies stay in order), recording send outcomes, and applying status
-//! webhooks. An outcome recorded for a message made on a past day (a reply queued before midnight,
-//! sent after) deletes that day's `daily_figures` row.
+//! and [`Outbox`] for [`DieselStore`]: leasing due messages (`outbox_claim`), recording send
+//! outcomes, and applying status webhooks. An outcome recorded for a message made on a past day
+//! (a reply queued before midnight, sent after) deletes that day's `daily_figures` row.
 
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
-use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use wabot_app::{
     DeliveryStatus, Direction, InboundPayload, MessageStatus, OutboundDraft, OutboundJob, Outbox,
@@ -23,7 +21,7 @@ use crate::states::{ItemKind, ItemState, OutboxState};
 use crate::store::DieselStore;
 
 /// A lease length or an age as a time delta (saturating; they are seconds to days).
-fn delta(duration: Duration) -> TimeDelta {
+pub(crate) fn delta(duration: Duration) -> TimeDelta {
     TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
 }
 
@@ -84,109 +82,6 @@ pub(crate) fn queue_with_priority(
     // Made now, in the server (today: nothing to delete); a caller's `at` in the past counts too.
     crate::daily_figures::changed(connection, at)?;
     Ok(message_id)
-}
-
-diesel::alias!(outbox as earlier: EarlierOutbox);
-
-type JobRow = (
-    i64,
-    i64,
-    i64,
-    Option<String>,
-    i32,
-    Option<NaiveDateTime>,
-    Option<String>,
-);
-
-/// Leases the due rows: the lowest priority number first, then the oldest. A recipient's row waits
-/// while that recipient has a row of a higher priority (a lower number), or of the same priority
-/// and older, waiting, or any row leased: one message in flight per recipient, each priority's
-/// messages in order, and a reply overtakes a campaign message to the same customer.
-fn claim(
-    connection: &mut AnyConnection,
-    owner: &str,
-    now: DateTime<Utc>,
-    lease: Duration,
-    limit: usize,
-) -> Result<Vec<OutboundJob>, TxError> {
-    let now_naive = naive(now);
-    let lease_free = outbox::lease_expires_at
-        .is_null()
-        .or(outbox::lease_expires_at.lt(now_naive));
-    let goes_first = earlier
-        .field(outbox::priority)
-        .lt(outbox::priority)
-        .or(earlier
-            .field(outbox::priority)
-            .eq(outbox::priority)
-            .and(earlier.field(outbox::id).lt(outbox::id)))
-        .or(earlier.field(outbox::lease_expires_at).ge(now_naive));
-    let has_earlier = earlier
-        .filter(earlier.field(outbox::contact_id).eq(outbox::contact_id))
-        .filter(
-            earlier
-                .field(outbox::state)
-                .eq(OutboxState::Pending.as_str()),
-        )
-        .filter(earlier.field(outbox::id).ne(outbox::id))
-        .filter(goes_first);
-    let due = outbox::table
-        .filter(outbox::state.eq(OutboxState::Pending.as_str()))
-        .filter(outbox::next_attempt_at.le(now_naive))
-        .filter(lease_free)
-        .filter(not(exists(has_earlier)))
-        .order((outbox::priority, outbox::next_attempt_at, outbox::id))
-        .limit(i64::try_from(limit.max(1)).unwrap_or(i64::MAX))
-        .select((
-            outbox::id,
-            outbox::message_id,
-            outbox::contact_id,
-            // The body is its message's (one copy of the text; the outbox row stays small).
-            messages::table
-                .filter(messages::id.eq(outbox::message_id))
-                .select(messages::body)
-                .single_value(),
-            outbox::attempts,
-            outbox::origin_at,
-            outbox::lease_owner,
-        ));
-    let rows: Vec<JobRow> = match connection {
-        AnyConnection::Pg(c) => fixed!(due.for_update().skip_locked()).load(c)?,
-        AnyConnection::Sqlite(c) => fixed!(due).load(c)?,
-    };
-    let expires = naive(now + delta(lease));
-    let mut jobs = Vec::with_capacity(rows.len());
-    let mut taken_over = Vec::new();
-    for (outbox_id, message_id, contact_id, body, attempts, origin_at, previous_owner) in rows {
-        let leased = per_backend!(connection, |c| fixed!(cached::update(
-            outbox::table.find(outbox_id).filter(lease_free),
-            (
-                outbox::lease_owner.eq(owner),
-                outbox::lease_expires_at.eq(expires),
-            ),
-        ))
-        .execute(c)?);
-        if leased == 1 {
-            // Never missing: the outbox row's foreign key keeps its message.
-            let body = body.ok_or_else(|| {
-                StoreError::invalid(format!("outbox row {outbox_id} has no message body"))
-            })?;
-            // A lease that ran out without an outcome: its sender died (or stalled) mid-send.
-            if previous_owner.is_some() {
-                taken_over.push(message_id);
-            }
-            jobs.push(OutboundJob {
-                outbox_id,
-                message_id,
-                contact_id,
-                body,
-                attempts,
-                origin_at: origin_at.map(utc),
-            });
-        }
-    }
-    crate::campaign_feed::taken_over(connection, &taken_over)?;
-    Ok(jobs)
 }
 
 fn record(
@@ -375,7 +270,7 @@ impl Outbox for DieselStore {
         limit: usize,
     ) -> Result<Vec<OutboundJob>, StoreError> {
         let owner = owner.to_owned();
-        self.write(move |c| claim(c, &owner, now, lease, limit))
+        self.write(move |c| crate::outbox_claim::claim(c, &owner, now, lease, limit))
             .await
     }
 
