@@ -1,0 +1,1 @@
+CREATE INDEX sessions_updated_at ON sessions (updated_at);
