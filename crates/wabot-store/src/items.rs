@@ -3,19 +3,21 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Nullable, Text};
 use wabot_app::{CustomerMessage, InboundPayload, StoreError};
+use wabot_engine::ConversationState;
 
 use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
-use crate::schema::{contacts, inbound_items, webhook_events};
+use crate::schema::{contacts, inbound_items, sessions, webhook_events};
 use crate::sql::{TxError, corrupt_json, naive, per_backend};
 use crate::states::{ItemKind, ItemState};
 
 /// A contact's pending messages on PostgreSQL, with [`ItemState::Pending`] and
 /// [`ItemKind::Message`] as literals (see `pending_messages`).
-const WAITING_BY_CONTACT: &str = "SELECT i.id, i.payload, e.received_at \
+const WAITING_BY_CONTACT: &str = "SELECT i.id, i.payload, e.received_at, s.state, s.version \
      FROM inbound_items i JOIN webhook_events e ON e.id = i.event_id \
+     LEFT JOIN sessions s ON s.contact_id = i.contact_id \
      WHERE i.contact_id = $1 AND i.state = 'pending' AND i.kind = 'message' \
      ORDER BY i.occurred_at, i.id LIMIT $2";
 
@@ -28,6 +30,10 @@ struct WaitingRow {
     payload: String,
     #[diesel(sql_type = diesel::sql_types::Timestamp)]
     received_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Text>)]
+    state: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    version: Option<i64>,
 }
 
 /// A pending message of a conversation, read inside its turn.
@@ -102,27 +108,37 @@ pub(crate) fn claim_conversation(
     Ok(found.is_some())
 }
 
-/// Up to `max_items` of the contact's pending messages, oldest first.
+/// A contact's pending messages and the saved state of its conversation: what a turn reads.
+pub(crate) type Waiting = (Vec<PendingMessage>, Option<(ConversationState, i64)>);
+
+/// Up to `max_items` of the contact's pending messages, oldest first, and the saved state of its
+/// conversation with its version (read in the same statement: one round trip a turn fewer).
 pub(crate) fn pending_messages(
     connection: &mut AnyConnection,
     contact_id: i64,
     max_items: usize,
-) -> Result<Vec<PendingMessage>, TxError> {
+) -> Result<Waiting, TxError> {
+    type Row = (i64, String, NaiveDateTime, Option<String>, Option<i64>);
     let limit = i64::try_from(max_items.max(1)).unwrap_or(i64::MAX);
-    let rows: Vec<(i64, String, NaiveDateTime)> = match connection {
-        AnyConnection::Sqlite(c) => inbound_items::table
-            .inner_join(webhook_events::table)
-            .filter(inbound_items::contact_id.eq(contact_id))
-            .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
-            .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
-            .order((inbound_items::occurred_at, inbound_items::id))
-            .limit(limit)
-            .select((
-                inbound_items::id,
-                inbound_items::payload,
-                webhook_events::received_at,
-            ))
-            .load(c)?,
+    let rows: Vec<Row> = match connection {
+        AnyConnection::Sqlite(c) => fixed!(
+            inbound_items::table
+                .inner_join(webhook_events::table)
+                .left_join(sessions::table.on(sessions::contact_id.eq(inbound_items::contact_id)))
+                .filter(inbound_items::contact_id.eq(contact_id))
+                .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
+                .filter(inbound_items::kind.eq(ItemKind::Message.as_str()))
+                .order((inbound_items::occurred_at, inbound_items::id))
+                .limit(limit)
+                .select((
+                    inbound_items::id,
+                    inbound_items::payload,
+                    webhook_events::received_at,
+                    sessions::state.nullable(),
+                    sessions::version.nullable(),
+                ))
+        )
+        .load(c)?,
         // The state and kind as literals, so the plan PostgreSQL caches uses the partial index
         // `inbound_items_waiting_by_contact` (migration 000027) whatever its statistics say.
         AnyConnection::Pg(c) => fixed!(
@@ -132,12 +148,19 @@ pub(crate) fn pending_messages(
         )
         .load::<WaitingRow>(c)?
         .into_iter()
-        .map(|row| (row.id, row.payload, row.received_at))
+        .map(|row| (row.id, row.payload, row.received_at, row.state, row.version))
         .collect(),
     };
-    rows.into_iter()
+    let saved = match rows.first() {
+        Some((_, _, _, Some(state), Some(version))) => {
+            Some(crate::sessions::parse(contact_id, state, *version)?)
+        }
+        _ => None,
+    };
+    let messages = rows
+        .into_iter()
         .map(
-            |(id, payload, received_at)| match serde_json::from_str(&payload) {
+            |(id, payload, received_at, _, _)| match serde_json::from_str(&payload) {
                 Ok(InboundPayload::Message(message)) => Ok(PendingMessage {
                     id,
                     message,
@@ -149,7 +172,8 @@ pub(crate) fn pending_messages(
                 Err(error) => Err(corrupt_json(format!("inbound item {id}"), error)),
             },
         )
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((messages, saved))
 }
 
 /// The longest a failing conversation waits between two tries.

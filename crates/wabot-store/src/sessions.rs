@@ -17,9 +17,17 @@ pub(crate) fn load(
     contact_id: i64,
     key: &str,
 ) -> Result<(ConversationState, Option<i64>), TxError> {
-    match saved(connection, contact_id)? {
-        Some((state, version)) => Ok((state, Some(version))),
-        None => Ok((ConversationState::new(key.to_owned()), None)),
+    Ok(or_new(saved(connection, contact_id)?, key))
+}
+
+/// A saved state and its version as [`load`] gives them: a new state for `key` when there is none.
+pub(crate) fn or_new(
+    saved: Option<(ConversationState, i64)>,
+    key: &str,
+) -> (ConversationState, Option<i64>) {
+    match saved {
+        Some((state, version)) => (state, Some(version)),
+        None => (ConversationState::new(key.to_owned()), None),
     }
 }
 
@@ -36,23 +44,30 @@ pub(crate) fn saved(
     )
     .get_result::<(String, i64)>(c)
     .optional()?);
-    row.map(|(state, version)| {
-        serde_json::from_str(&state)
-            .map(|state| (state, version))
-            .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))
-    })
-    .transpose()
+    row.map(|(state, version)| parse(contact_id, &state, version))
+        .transpose()
+}
+
+/// A stored state (its JSON and version) read back.
+pub(crate) fn parse(
+    contact_id: i64,
+    state: &str,
+    version: i64,
+) -> Result<(ConversationState, i64), TxError> {
+    serde_json::from_str(state)
+        .map(|state| (state, version))
+        .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))
 }
 
 /// Saves `state`, refused ([`StoreError::StaleSession`]) when the stored version is no longer
-/// `loaded_version` (someone saved it since).
+/// `loaded_version` (someone saved it since); returns the version stored.
 pub(crate) fn save(
     connection: &mut AnyConnection,
     contact_id: i64,
     state: &ConversationState,
     loaded_version: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<(), TxError> {
+) -> Result<i64, TxError> {
     let json = serde_json::to_string(state)
         .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))?;
     let version = i64::try_from(state.version).unwrap_or(i64::MAX);
@@ -84,7 +99,7 @@ pub(crate) fn save(
         .execute(c)?),
     };
     if saved == 1 {
-        Ok(())
+        Ok(version)
     } else {
         Err(StoreError::StaleSession {
             expected: loaded_version.unwrap_or(0),

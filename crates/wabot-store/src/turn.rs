@@ -64,19 +64,28 @@ fn step_messages<F: TurnStep>(
     max_items: usize,
     step: &F,
 ) -> Result<Turn, TxError> {
-    let pending_messages = items::pending_messages(connection, contact_id, max_items)?;
+    let (pending_messages, saved) = items::pending_messages(connection, contact_id, max_items)?;
     let mut turn = Turn {
         contact_id,
         steps: 0,
         failed: None,
         more_waiting: pending_messages.len() >= max_items,
     };
+    // The session read with the messages, then as each step saved it (no read a message).
+    let mut session = Some(sessions::or_new(saved, customer));
     for pending in pending_messages {
+        // Always there: a step that fails ends the turn before the next message.
+        let Some(current) = session.take() else { break };
         let stepped = connection.transaction(|connection| {
-            step_message(connection, contact_id, customer, &pending, now, step)
+            step_message(
+                connection, contact_id, customer, &pending, current, now, step,
+            )
         });
         match stepped {
-            Ok(()) => turn.steps += 1,
+            Ok(saved) => {
+                session = Some(saved);
+                turn.steps += 1;
+            }
             Err(TxError(error @ StoreError::StepDeferred { until })) => {
                 // Not a failure: its worker fetches what the step needs and comes back.
                 items::hold(connection, contact_id, Some(until))?;
@@ -95,21 +104,22 @@ fn step_messages<F: TurnStep>(
     Ok(turn)
 }
 
-/// One message: session in, the caller's step, session, replies, events and the item out.
+/// One message: the caller's step on the session, then the session, replies, events and the item
+/// out; returns the session as saved (its state and stored version) for the next message.
 fn step_message<F: TurnStep>(
     connection: &mut AnyConnection,
     contact_id: i64,
     customer: &str,
     pending: &PendingMessage,
+    (state, version): (ConversationState, Option<i64>),
     now: DateTime<Utc>,
     step: &F,
-) -> Result<(), TxError> {
+) -> Result<(ConversationState, Option<i64>), TxError> {
     let PendingMessage {
         id: item_id,
         message,
         received_at,
     } = pending;
-    let (state, version) = sessions::load(connection, contact_id, customer)?;
     let record = step(
         customer,
         message,
@@ -119,7 +129,7 @@ fn step_message<F: TurnStep>(
             contact_id,
         },
     )?;
-    sessions::save(connection, contact_id, &record.state, version, now)?;
+    let saved = sessions::save(connection, contact_id, &record.state, version, now)?;
     if let Some(change) = &record.handoff {
         handoffs::apply_change(connection, contact_id, change, now)?;
     } else if record.state.handoff.is_some() {
@@ -136,7 +146,8 @@ fn step_message<F: TurnStep>(
         let reason = opted_out.then_some(crate::marketing::STOP_WORD_REASON);
         crate::marketing::marketing_preference(connection, contact_id, reason, now)?;
     }
-    items::finish(connection, *item_id, now)
+    items::finish(connection, *item_id, now)?;
+    Ok((record.state, Some(saved)))
 }
 
 impl Conversations for DieselStore {

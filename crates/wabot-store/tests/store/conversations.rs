@@ -299,3 +299,49 @@ crate::both_backends!(
         assert!(none.is_none(), "{none:?}");
     }
 );
+
+crate::both_backends!(
+    each_message_of_a_turn_meets_the_session_the_one_before_saved,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        ingest_text(&store, "777", "t1", "first", noon()).await;
+        ingest_text(&store, "777", "t2", "second", noon()).await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let turn = store
+            .step_next(noon(), 10, move |_, message, mut state, _| {
+                log.lock()
+                    .unwrap()
+                    .push((state.version, state.node.clone()));
+                state.version += 1;
+                if let wabot_engine::Input::Text { body } = &message.input {
+                    state.node = Some(body.clone());
+                }
+                unchanged(state)
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(turn.steps, 2, "{turn:?}");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [(0, None), (1, Some("first".to_owned()))],
+            "the second step starts where the first one left the session"
+        );
+        let contact = only_contact(&store).await;
+        assert_eq!(stored_version(&url, contact).await, 2);
+        // A later turn reads it back from the database.
+        ingest_text(&store, "777", "t3", "third", noon()).await;
+        let again = Arc::new(Mutex::new(None));
+        let read = Arc::clone(&again);
+        store
+            .step_next(noon(), 10, move |_, _, state, _| {
+                *read.lock().unwrap() = Some((state.version, state.node.clone()));
+                unchanged(state)
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(*again.lock().unwrap(), Some((2, Some("second".to_owned()))));
+    }
+);
