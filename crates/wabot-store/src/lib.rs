@@ -6,6 +6,7 @@
 mod ingest;
 mod outbox;
 mod outbox_claim;
+mod outbox_pg;
 mod status;
 mod turn;
 
@@ -50,6 +51,7 @@ mod sql;
 mod states;
 mod statistics;
 mod stats;
+mod step_savepoints;
 mod store;
 mod templates;
 mod ticket_desk;

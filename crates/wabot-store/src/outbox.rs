@@ -52,33 +52,40 @@ pub(crate) fn queue_with_priority(
     origin_at: Option<NaiveDateTime>,
     priority: OutboxPriority,
 ) -> Result<i64, TxError> {
-    let pending = DeliveryStatus::Pending;
-    let message = (
-        messages::contact_id.eq(contact_id),
-        messages::direction.eq(Direction::Out.as_str()),
-        messages::kind.eq(draft.kind.as_str()),
-        messages::body.eq(&draft.body),
-        messages::status.eq(MessageStatus::Delivery(pending).as_str()),
-        messages::status_rank.eq(pending.rank()),
-        messages::created_at.eq(at),
-    );
-    let message_id = per_backend!(connection, |c| fixed!(
-        diesel::insert_into(messages::table)
-            .values(message)
-            .returning(messages::id)
-    )
-    .get_result::<i64>(c)?);
-    per_backend!(connection, |c| fixed!(
-        diesel::insert_into(outbox::table).values((
-            outbox::message_id.eq(message_id),
-            outbox::contact_id.eq(contact_id),
-            outbox::state.eq(OutboxState::Pending.as_str()),
-            outbox::next_attempt_at.eq(at),
-            outbox::origin_at.eq(origin_at),
-            outbox::priority.eq(priority.rank()),
-        ))
-    )
-    .execute(c)?);
+    let message_id = match connection {
+        // One round trip for both rows (`outbox_pg`).
+        AnyConnection::Pg(c) => {
+            crate::outbox_pg::queue(c, contact_id, draft, at, origin_at, priority)?
+        }
+        AnyConnection::Sqlite(c) => {
+            let pending = DeliveryStatus::Pending;
+            let message = (
+                messages::contact_id.eq(contact_id),
+                messages::direction.eq(Direction::Out.as_str()),
+                messages::kind.eq(draft.kind.as_str()),
+                messages::body.eq(&draft.body),
+                messages::status.eq(MessageStatus::Delivery(pending).as_str()),
+                messages::status_rank.eq(pending.rank()),
+                messages::created_at.eq(at),
+            );
+            let message_id = fixed!(
+                diesel::insert_into(messages::table)
+                    .values(message)
+                    .returning(messages::id)
+            )
+            .get_result::<i64>(c)?;
+            fixed!(diesel::insert_into(outbox::table).values((
+                outbox::message_id.eq(message_id),
+                outbox::contact_id.eq(contact_id),
+                outbox::state.eq(OutboxState::Pending.as_str()),
+                outbox::next_attempt_at.eq(at),
+                outbox::origin_at.eq(origin_at),
+                outbox::priority.eq(priority.rank()),
+            )))
+            .execute(c)?;
+            message_id
+        }
+    };
     // Made now, in the server (today: nothing to delete); a caller's `at` in the past counts too.
     crate::daily_figures::changed(connection, at)?;
     Ok(message_id)
@@ -92,6 +99,33 @@ fn record(
     outcome: &SendOutcome,
 ) -> Result<(), TxError> {
     let at = naive(now);
+    if let (
+        AnyConnection::Pg(pg),
+        SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id },
+    ) = (&mut *connection, outcome)
+    {
+        // Both rows in one round trip (`outbox_pg`).
+        let marked = crate::outbox_pg::mark_sent(
+            pg,
+            job.outbox_id,
+            owner,
+            wa_message_id,
+            accepted_as(outcome),
+            at,
+        )?;
+        if marked.leased != 1 {
+            return Err(StoreError::LeaseLost.into());
+        }
+        if marked.made.is_none() {
+            fixed!(cached::update(
+                messages::table.find(job.message_id),
+                messages::wa_message_id.eq(wa_message_id)
+            ))
+            .execute(pg)?;
+        }
+        made_on(connection, marked.made.as_slice())?;
+        return known_as(connection, job, outcome, now);
+    }
     let row = outbox::table
         .find(job.outbox_id)
         .filter(outbox::lease_owner.eq(owner))
@@ -131,10 +165,7 @@ fn record(
     let message = messages::table.find(job.message_id);
     match outcome {
         SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id } => {
-            let done = match outcome {
-                SendOutcome::Sandboxed { .. } => DeliveryStatus::Sandboxed,
-                _ => DeliveryStatus::Sent,
-            };
+            let done = accepted_as(outcome);
             // Its id from Meta and its new status in one statement, the usual case; a message
             // already further along (rank at or past `done`) only gets its id.
             let accepted = message.filter(messages::status_rank.lt(done.rank()));
@@ -181,6 +212,24 @@ fn record(
             made_on(connection, &made)?;
         }
     }
+    known_as(connection, job, outcome, now)
+}
+
+/// The status a send Meta accepted gives its message.
+fn accepted_as(outcome: &SendOutcome) -> DeliveryStatus {
+    match outcome {
+        SendOutcome::Sandboxed { .. } => DeliveryStatus::Sandboxed,
+        _ => DeliveryStatus::Sent,
+    }
+}
+
+/// A send's answer naming the recipient's WhatsApp id: recorded on its contact.
+fn known_as(
+    connection: &mut AnyConnection,
+    job: &OutboundJob,
+    outcome: &SendOutcome,
+    now: DateTime<Utc>,
+) -> Result<(), TxError> {
     if let SendOutcome::Sent {
         wa_id: Some(wa_id), ..
     } = outcome

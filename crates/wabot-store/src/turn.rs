@@ -12,7 +12,6 @@
 //! a burst of conversations.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 use wabot_app::{Conversations, StoreError, Turn, TurnStep};
 use wabot_engine::ConversationState;
 
@@ -20,6 +19,7 @@ use crate::business::TxBusinessData;
 use crate::connection::AnyConnection;
 use crate::items::PendingMessage;
 use crate::sql::{TxError, naive};
+use crate::step_savepoints::StepSavepoints;
 use crate::store::DieselStore;
 use crate::{contacts, handoffs, items, menu_events, outbox, sessions};
 
@@ -35,10 +35,19 @@ fn take_turns<F: TurnStep>(
 ) -> Result<Option<Turn>, TxError> {
     let waiting = items::next_conversations(connection, now, conversations)?;
     let found = waiting.len();
+    let mut savepoints = StepSavepoints::default();
     let (mut steps, mut more_waiting) = (0, found >= conversations);
     let mut last = None;
     for (n, (contact_id, customer)) in waiting.into_iter().enumerate() {
-        let turn = step_messages(connection, contact_id, &customer, now, max_items, step)?;
+        let turn = step_messages(
+            connection,
+            &mut savepoints,
+            contact_id,
+            &customer,
+            now,
+            max_items,
+            step,
+        )?;
         steps += turn.steps;
         more_waiting |= turn.more_waiting;
         let stop = turn.failed.is_some();
@@ -58,6 +67,7 @@ fn take_turns<F: TurnStep>(
 /// The turn of one contact's conversation, inside the write's transaction.
 fn step_messages<F: TurnStep>(
     connection: &mut AnyConnection,
+    savepoints: &mut StepSavepoints,
     contact_id: i64,
     customer: &str,
     now: DateTime<Utc>,
@@ -76,7 +86,7 @@ fn step_messages<F: TurnStep>(
     for pending in pending_messages {
         // Always there: a step that fails ends the turn before the next message.
         let Some(current) = session.take() else { break };
-        let stepped = connection.transaction(|connection| {
+        let stepped = savepoints.run(connection, |connection| {
             step_message(
                 connection, contact_id, customer, &pending, current, now, step,
             )
@@ -183,7 +193,15 @@ impl Conversations for DieselStore {
                 return Ok(None);
             }
             let customer = contacts::key(connection, contact_id)?;
-            let turn = step_messages(connection, contact_id, &customer, now, max_items, &step)?;
+            let turn = step_messages(
+                connection,
+                &mut StepSavepoints::default(),
+                contact_id,
+                &customer,
+                now,
+                max_items,
+                &step,
+            )?;
             if turn.failed.is_none() {
                 // Messages beyond `max_items` need not wait for the hold to pass.
                 items::hold(connection, contact_id, None)?;
