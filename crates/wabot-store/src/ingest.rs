@@ -16,6 +16,7 @@ use crate::connection::AnyConnection;
 use crate::daily_figures;
 use crate::identity::resolve_contact;
 use crate::identity_notices;
+use crate::pg_writes::NewItemRow;
 use crate::schema::{inbound_items, messages, webhook_events};
 use crate::sql::{TxError, naive, per_backend};
 use crate::states::{EventOutcome, ItemKind, ItemState};
@@ -55,6 +56,23 @@ fn store_item(
     )?;
     let payload = serde_json::to_string(&item.payload)
         .map_err(|e| StoreError::corrupt("an inbound item", e))?;
+    if let (AnyConnection::Pg(pg), InboundPayload::Message(message)) =
+        (&mut *connection, &item.payload)
+    {
+        // Both rows in one round trip (`pg_writes`).
+        let row = NewItemRow {
+            event_id,
+            dedupe_key: &item.dedupe_key,
+            contact_id,
+            occurred_at: naive(item.occurred_at),
+            payload: &payload,
+        };
+        let stored = crate::pg_writes::store_message(pg, &row, message, &message_body(message)?)?;
+        if stored.messages > 0 {
+            daily_figures::changed(connection, naive(item.occurred_at))?;
+        }
+        return Ok(stored.items > 0);
+    }
     let row = (
         inbound_items::event_id.eq(event_id),
         inbound_items::dedupe_key.eq(&item.dedupe_key),
@@ -76,8 +94,7 @@ fn store_item(
     }
     match &item.payload {
         InboundPayload::Message(message) => {
-            let body = serde_json::to_string(&message.input)
-                .map_err(|e| StoreError::corrupt("an inbound message", e))?;
+            let body = message_body(message)?;
             let row = (
                 messages::contact_id.eq(contact_id),
                 messages::direction.eq(Direction::In.as_str()),
@@ -127,6 +144,12 @@ fn store_item(
         }
     }
     Ok(true)
+}
+
+/// What a customer's message row holds as its body: what the engine sees, as JSON.
+fn message_body(message: &wabot_app::CustomerMessage) -> Result<String, TxError> {
+    Ok(serde_json::to_string(&message.input)
+        .map_err(|e| StoreError::corrupt("an inbound message", e))?)
 }
 
 /// Marks an item handled at ingest (a status applied, an identity change made).

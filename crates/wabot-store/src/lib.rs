@@ -6,7 +6,7 @@
 mod ingest;
 mod outbox;
 mod outbox_claim;
-mod outbox_pg;
+mod pg_writes;
 mod status;
 mod turn;
 

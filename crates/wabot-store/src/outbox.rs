@@ -53,9 +53,9 @@ pub(crate) fn queue_with_priority(
     priority: OutboxPriority,
 ) -> Result<i64, TxError> {
     let message_id = match connection {
-        // One round trip for both rows (`outbox_pg`).
+        // One round trip for both rows (`pg_writes`).
         AnyConnection::Pg(c) => {
-            crate::outbox_pg::queue(c, contact_id, draft, at, origin_at, priority)?
+            crate::pg_writes::queue(c, contact_id, draft, at, origin_at, priority)?
         }
         AnyConnection::Sqlite(c) => {
             let pending = DeliveryStatus::Pending;
@@ -104,8 +104,8 @@ fn record(
         SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id },
     ) = (&mut *connection, outcome)
     {
-        // Both rows in one round trip (`outbox_pg`).
-        let marked = crate::outbox_pg::mark_sent(
+        // Both rows in one round trip (`pg_writes`).
+        let marked = crate::pg_writes::mark_sent(
             pg,
             job.outbox_id,
             owner,

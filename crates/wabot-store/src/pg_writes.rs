@@ -1,17 +1,46 @@
-//! PostgreSQL's one-round-trip forms of the outbox's two hottest writes, where each statement is a
-//! round trip to the server: a reply's message row and outbox row queued together, and a send's
-//! outcome written to both rows at once (data-modifying `WITH` queries, which SQLite lacks; its
-//! in-process statements cost no round trip, so it keeps the two-statement forms in `outbox`).
-//! Both keep their text fixed and are prepared once per connection (`cached::Fixed`).
+//! PostgreSQL's one-round-trip forms of the hottest pairs of writes, where each statement is a
+//! round trip to the server: a customer's message stored as its inbound item and its message row
+//! (`ingest`), a reply's message row and outbox row queued together, and a send's outcome written
+//! to both rows at once (`outbox`). They are data-modifying `WITH` queries, which SQLite lacks; its
+//! in-process statements cost no round trip, so it keeps the two-statement forms. Each keeps its
+//! text fixed and is prepared once per connection (`cached::Fixed`).
 
 use chrono::NaiveDateTime;
 use diesel::PgConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
-use wabot_app::{DeliveryStatus, Direction, MessageStatus, OutboundDraft, OutboxPriority};
+use wabot_app::{
+    CustomerMessage, DeliveryStatus, Direction, MessageStatus, OutboundDraft, OutboxPriority,
+};
 
 use crate::cached::fixed;
-use crate::states::OutboxState;
+use crate::states::{ItemKind, ItemState, OutboxState};
+
+/// An inbound item's own values (those of its row besides its kind and state).
+pub(crate) struct NewItemRow<'a> {
+    /// The webhook event it came in.
+    pub(crate) event_id: i64,
+    /// Its unique key (a re-delivery has the same).
+    pub(crate) dedupe_key: &'a str,
+    /// Its contact.
+    pub(crate) contact_id: i64,
+    /// When it happened, by Meta's clock.
+    pub(crate) occurred_at: NaiveDateTime,
+    /// The item as JSON.
+    pub(crate) payload: &'a str,
+}
+
+/// The inbound item unless its key is stored, then (if it was new) its message row unless Meta's id
+/// is stored; how many of each were written.
+const STORE_MESSAGE: &str = "WITH item AS (\
+     INSERT INTO inbound_items (event_id, dedupe_key, kind, contact_id, occurred_at, payload, state) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id), \
+     message AS (\
+     INSERT INTO messages \
+     (contact_id, direction, wa_message_id, kind, body, status, status_rank, created_at) \
+     SELECT $4, $8, $9, $10, $11, $12, $13, $5 FROM item \
+     ON CONFLICT (wa_message_id) DO NOTHING RETURNING id) \
+     SELECT (SELECT count(*) FROM item) AS items, (SELECT count(*) FROM message) AS messages";
 
 /// The message row, then its outbox row pointing at it.
 const QUEUE: &str = "WITH made AS (\
@@ -46,6 +75,43 @@ pub(crate) struct Marked {
     /// When the message was made, if its status moved.
     #[diesel(sql_type = Nullable<Timestamp>)]
     pub(crate) made: Option<NaiveDateTime>,
+}
+
+/// What [`store_message`] wrote: 0 or 1 of each.
+#[derive(QueryableByName)]
+pub(crate) struct Stored {
+    /// Inbound items (0: a re-delivery, nothing written).
+    #[diesel(sql_type = BigInt)]
+    pub(crate) items: i64,
+    /// Message rows (0: the message was stored by another item).
+    #[diesel(sql_type = BigInt)]
+    pub(crate) messages: i64,
+}
+
+/// A customer's message as [`ItemState::Pending`] item `row` and its message row, in one statement.
+pub(crate) fn store_message(
+    connection: &mut PgConnection,
+    row: &NewItemRow<'_>,
+    message: &CustomerMessage,
+    body: &str,
+) -> QueryResult<Stored> {
+    fixed!(
+        diesel::sql_query(STORE_MESSAGE)
+            .bind::<BigInt, _>(row.event_id)
+            .bind::<Text, _>(row.dedupe_key)
+            .bind::<Text, _>(ItemKind::Message.as_str())
+            .bind::<BigInt, _>(row.contact_id)
+            .bind::<Timestamp, _>(row.occurred_at)
+            .bind::<Text, _>(row.payload)
+            .bind::<Text, _>(ItemState::Pending.as_str())
+            .bind::<Text, _>(Direction::In.as_str())
+            .bind::<Text, _>(&message.message_id)
+            .bind::<Text, _>(&message.kind)
+            .bind::<Text, _>(body)
+            .bind::<Text, _>(MessageStatus::Received.as_str())
+            .bind::<Integer, _>(DeliveryStatus::Pending.rank())
+    )
+    .get_result(connection)
 }
 
 /// Queues one outbound message in one statement; returns the message's id.
