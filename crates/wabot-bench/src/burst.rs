@@ -71,7 +71,7 @@ pub async fn burst(
                         Ok(r) if r.status().as_u16() == 200 => Ok(at.elapsed()),
                         Ok(r) => Err(format!("status {}", r.status().as_u16())),
                         Err(error) if error.is_timeout() => Err("timed out".to_owned()),
-                        Err(_) => Err("request failed".to_owned()),
+                        Err(error) => Err(format!("request failed: {}", causes(&error))),
                     };
                     let from = from.clone();
                     results.lock().await.push(Sent { from, at, ack });
@@ -156,4 +156,16 @@ pub async fn scenario(
     process::report_database(database_before, database_after, replies);
     drop(servers);
     Ok(())
+}
+
+/// An error and its causes, outermost first (`reqwest` names only the outermost in its message).
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
