@@ -256,6 +256,9 @@ fn readdress_queued(
         diesel::update(messages::table.find(message_id))
             .set(messages::body.eq(&body))
             .execute(connection)?;
+        if let AnyConnection::Pg(pg) = connection {
+            crate::pg_writes::readdress(pg, message_id, &body)?;
+        }
     }
     Ok(())
 }

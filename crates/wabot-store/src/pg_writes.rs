@@ -42,12 +42,17 @@ const STORE_MESSAGE: &str = "WITH item AS (\
      ON CONFLICT (wa_message_id) DO NOTHING RETURNING id) \
      SELECT (SELECT count(*) FROM item) AS items, (SELECT count(*) FROM message) AS messages";
 
-/// The message row, then its outbox row pointing at it.
+/// The message row, then its outbox row pointing at it. The outbox row still carries its own copy
+/// of the body: the previous version sends that copy, and may run beside this one during a rolling
+/// upgrade (migration 000028; this version reads the message's).
 const QUEUE: &str = "WITH made AS (\
      INSERT INTO messages (contact_id, direction, kind, body, status, status_rank, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id) \
-     INSERT INTO outbox (message_id, contact_id, state, next_attempt_at, origin_at, priority) \
-     SELECT id, $1, $8, $7, $9, $10 FROM made RETURNING message_id";
+     INSERT INTO outbox (message_id, contact_id, body, state, next_attempt_at, origin_at, priority) \
+     SELECT id, $1, $4, $8, $7, $9, $10 FROM made RETURNING message_id";
+
+/// The outbox's copy of a queued message's body rewritten with it (see [`QUEUE`]).
+const READDRESS: &str = "UPDATE outbox SET body = $2 WHERE message_id = $1";
 
 /// The outbox row marked sent if this sender still holds its lease, then its message given Meta's
 /// id and its status unless it is already further along; how many outbox rows changed (0: the
@@ -139,6 +144,18 @@ pub(crate) fn queue(
     )
     .get_result(connection)?;
     Ok(queued.message_id)
+}
+
+/// Rewrites the outbox's copy of message `message_id`'s body (see [`QUEUE`]).
+pub(crate) fn readdress(
+    connection: &mut PgConnection,
+    message_id: i64,
+    body: &str,
+) -> QueryResult<usize> {
+    diesel::sql_query(READDRESS)
+        .bind::<BigInt, _>(message_id)
+        .bind::<Text, _>(body)
+        .execute(connection)
 }
 
 /// Records a send Meta accepted (`done`: sent, or sandboxed) in one statement.

@@ -1,2 +1,1 @@
-ALTER TABLE outbox ADD COLUMN body TEXT NOT NULL DEFAULT '';
-UPDATE outbox SET body = messages.body FROM messages WHERE messages.id = outbox.message_id;
+ALTER TABLE outbox ALTER COLUMN body DROP DEFAULT;

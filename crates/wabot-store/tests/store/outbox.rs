@@ -319,3 +319,56 @@ crate::both_backends!(
         assert!(reply.sent_at.is_some());
     }
 );
+
+crate::both_backends!(
+    the_outbox_keeps_its_copy_of_a_body_only_where_a_previous_version_may_send_it,
+    |url| async move {
+        use diesel::prelude::*;
+        use diesel::sql_types::{BigInt, Text};
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        say(&store, &engine(), "111", "c1", "hi", noon()).await;
+        #[derive(QueryableByName, Debug)]
+        struct Copy {
+            #[diesel(sql_type = Text)]
+            outbox: String,
+            #[diesel(sql_type = Text)]
+            message: String,
+        }
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let postgres = url.starts_with("postgres");
+        let (copies, body_columns) = crate::support::query(&url, move |c| {
+            let copies = if postgres {
+                diesel::sql_query(
+                    "SELECT o.body AS outbox, m.body AS message \
+                     FROM outbox o JOIN messages m ON m.id = o.message_id",
+                )
+                .load::<Copy>(c)
+                .unwrap()
+            } else {
+                Vec::new()
+            };
+            let columns = if postgres {
+                "SELECT count(*) AS n FROM information_schema.columns \
+                 WHERE table_name = 'outbox' AND column_name = 'body'"
+            } else {
+                "SELECT count(*) AS n FROM pragma_table_info('outbox') WHERE name = 'body'"
+            };
+            let n = diesel::sql_query(columns).get_result::<Count>(c).unwrap().n;
+            (copies, n)
+        })
+        .await;
+        if postgres {
+            // A rolling upgrade runs the previous version beside this one: it sends this copy.
+            assert_eq!(body_columns, 1);
+            assert_eq!(copies.len(), 1, "{copies:?}");
+            assert!(copies[0].outbox.contains("Main Menu"), "{copies:?}");
+            assert_eq!(copies[0].outbox, copies[0].message);
+        } else {
+            assert_eq!(body_columns, 0, "one process: the copy is gone");
+        }
+    }
+);
