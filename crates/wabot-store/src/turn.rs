@@ -1,10 +1,11 @@
 //! [`Conversations`] for [`DieselStore`]: a conversation's turn, the second step of a message's
 //! path (after `ingest`, before the outbox's senders). Read top to bottom, it is that path: in one
-//! write, pick the conversation that has waited longest (`items`), and for each of its pending
-//! messages, oldest first, in a savepoint of its own: load the session (`sessions`), run the
-//! caller's step with business data on the same transaction (`business`), save the session with
-//! its version check, queue the replies (`outbox`), record the analytics events (`menu_events`)
-//! and mark the message done (`items`). A failing step rolls back alone and ends the turn, leaving
+//! write, pick the conversation that has waited longest (`items`), read its pending messages with
+//! its session (`sessions`), and for each message, oldest first, in a savepoint of its own
+//! (`step_savepoints`): run the caller's step with business data on the same transaction
+//! (`business`), save the session with its version check (the next message starts from it), queue
+//! the replies (`outbox`), record the analytics events (`menu_events`) and mark the message done
+//! (`items`). A failing step rolls back alone and ends the turn, leaving
 //! it and the later messages pending; a crash rolls the whole turn back. No lease is taken. A step
 //! deferred for a lookup (`StoreError::StepDeferred`) rolls back alone too, and holds the
 //! conversation's messages (`items::hold`) instead of counting a failure; `step_contact` is how its
