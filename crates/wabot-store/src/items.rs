@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use wabot_app::{CustomerMessage, InboundPayload, StoreError};
-use wabot_engine::ConversationState;
 
 use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
@@ -109,7 +108,9 @@ pub(crate) fn claim_conversation(
 }
 
 /// A contact's pending messages and the saved state of its conversation: what a turn reads.
-pub(crate) type Waiting = (Vec<PendingMessage>, Option<(ConversationState, i64)>);
+/// The session comes as stored (its JSON and version): it is read back inside the first step, so
+/// one that does not read fails that step alone (`turn`).
+pub(crate) type Waiting = (Vec<PendingMessage>, Option<(String, i64)>);
 
 /// Up to `max_items` of the contact's pending messages, oldest first, and the saved state of its
 /// conversation with its version (read in the same statement: one round trip a turn fewer).
@@ -152,9 +153,7 @@ pub(crate) fn pending_messages(
         .collect(),
     };
     let saved = match rows.first() {
-        Some((_, _, _, Some(state), Some(version))) => {
-            Some(crate::sessions::parse(contact_id, state, *version)?)
-        }
+        Some((_, _, _, Some(state), Some(version))) => Some((state.clone(), *version)),
         _ => None,
     };
     let messages = rows

@@ -65,6 +65,35 @@ fn take_turns<F: TurnStep>(
     }))
 }
 
+/// A conversation's session through its turn: as stored, read back inside the first step (a session
+/// that does not read fails that step alone, which backs off; the other conversations go on), then
+/// as each step saved it.
+enum Session {
+    /// Its JSON and version as read with the messages; `None` before its first step.
+    Stored(Option<(String, i64)>),
+    /// The state the step before saved, and the version stored.
+    Saved(ConversationState, Option<i64>),
+}
+
+impl Session {
+    /// The state to step from and the version it was saved at.
+    fn read(
+        self,
+        contact_id: i64,
+        customer: &str,
+    ) -> Result<(ConversationState, Option<i64>), TxError> {
+        match self {
+            Session::Stored(stored) => {
+                let parsed = stored
+                    .map(|(state, version)| sessions::parse(contact_id, &state, version))
+                    .transpose()?;
+                Ok(sessions::or_new(parsed, customer))
+            }
+            Session::Saved(state, version) => Ok((state, version)),
+        }
+    }
+}
+
 /// The turn of one contact's conversation, inside the write's transaction.
 fn step_messages<F: TurnStep>(
     connection: &mut AnyConnection,
@@ -83,18 +112,19 @@ fn step_messages<F: TurnStep>(
         more_waiting: pending_messages.len() >= max_items,
     };
     // The session read with the messages, then as each step saved it (no read a message).
-    let mut session = Some(sessions::or_new(saved, customer));
+    let mut session = Some(Session::Stored(saved));
     for pending in pending_messages {
         // Always there: a step that fails ends the turn before the next message.
         let Some(current) = session.take() else { break };
         let stepped = savepoints.run(connection, |connection| {
+            let current = current.read(contact_id, customer)?;
             step_message(
                 connection, contact_id, customer, &pending, current, now, step,
             )
         });
         match stepped {
-            Ok(saved) => {
-                session = Some(saved);
+            Ok((state, version)) => {
+                session = Some(Session::Saved(state, version));
                 turn.steps += 1;
             }
             Err(TxError(error @ StoreError::StepDeferred { until })) => {

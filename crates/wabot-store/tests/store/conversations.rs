@@ -345,3 +345,40 @@ crate::both_backends!(
         assert_eq!(*again.lock().unwrap(), Some((2, Some("second".to_owned()))));
     }
 );
+
+crate::both_backends!(
+    a_session_that_does_not_read_fails_its_step_alone,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let engine = engine();
+        say(&store, &engine, "888", "r1", "hi", noon()).await;
+        let broken = only_contact(&store).await;
+        crate::support::query(&url, move |c| {
+            c.batch_execute(&format!(
+                "UPDATE sessions SET state = '{{not json' WHERE contact_id = {broken}"
+            ))
+            .unwrap();
+        })
+        .await;
+        ingest_text(&store, "888", "r2", "1", noon()).await;
+        ingest_text(&store, "999", "r3", "hi", noon()).await;
+        let failed = store
+            .step_waiting(noon(), 2, 10, |_, _, state, _| unchanged(state))
+            .await
+            .expect("the write commits: the failure is the step's")
+            .unwrap();
+        assert_eq!(failed.contact_id, broken);
+        assert!(
+            matches!(failed.failed, Some(StoreError::Corrupt { .. })),
+            "{failed:?}"
+        );
+        // The broken conversation backs off; the other one is stepped by the next write.
+        let next = store
+            .step_waiting(noon(), 2, 10, |_, _, state, _| unchanged(state))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_ne!(next.contact_id, broken);
+        assert_eq!((next.steps, next.failed.is_none()), (1, true), "{next:?}");
+    }
+);
