@@ -92,6 +92,7 @@ pub(crate) fn claim(
     // The rows leased now (a row another sender leased since it was read is left out).
     let mut leased: Vec<i64> = match connection {
         // One statement for all of them, the ids bound as one array (a round trip a row before).
+        AnyConnection::Pg(_) if rows.is_empty() => Vec::new(),
         AnyConnection::Pg(c) => {
             let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
             fixed!(

@@ -231,14 +231,15 @@ pub fn fill(connection: &mut wabot_store::AnyConnection, end: NaiveDateTime) {
                 _ => "sent",
             };
             outbox_rows.push(format!(
-                "{id}, {id}, {contact}, '{{}}', '{state}', 1, {}, {}",
+                "{id}, {id}, {contact}, '{state}', 1, {}, {}",
                 ts(made),
                 ts(e.at)
             ));
         }
     }
     messages.finish();
-    let columns = "id, message_id, contact_id, body, state, attempts, next_attempt_at, origin_at";
+    // No body: a queued message's text is its message's (PostgreSQL's `outbox.body` has a default).
+    let columns = "id, message_id, contact_id, state, attempts, next_attempt_at, origin_at";
     let mut outbox = Table::new(connection, "outbox", columns, outbox_rows.len());
     for row in outbox_rows {
         outbox.push(row);
