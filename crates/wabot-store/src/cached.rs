@@ -34,7 +34,7 @@ use diesel::{QueryResult, RunQueryDsl};
 /// A statement whose SQL text never varies, kept prepared under its call site's own key (made by
 /// [`fixed!`]).
 ///
-/// A statement cached by its text (diesel's default, and [`Cached`]) has that text written again
+/// A statement cached by its text (diesel's default) has that text written again
 /// on every call, only to look it up: measured at 15 % of the SQLite writer thread in a burst
 /// (the new contact's adoption check alone, four `EXISTS` subqueries, 6 %). Keyed by a type of its
 /// own, a statement is found without writing anything. That is only correct when the text is the

@@ -99,34 +99,8 @@ fn record(
     outcome: &SendOutcome,
 ) -> Result<(), TxError> {
     let at = naive(now);
-    if let (
-        AnyConnection::Pg(pg),
-        SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id },
-    ) = (&mut *connection, outcome)
-    {
-        // Both rows in one round trip (`pg_writes`).
-        let marked = crate::pg_writes::mark_sent(
-            pg,
-            job.outbox_id,
-            owner,
-            wa_message_id,
-            accepted_as(outcome),
-            at,
-        )?;
-        if marked.leased != 1 {
-            return Err(StoreError::LeaseLost.into());
-        }
-        if marked.made.is_none() {
-            fixed!(cached::update(
-                messages::table.find(job.message_id),
-                messages::wa_message_id.eq(wa_message_id)
-            ))
-            .execute(pg)?;
-        }
-        made_on(connection, marked.made.as_slice())?;
-        return known_as(connection, job, outcome, now);
-    }
-    let row = outbox::table
+    // The outbox row while this sender holds its lease, and the lease given back.
+    let held = outbox::table
         .find(job.outbox_id)
         .filter(outbox::lease_owner.eq(owner))
         .filter(outbox::state.eq(OutboxState::Pending.as_str()));
@@ -134,63 +108,79 @@ fn record(
         outbox::lease_owner.eq(None::<String>),
         outbox::lease_expires_at.eq(None::<NaiveDateTime>),
     );
-    let changed = match outcome {
-        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => {
-            per_backend!(connection, |c| fixed!(cached::update(
-                row,
-                (outbox::state.eq(OutboxState::Sent.as_str()), released),
-            ))
-            .execute(c)?)
-        }
-        SendOutcome::Retry { at: next, error } => diesel::update(row)
-            .set((
-                outbox::attempts.eq(job.attempts + 1),
-                outbox::next_attempt_at.eq(naive(*next)),
-                outbox::last_error.eq(error),
-                released,
-            ))
-            .execute(connection)?,
-        SendOutcome::Failed { title, .. } => diesel::update(row)
-            .set((
-                outbox::state.eq(OutboxState::Failed.as_str()),
-                outbox::attempts.eq(job.attempts + 1),
-                outbox::last_error.eq(title),
-                released,
-            ))
-            .execute(connection)?,
-    };
-    if changed != 1 {
-        return Err(StoreError::LeaseLost.into());
-    }
     let message = messages::table.find(job.message_id);
     match outcome {
         SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id } => {
             let done = accepted_as(outcome);
-            // Its id from Meta and its new status in one statement, the usual case; a message
-            // already further along (rank at or past `done`) only gets its id.
-            let accepted = message.filter(messages::status_rank.lt(done.rank()));
-            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| fixed!(
-                diesel::update(accepted)
-                    .set((
-                        messages::wa_message_id.eq(wa_message_id),
-                        messages::status.eq(done.as_str()),
-                        messages::status_rank.eq(done.rank()),
-                        messages::sent_at.eq(at),
-                    ))
-                    .returning(messages::created_at)
-            )
-            .get_results(c)?);
-            if made.is_empty() {
+            // The outbox row marked sent, then the message's id from Meta and its new status;
+            // when was the message made, if its status moved.
+            let made = match connection {
+                // Both in one round trip (`pg_writes`).
+                AnyConnection::Pg(pg) => {
+                    let marked = crate::pg_writes::mark_sent(
+                        pg,
+                        job.outbox_id,
+                        owner,
+                        wa_message_id,
+                        done,
+                        at,
+                    )?;
+                    lease_held(usize::try_from(marked.leased).unwrap_or(0))?;
+                    marked.made
+                }
+                AnyConnection::Sqlite(c) => {
+                    lease_held(
+                        fixed!(cached::update(
+                            held,
+                            (outbox::state.eq(OutboxState::Sent.as_str()), released),
+                        ))
+                        .execute(c)?,
+                    )?;
+                    fixed!(
+                        diesel::update(message.filter(messages::status_rank.lt(done.rank())))
+                            .set((
+                                messages::wa_message_id.eq(wa_message_id),
+                                messages::status.eq(done.as_str()),
+                                messages::status_rank.eq(done.rank()),
+                                messages::sent_at.eq(at),
+                            ))
+                            .returning(messages::created_at)
+                    )
+                    .get_result(c)
+                    .optional()?
+                }
+            };
+            // A message already further along (rank at or past `done`) only gets its id.
+            if made.is_none() {
                 per_backend!(connection, |c| fixed!(cached::update(
                     message,
                     messages::wa_message_id.eq(wa_message_id)
                 ))
                 .execute(c)?);
             }
-            made_on(connection, &made)?;
+            made_on(connection, made.as_slice())?;
         }
-        SendOutcome::Retry { .. } => {}
+        SendOutcome::Retry { at: next, error } => lease_held(
+            diesel::update(held)
+                .set((
+                    outbox::attempts.eq(job.attempts + 1),
+                    outbox::next_attempt_at.eq(naive(*next)),
+                    outbox::last_error.eq(error),
+                    released,
+                ))
+                .execute(connection)?,
+        )?,
         SendOutcome::Failed { code, title } => {
+            lease_held(
+                diesel::update(held)
+                    .set((
+                        outbox::state.eq(OutboxState::Failed.as_str()),
+                        outbox::attempts.eq(job.attempts + 1),
+                        outbox::last_error.eq(title),
+                        released,
+                    ))
+                    .execute(connection)?,
+            )?;
             if *code == Some(crate::marketing::STOPPED_MARKETING) {
                 crate::marketing::marketing_preference(
                     connection,
@@ -213,6 +203,16 @@ fn record(
         }
     }
     known_as(connection, job, outcome, now)
+}
+
+/// The outbox row an outcome changed: none means this sender no longer held its lease (it ran out
+/// and another sender took the message), and the outcome is not written.
+fn lease_held(changed: usize) -> Result<(), TxError> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::LeaseLost.into())
+    }
 }
 
 /// The status a send Meta accepted gives its message.
