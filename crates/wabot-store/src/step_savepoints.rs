@@ -17,8 +17,12 @@ pub(crate) struct StepSavepoints {
     open: bool,
 }
 
-/// The PostgreSQL savepoint's name.
-const NAME: &str = "wabot_step";
+/// The first step's savepoint on PostgreSQL (`wabot_step`, one name for every step of a write).
+const FIRST: &str = "SAVEPOINT wabot_step";
+/// A later step's: the step before kept, and a savepoint for this one, in one round trip.
+const NEXT: &str = "RELEASE SAVEPOINT wabot_step; SAVEPOINT wabot_step";
+/// A failed step undone.
+const UNDO: &str = "ROLLBACK TO SAVEPOINT wabot_step";
 
 impl StepSavepoints {
     /// Runs `step` in a savepoint of its own: all of it stays in the write, or none of it does.
@@ -30,18 +34,13 @@ impl StepSavepoints {
         if let AnyConnection::Sqlite(_) = connection {
             return connection.transaction(step);
         }
-        let begin = if self.open {
-            format!("RELEASE SAVEPOINT {NAME}; SAVEPOINT {NAME}")
-        } else {
-            format!("SAVEPOINT {NAME}")
-        };
-        connection.batch_execute(&begin)?;
+        connection.batch_execute(if self.open { NEXT } else { FIRST })?;
         self.open = true;
         let result = step(connection);
         if result.is_err() {
             // Undoes the step and leaves the savepoint open (released by the next step or the
             // commit); if this fails too the whole write fails with it.
-            connection.batch_execute(&format!("ROLLBACK TO SAVEPOINT {NAME}"))?;
+            connection.batch_execute(UNDO)?;
         }
         result
     }
