@@ -14,7 +14,7 @@ use crate::sql::{TxError, per_backend};
 use crate::states::MenuEventName;
 
 /// The stored name of an event, the node it concerns, and the option's key (`option_chosen` only).
-fn row(event: &Event) -> (MenuEventName, Option<&str>, Option<i32>) {
+pub(crate) fn row(event: &Event) -> (MenuEventName, Option<&str>, Option<i32>) {
     match event {
         Event::SessionStarted => (MenuEventName::SessionStarted, None, None),
         Event::SessionExpired => (MenuEventName::SessionExpired, None, None),

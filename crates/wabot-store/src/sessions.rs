@@ -59,6 +59,16 @@ pub(crate) fn parse(
         .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))
 }
 
+/// A state as stored: its JSON and its version.
+pub(crate) fn stored_form(
+    contact_id: i64,
+    state: &ConversationState,
+) -> Result<(String, i64), TxError> {
+    let json = serde_json::to_string(state)
+        .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))?;
+    Ok((json, i64::try_from(state.version).unwrap_or(i64::MAX)))
+}
+
 /// Saves `state`, refused ([`StoreError::StaleSession`]) when the stored version is no longer
 /// `loaded_version` (someone saved it since); returns the version stored.
 pub(crate) fn save(
@@ -68,9 +78,7 @@ pub(crate) fn save(
     loaded_version: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, TxError> {
-    let json = serde_json::to_string(state)
-        .map_err(|e| corrupt_json(format!("session of contact {contact_id}"), e))?;
-    let version = i64::try_from(state.version).unwrap_or(i64::MAX);
+    let (json, version) = stored_form(contact_id, state)?;
     let saved = match loaded_version {
         Some(expected) => per_backend!(connection, |c| fixed!(cached::update(
             sessions::table

@@ -19,6 +19,7 @@ use wabot_engine::ConversationState;
 use crate::business::TxBusinessData;
 use crate::connection::AnyConnection;
 use crate::items::PendingMessage;
+use crate::pg_step_write::{self, StepWrites};
 use crate::sql::{TxError, naive};
 use crate::step_savepoints::StepSavepoints;
 use crate::store::DieselStore;
@@ -170,24 +171,48 @@ fn step_message<F: TurnStep>(
             contact_id,
         },
     )?;
-    let saved = sessions::save(connection, contact_id, &record.state, version, now)?;
+    let at = naive(now);
+    let saved = match connection {
+        // One round trip for the step's common writes (`pg_step_write`).
+        AnyConnection::Pg(c) => {
+            let (json, saved) = sessions::stored_form(contact_id, &record.state)?;
+            pg_step_write::write(
+                c,
+                &StepWrites {
+                    contact_id,
+                    item_id: *item_id,
+                    session: (&json, saved, record.state.node.as_deref()),
+                    read_version: version,
+                    replies: &record.replies,
+                    origin_at: *received_at,
+                    events: &record.events,
+                    at,
+                },
+            )?;
+            if !record.replies.is_empty() {
+                crate::daily_figures::changed(connection, at)?;
+            }
+            saved
+        }
+        AnyConnection::Sqlite(_) => {
+            let saved = sessions::save(connection, contact_id, &record.state, version, now)?;
+            for reply in &record.replies {
+                outbox::queue(connection, contact_id, reply, at, Some(*received_at))?;
+            }
+            menu_events::record(connection, contact_id, &record.events, at)?;
+            items::finish(connection, *item_id, now)?;
+            saved
+        }
+    };
     if let Some(change) = &record.handoff {
         handoffs::apply_change(connection, contact_id, change, now)?;
     } else if record.state.handoff.is_some() {
         handoffs::touch(connection, contact_id, now)?;
     }
-    let at = naive(now);
-    if !record.replies.is_empty() {
-        for reply in &record.replies {
-            outbox::queue(connection, contact_id, reply, at, Some(*received_at))?;
-        }
-    }
-    menu_events::record(connection, contact_id, &record.events, at)?;
     if let Some(opted_out) = wabot_app::marketing_tap(&message.input) {
         let reason = opted_out.then_some(crate::marketing::STOP_WORD_REASON);
         crate::marketing::marketing_preference(connection, contact_id, reason, now)?;
     }
-    items::finish(connection, *item_id, now)?;
     Ok((record.state, Some(saved)))
 }
 

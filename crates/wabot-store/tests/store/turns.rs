@@ -194,3 +194,100 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends!(
+    a_step_writes_its_replies_events_and_visits_in_order,
+    |url| async move {
+        use wabot_app::{OutboundDraft, OutboundKind};
+        use wabot_engine::Event;
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        say_all(&store, "561", &["hi"]).await;
+        let step = move |_: &str,
+                         _: &wabot_app::CustomerMessage,
+                         mut state: ConversationState,
+                         _: &mut StepData<'_>| {
+            state.version += 1;
+            state.node = Some("defect".into());
+            let draft = |body: &str| OutboundDraft {
+                kind: OutboundKind::Text,
+                body: body.into(),
+            };
+            let node = |id: &str| Event::NodeEntered { node: id.into() };
+            Ok(StepRecord {
+                state,
+                replies: vec![draft("first"), draft("second"), draft("third")],
+                // `main` entered twice in one step: its visit is one row.
+                events: vec![
+                    Event::SessionStarted,
+                    node("main"),
+                    Event::OptionChosen {
+                        node: "main".into(),
+                        key: 2,
+                    },
+                    node("defect"),
+                    node("main"),
+                ],
+                handoff: None,
+            })
+        };
+        let done = store.step_next(noon(), 20, step).await.unwrap().unwrap();
+        assert_eq!((done.steps, done.failed.is_none()), (1, true), "{done:?}");
+        let (events, visits, queued) = query(&url, |c| {
+            use diesel::prelude::*;
+            use wabot_store::schema::{menu_events, messages, node_visits, outbox};
+            let events = menu_events::table
+                .order(menu_events::id)
+                .select((
+                    menu_events::event,
+                    menu_events::node,
+                    menu_events::option_key,
+                ))
+                .load::<(String, Option<String>, Option<i32>)>(c)
+                .unwrap();
+            let visits = node_visits::table
+                .order(node_visits::node)
+                .select(node_visits::node)
+                .load::<String>(c)
+                .unwrap();
+            let queued = outbox::table
+                .inner_join(messages::table)
+                .order(outbox::id)
+                .select((
+                    messages::body,
+                    outbox::origin_at.is_not_null(),
+                    outbox::priority,
+                ))
+                .load::<(String, bool, i32)>(c)
+                .unwrap();
+            (events, visits, queued)
+        })
+        .await;
+        let event = |name: &str, node: Option<&str>, key: Option<i32>| {
+            (name.to_owned(), node.map(str::to_owned), key)
+        };
+        assert_eq!(
+            events,
+            [
+                event("session_started", None, None),
+                event("node_entered", Some("main"), None),
+                event("option_chosen", Some("main"), Some(2)),
+                event("node_entered", Some("defect"), None),
+                event("node_entered", Some("main"), None),
+            ]
+        );
+        assert_eq!(visits, ["defect", "main"]);
+        let reply = wabot_app::OutboxPriority::Reply.rank();
+        assert_eq!(
+            queued,
+            [
+                ("first".to_owned(), true, reply),
+                ("second".to_owned(), true, reply),
+                ("third".to_owned(), true, reply),
+            ],
+            "replies queued in order, as replies to the message"
+        );
+        assert_eq!(pending_count(&url).await, 0, "the message is done");
+        let state = store.session(done.contact_id).await.unwrap().unwrap();
+        assert_eq!((state.version, state.node.as_deref()), (1, Some("defect")));
+    }
+);
