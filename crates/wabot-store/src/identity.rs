@@ -302,10 +302,15 @@ pub(crate) fn resolve_contact(
     at: DateTime<Utc>,
     inbound: bool,
 ) -> Result<i64, TxError> {
-    if ids.key().is_none() {
-        return Err(StoreError::invalid("an item without any contact id").into());
-    }
-    let at = naive(at);
+    let found = look_up(connection, ids)?;
+    resolve_found(connection, ids, found, profile_name, at, inbound)
+}
+
+/// The contacts that hold the ids: the one with the user id, and the one with the number.
+pub(crate) type Found = (Option<Known>, Option<Known>);
+
+/// The contacts that hold the ids, as [`resolve_found`] takes them.
+fn look_up(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Found, TxError> {
     let by_user = match &ids.user_id {
         Some(user_id) => by_user_id(connection, user_id)?,
         None => None,
@@ -314,7 +319,24 @@ pub(crate) fn resolve_contact(
         Some(wa_id) => by_wa_id(connection, wa_id)?,
         None => None,
     };
-    let found = match (by_user, by_phone) {
+    Ok((by_user, by_phone))
+}
+
+/// [`resolve_contact`] once the contacts holding the ids were looked up (`found`, read in this
+/// transaction: by [`look_up`], or by PostgreSQL's ingest with its duplicate check).
+pub(crate) fn resolve_found(
+    connection: &mut AnyConnection,
+    ids: &ContactIds,
+    found: Found,
+    profile_name: Option<&str>,
+    at: DateTime<Utc>,
+    inbound: bool,
+) -> Result<i64, TxError> {
+    if ids.key().is_none() {
+        return Err(StoreError::invalid("an item without any contact id").into());
+    }
+    let at = naive(at);
+    let found = match found {
         (Some(person), _) => {
             let latest = person.last_inbound_at.is_none_or(|last| at >= last);
             if inbound
@@ -374,7 +396,8 @@ fn find_existing(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Opt
     }
 }
 
-/// Records that the contact was seen (and, for a message, that its 24-hour window opened).
+/// Records that the contact was seen (and, for a message, that its 24-hour window opened, unless
+/// a later message opened it already): one `UPDATE`.
 fn seen(
     connection: &mut AnyConnection,
     id: i64,
@@ -382,32 +405,34 @@ fn seen(
     at: NaiveDateTime,
     inbound: bool,
 ) -> Result<(), TxError> {
+    use diesel::dsl::case_when;
+    use diesel::sql_types::Timestamp;
     let row = contacts::table.find(id);
-    match profile_name {
-        Some(name) => per_backend!(connection, |c| fixed!(cached::update(
+    let window = case_when(
+        contacts::last_inbound_at
+            .is_null()
+            .or(contacts::last_inbound_at.lt(at)),
+        at.into_sql::<Timestamp>().nullable(),
+    )
+    .otherwise(contacts::last_inbound_at);
+    let seen = contacts::last_seen_at.eq(at);
+    let opened = contacts::last_inbound_at.eq(window);
+    // One statement a combination: each kept prepared with its fixed text.
+    match (profile_name, inbound) {
+        (Some(name), true) => per_backend!(connection, |c| fixed!(cached::update(
             row,
-            (
-                contacts::last_seen_at.eq(at),
-                contacts::profile_name.eq(name),
-            ),
+            (seen, contacts::profile_name.eq(name), opened),
         ))
         .execute(c)?),
-        None => per_backend!(connection, |c| fixed!(cached::update(
+        (Some(name), false) => per_backend!(connection, |c| fixed!(cached::update(
             row,
-            contacts::last_seen_at.eq(at)
+            (seen, contacts::profile_name.eq(name)),
         ))
         .execute(c)?),
+        (None, true) => per_backend!(connection, |c| fixed!(cached::update(row, (seen, opened)))
+            .execute(c)?),
+        (None, false) => per_backend!(connection, |c| fixed!(cached::update(row, seen))
+            .execute(c)?),
     };
-    if inbound {
-        per_backend!(connection, |c| fixed!(cached::update(
-            row.filter(
-                contacts::last_inbound_at
-                    .is_null()
-                    .or(contacts::last_inbound_at.lt(at)),
-            ),
-            contacts::last_inbound_at.eq(at),
-        ))
-        .execute(c)?);
-    }
     Ok(())
 }

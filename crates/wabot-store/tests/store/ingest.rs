@@ -242,3 +242,36 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends!(
+    only_a_later_message_moves_the_24_hour_window,
+    |url| async move {
+        let store = DieselStore::open(&url, 2).await.unwrap();
+        let hours = |n| noon() + chrono::TimeDelta::hours(n);
+        let say = |item: wabot_app::NewInboundItem, at| {
+            let store = store.clone();
+            async move {
+                store.ingest(event(vec![item], at)).await.unwrap();
+                let contacts = store
+                    .list_contacts(Page {
+                        limit: 10,
+                        after: None,
+                    })
+                    .await
+                    .unwrap();
+                (contacts[0].last_inbound_at, contacts[0].last_seen_at)
+            }
+        };
+        let message = |id: &str, at| message_item(phone("444"), id, "hi", at);
+        let first = message("wamid.W1", hours(0));
+        assert_eq!(say(first, hours(0)).await.0, Some(hours(0)));
+        // Meta delivers an older message late: the window stays where the newer one opened it.
+        let late = message("wamid.W0", hours(-1));
+        assert_eq!(say(late, hours(-1)).await.0, Some(hours(0)));
+        // A status is no message from the customer: seen, but the window does not move.
+        let status = status_item(phone("444"), "wamid.OUT", DeliveryStatus::Read, hours(1));
+        assert_eq!(say(status, hours(1)).await, (Some(hours(0)), hours(1)));
+        let (window, seen) = say(message("wamid.W2", hours(2)), hours(2)).await;
+        assert_eq!((window, seen), (Some(hours(2)), hours(2)));
+    }
+);
