@@ -1,6 +1,7 @@
 //! A new contact adopts the business rows (orders, defect tickets, schedule entries, feedback)
 //! written for one of its ids before it first wrote, that belong to nobody yet: one look first,
-//! since there is almost never anything to adopt, then one `UPDATE` a table.
+//! since there is almost never anything to adopt, then one `UPDATE` a table. (On PostgreSQL the
+//! look goes with the contact's `INSERT`, `pg_contacts`, and only [`adopt`] runs here.)
 
 use diesel::prelude::*;
 use wabot_app::ContactIds;
@@ -10,6 +11,15 @@ use crate::connection::AnyConnection;
 use crate::schema::{defect_tickets, feedback, orders, schedule_entries};
 use crate::sql::{TxError, per_backend};
 
+/// A table's rows for these ids that belong to nobody: what is looked for, then adopted.
+macro_rules! unowned {
+    ($table:ident, $keys:expr) => {
+        $table::table
+            .filter($table::contact_id.is_null())
+            .filter($table::customer.eq_any($keys))
+    };
+}
+
 /// Gives a new contact the business rows written for one of its ids before it first wrote (orders
 /// loaded ahead, say) that belong to nobody yet.
 pub(crate) fn adopt_business_data(
@@ -17,14 +27,6 @@ pub(crate) fn adopt_business_data(
     contact_id: i64,
     ids: &ContactIds,
 ) -> Result<(), TxError> {
-    // A table's rows for these ids that belong to nobody: what is looked for, then adopted.
-    macro_rules! unowned {
-        ($table:ident, $keys:expr) => {
-            $table::table
-                .filter($table::contact_id.is_null())
-                .filter($table::customer.eq_any($keys))
-        };
-    }
     // Almost always there is nothing to adopt: one look at the four tables first, kept prepared
     // for one key and for two (a list's text grows with its length).
     macro_rules! anything_unowned {
@@ -43,9 +45,18 @@ pub(crate) fn adopt_business_data(
         (Some(key), None) | (None, Some(key)) => anything_unowned!([key]),
         (Some(first), Some(second)) => anything_unowned!([first, second]),
     };
-    if !waiting {
-        return Ok(());
+    if waiting {
+        adopt(connection, contact_id, ids)?;
     }
+    Ok(())
+}
+
+/// Gives the new contact the business rows for its ids that belong to nobody (found waiting).
+pub(crate) fn adopt(
+    connection: &mut AnyConnection,
+    contact_id: i64,
+    ids: &ContactIds,
+) -> Result<(), TxError> {
     let keys: Vec<&str> = [ids.wa_id.as_deref(), ids.user_id.as_deref()]
         .into_iter()
         .flatten()

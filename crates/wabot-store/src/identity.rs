@@ -271,13 +271,22 @@ fn create(
     at: NaiveDateTime,
     inbound: bool,
 ) -> Result<Option<i64>, TxError> {
+    let last_inbound_at = inbound.then_some(at);
+    if let AnyConnection::Pg(pg) = connection {
+        // The insert and the look for rows to adopt in one round trip (`pg_contacts`).
+        let created = crate::pg_contacts::create(pg, ids, profile_name, at, last_inbound_at)?;
+        if let Some((id, true)) = created {
+            crate::contact_adoption::adopt(connection, id, ids)?;
+        }
+        return Ok(created.map(|(id, _)| id));
+    }
     let new = (
         contacts::wa_id.eq(&ids.wa_id),
         contacts::user_id.eq(&ids.user_id),
         contacts::profile_name.eq(profile_name),
         contacts::first_seen_at.eq(at),
         contacts::last_seen_at.eq(at),
-        contacts::last_inbound_at.eq(inbound.then_some(at)),
+        contacts::last_inbound_at.eq(last_inbound_at),
     );
     let created = per_backend!(connection, |c| fixed!(
         diesel::insert_into(contacts::table)
@@ -310,7 +319,7 @@ pub(crate) fn resolve_contact(
 pub(crate) type Found = (Option<Known>, Option<Known>);
 
 /// The contacts that hold the ids, as [`resolve_found`] takes them.
-fn look_up(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Found, TxError> {
+pub(crate) fn look_up(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Found, TxError> {
     let by_user = match &ids.user_id {
         Some(user_id) => by_user_id(connection, user_id)?,
         None => None,

@@ -14,7 +14,7 @@ use wabot_app::{
 use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::daily_figures;
-use crate::identity::resolve_contact;
+use crate::identity::{look_up, resolve_found};
 use crate::identity_notices;
 use crate::pg_writes::NewItemRow;
 use crate::schema::{inbound_items, messages, webhook_events};
@@ -38,18 +38,31 @@ fn store_item(
         InboundPayload::BusinessEcho(_) => (ItemKind::Echo, false),
     };
     // A re-delivery is recognised before anything else: it must not move a number back.
-    let stored = per_backend!(connection, |c| fixed!(
-        inbound_items::table
-            .filter(inbound_items::dedupe_key.eq(&item.dedupe_key))
-            .count()
-    )
-    .get_result::<i64>(c)?);
-    if stored > 0 {
-        return Ok(false);
-    }
-    let contact_id = resolve_contact(
+    let found = match connection {
+        // With the contacts that hold its ids, in one round trip (`pg_contacts`).
+        AnyConnection::Pg(pg) => {
+            match crate::pg_contacts::unless_stored(pg, &item.dedupe_key, &item.contact)? {
+                Some(found) => found,
+                None => return Ok(false),
+            }
+        }
+        AnyConnection::Sqlite(c) => {
+            let stored = fixed!(
+                inbound_items::table
+                    .filter(inbound_items::dedupe_key.eq(&item.dedupe_key))
+                    .count()
+            )
+            .get_result::<i64>(c)?;
+            if stored > 0 {
+                return Ok(false);
+            }
+            look_up(connection, &item.contact)?
+        }
+    };
+    let contact_id = resolve_found(
         connection,
         &item.contact,
+        found,
         item.profile_name.as_deref(),
         item.occurred_at,
         inbound,

@@ -6,6 +6,7 @@
 mod ingest;
 mod outbox;
 mod outbox_claim;
+mod pg_contacts;
 mod pg_step_write;
 mod pg_writes;
 mod status;
