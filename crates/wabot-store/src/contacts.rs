@@ -9,7 +9,7 @@ use wabot_app::{
 };
 
 use crate::connection::AnyConnection;
-use crate::identity::by_number;
+use crate::contact_lookup::by_number;
 use crate::schema::{contacts, messages};
 use crate::sql::{TxError, utc};
 use crate::store::DieselStore;

@@ -17,100 +17,14 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use wabot_app::{ContactIds, StoreError, phone_variants};
+use wabot_app::{ContactIds, StoreError};
 
 use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
+use crate::contact_lookup::{Found, Known, by_user_id, by_wa_id, look_up};
 use crate::schema::{contact_changes, contacts, messages, outbox};
 use crate::sql::{TxError, naive, per_backend};
 use crate::states::{ContactChange, OutboxState};
-
-/// A contact as identity needs it.
-#[derive(Clone, Debug)]
-pub(crate) struct Known {
-    pub(crate) id: i64,
-    /// Its current number.
-    pub(crate) wa_id: Option<String>,
-    /// Its business-scoped user id, when known.
-    pub(crate) user_id: Option<String>,
-    /// The latest message from it (the 24-hour window): an older one, arriving late, moves no
-    /// number.
-    pub(crate) last_inbound_at: Option<NaiveDateTime>,
-}
-
-/// The columns of a [`Known`].
-const KNOWN: (
-    contacts::id,
-    contacts::wa_id,
-    contacts::user_id,
-    contacts::last_inbound_at,
-) = (
-    contacts::id,
-    contacts::wa_id,
-    contacts::user_id,
-    contacts::last_inbound_at,
-);
-
-type KnownRow = (i64, Option<String>, Option<String>, Option<NaiveDateTime>);
-
-fn known((id, wa_id, user_id, last_inbound_at): KnownRow) -> Known {
-    Known {
-        id,
-        wa_id,
-        user_id,
-        last_inbound_at,
-    }
-}
-
-pub(crate) fn by_id(connection: &mut AnyConnection, id: i64) -> Result<Known, TxError> {
-    Ok(known(
-        contacts::table
-            .find(id)
-            .select(KNOWN)
-            .first::<KnownRow>(connection)?,
-    ))
-}
-
-pub(crate) fn by_wa_id(
-    connection: &mut AnyConnection,
-    wa_id: &str,
-) -> Result<Option<Known>, TxError> {
-    Ok(per_backend!(connection, |c| fixed!(
-        contacts::table
-            .filter(contacts::wa_id.eq(wa_id))
-            .select(KNOWN)
-            .limit(1)
-    )
-    .get_result::<KnownRow>(c)
-    .optional()?)
-    .map(known))
-}
-
-/// The contact a number typed by a person belongs to: the number as given, else the other way its
-/// country writes it (`phone_variants`), so the contact WhatsApp knows is found either way.
-pub(crate) fn by_number(
-    connection: &mut AnyConnection,
-    number: &str,
-) -> Result<Option<Known>, TxError> {
-    for form in phone_variants(number) {
-        if let Some(found) = by_wa_id(connection, &form)? {
-            return Ok(Some(found));
-        }
-    }
-    Ok(None)
-}
-
-fn by_user_id(connection: &mut AnyConnection, user_id: &str) -> Result<Option<Known>, TxError> {
-    Ok(per_backend!(connection, |c| fixed!(
-        contacts::table
-            .filter(contacts::user_id.eq(user_id))
-            .select(KNOWN)
-            .limit(1)
-    )
-    .get_result::<KnownRow>(c)
-    .optional()?)
-    .map(known))
-}
 
 /// Records a change of a contact's identity.
 fn record(
@@ -315,24 +229,8 @@ pub(crate) fn resolve_contact(
     resolve_found(connection, ids, found, profile_name, at, inbound)
 }
 
-/// The contacts that hold the ids: the one with the user id, and the one with the number.
-pub(crate) type Found = (Option<Known>, Option<Known>);
-
-/// The contacts that hold the ids, as [`resolve_found`] takes them.
-pub(crate) fn look_up(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Found, TxError> {
-    let by_user = match &ids.user_id {
-        Some(user_id) => by_user_id(connection, user_id)?,
-        None => None,
-    };
-    let by_phone = match &ids.wa_id {
-        Some(wa_id) => by_wa_id(connection, wa_id)?,
-        None => None,
-    };
-    Ok((by_user, by_phone))
-}
-
 /// [`resolve_contact`] once the contacts holding the ids were looked up (`found`, read in this
-/// transaction: by [`look_up`], or by PostgreSQL's ingest with its duplicate check).
+/// transaction: by `contact_lookup::look_up`, or by PostgreSQL's ingest with its duplicate check).
 pub(crate) fn resolve_found(
     connection: &mut AnyConnection,
     ids: &ContactIds,

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use wabot_app::{ContactIds, phone_variants};
 
 use crate::connection::AnyConnection;
-use crate::identity::{by_id, by_wa_id, move_number, resolve_contact, set_user_id};
+use crate::contact_lookup::{by_id, by_wa_id};
+use crate::identity::{move_number, resolve_contact, set_user_id};
 use crate::sql::{TxError, naive};
 
 /// WhatsApp says the customer behind `old` moved to `new` (`system` `user_changed_number`,

@@ -13,9 +13,11 @@ use wabot_app::{
 
 use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
+use crate::contact_lookup::{Found, look_up};
 use crate::daily_figures;
-use crate::identity::{look_up, resolve_found};
+use crate::identity::resolve_found;
 use crate::identity_notices;
+use crate::pg_contacts::{NewEventRow, event_unless_stored};
 use crate::pg_writes::NewItemRow;
 use crate::schema::{inbound_items, messages, webhook_events};
 use crate::sql::{TxError, naive, per_backend};
@@ -23,12 +25,14 @@ use crate::states::{EventOutcome, ItemKind, ItemState};
 use crate::status;
 use crate::store::DieselStore;
 
-/// Stores one item unless its key is already there; `true` when it was new.
+/// Stores one item unless its key is already there; `true` when it was new. `looked_up`: whether
+/// it is stored and who holds its ids, when read already (PostgreSQL, with its event's row).
 fn store_item(
     connection: &mut AnyConnection,
     event_id: i64,
     item: &NewInboundItem,
     received_at: DateTime<Utc>,
+    looked_up: Option<Option<Found>>,
 ) -> Result<bool, TxError> {
     let (kind, inbound) = match &item.payload {
         InboundPayload::Message(_) => (ItemKind::Message, true),
@@ -38,15 +42,17 @@ fn store_item(
         InboundPayload::BusinessEcho(_) => (ItemKind::Echo, false),
     };
     // A re-delivery is recognised before anything else: it must not move a number back.
-    let found = match connection {
+    let found = match (looked_up, &mut *connection) {
+        (Some(Some(found)), _) => found,
+        (Some(None), _) => return Ok(false),
         // With the contacts that hold its ids, in one round trip (`pg_contacts`).
-        AnyConnection::Pg(pg) => {
+        (None, AnyConnection::Pg(pg)) => {
             match crate::pg_contacts::unless_stored(pg, &item.dedupe_key, &item.contact)? {
                 Some(found) => found,
                 None => return Ok(false),
             }
         }
-        AnyConnection::Sqlite(c) => {
+        (None, AnyConnection::Sqlite(c)) => {
             let stored = fixed!(
                 inbound_items::table
                     .filter(inbound_items::dedupe_key.eq(&item.dedupe_key))
@@ -189,25 +195,44 @@ fn store_event(
 ) -> Result<IngestReceipt, TxError> {
     // Stored as bringing new items, the usual case: only an event that brings none is updated
     // below (one statement fewer for almost every webhook).
-    let row = (
-        webhook_events::received_at.eq(naive(event.received_at)),
-        webhook_events::body.eq(&event.body),
-        webhook_events::item_count.eq(i32::try_from(event.items.len()).unwrap_or(i32::MAX)),
-        webhook_events::outcome.eq(EventOutcome::NewItems.as_str()),
-    );
-    let event_id = per_backend!(connection, |c| fixed!(
-        diesel::insert_into(webhook_events::table)
-            .values(row)
-            .returning(webhook_events::id)
-    )
-    .get_result::<i64>(c)?);
+    let item_count = i32::try_from(event.items.len()).unwrap_or(i32::MAX);
+    let (event_id, mut first_looked_up) = match (&mut *connection, event.items.first()) {
+        // With its first item's lookup, in one round trip (`pg_contacts`).
+        (AnyConnection::Pg(pg), Some(first)) => {
+            let row = NewEventRow {
+                received_at: naive(event.received_at),
+                body: &event.body,
+                item_count,
+                outcome: EventOutcome::NewItems.as_str(),
+            };
+            let (event_id, found) =
+                event_unless_stored(pg, &row, &first.dedupe_key, &first.contact)?;
+            (event_id, Some(found))
+        }
+        _ => {
+            let row = (
+                webhook_events::received_at.eq(naive(event.received_at)),
+                webhook_events::body.eq(&event.body),
+                webhook_events::item_count.eq(item_count),
+                webhook_events::outcome.eq(EventOutcome::NewItems.as_str()),
+            );
+            let event_id = per_backend!(connection, |c| fixed!(
+                diesel::insert_into(webhook_events::table)
+                    .values(row)
+                    .returning(webhook_events::id)
+            )
+            .get_result::<i64>(c)?);
+            (event_id, None)
+        }
+    };
     let mut receipt = IngestReceipt {
         event_id,
         new_items: 0,
         duplicates: 0,
     };
     for item in &event.items {
-        if store_item(connection, event_id, item, event.received_at)? {
+        let looked_up = first_looked_up.take();
+        if store_item(connection, event_id, item, event.received_at, looked_up)? {
             receipt.new_items += 1;
         } else {
             receipt.duplicates += 1;

@@ -22,6 +22,7 @@ mod campaigns;
 mod checkpointer;
 mod connection;
 mod contact_adoption;
+mod contact_lookup;
 mod contacts;
 mod conversation_list;
 mod daily_figures;

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use wabot_app::{ContactIds, ManualMessage, Outreach, Queued, StoreError, window_open};
 
 use crate::connection::AnyConnection;
-use crate::identity::{by_number, resolve_contact};
+use crate::contact_lookup::by_number;
+use crate::identity::resolve_contact;
 use crate::outbox;
 use crate::sql::{TxError, naive, utc};
 use crate::store::DieselStore;

@@ -1,9 +1,10 @@
 //! PostgreSQL's one-round-trip forms of an ingested item's first reads and of a new contact's
 //! creation, where each statement is a round trip to the server: whether the item is stored
 //! already, read together with the contacts that hold its ids (`ingest`, then `identity`'s
-//! rules); and a new contact inserted together with the look for business rows waiting to be
-//! adopted (`contact_adoption`). SQLite keeps the separate in-process statements. Each text is
-//! fixed and prepared once per connection (`cached::Fixed`).
+//! rules), for a webhook's first item together with the event's own row; and a new contact
+//! inserted together with the look for business rows waiting to be adopted (`contact_adoption`).
+//! SQLite keeps the separate in-process statements. Each text is fixed and prepared once per
+//! connection (`cached::Fixed`).
 
 use chrono::NaiveDateTime;
 use diesel::PgConnection;
@@ -12,19 +13,46 @@ use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamp};
 use wabot_app::ContactIds;
 
 use crate::cached::fixed;
-use crate::identity::{Found, Known};
+use crate::contact_lookup::{Found, Known};
 
-/// Whether the item's key is stored, and the contact with the user id (`u_`) and the one with the
-/// number (`p_`): `$1` the key, `$2` the user id, `$3` the number (a `NULL` id finds nobody).
-const UNLESS_STORED: &str = "SELECT \
-     EXISTS (SELECT 1 FROM inbound_items WHERE dedupe_key = $1) AS stored, \
-     u.id AS u_id, u.wa_id AS u_wa_id, u.user_id AS u_user_id, u.last_inbound_at AS u_last, \
-     p.id AS p_id, p.wa_id AS p_wa_id, p.user_id AS p_user_id, p.last_inbound_at AS p_last \
-     FROM (SELECT 1) AS one \
-     LEFT JOIN LATERAL (SELECT id, wa_id, user_id, last_inbound_at FROM contacts \
-     WHERE user_id = $2 LIMIT 1) AS u ON true \
-     LEFT JOIN LATERAL (SELECT id, wa_id, user_id, last_inbound_at FROM contacts \
-     WHERE wa_id = $3 LIMIT 1) AS p ON true";
+/// What [`unless_stored`] reads, after its `SELECT` and an event id: whether the item's key is
+/// stored, and the contact with the user id (`u_`) and the one with the number (`p_`).
+macro_rules! lookup_columns {
+    () => {
+        "EXISTS (SELECT 1 FROM inbound_items WHERE dedupe_key = $1) AS stored, \
+         u.id AS u_id, u.wa_id AS u_wa_id, u.user_id AS u_user_id, u.last_inbound_at AS u_last, \
+         p.id AS p_id, p.wa_id AS p_wa_id, p.user_id AS p_user_id, p.last_inbound_at AS p_last"
+    };
+}
+
+/// The contacts holding `$2` (a user id) and `$3` (a number), joined to one row; a `NULL` id
+/// finds nobody.
+macro_rules! lookup_joins {
+    () => {
+        " LEFT JOIN LATERAL (SELECT id, wa_id, user_id, last_inbound_at FROM contacts \
+         WHERE user_id = $2 LIMIT 1) AS u ON true \
+         LEFT JOIN LATERAL (SELECT id, wa_id, user_id, last_inbound_at FROM contacts \
+         WHERE wa_id = $3 LIMIT 1) AS p ON true"
+    };
+}
+
+/// An item's lookup: `$1` its key, `$2`/`$3` its contact's ids.
+const UNLESS_STORED: &str = concat!(
+    "SELECT NULL::bigint AS event_id, ",
+    lookup_columns!(),
+    " FROM (SELECT 1) AS one",
+    lookup_joins!()
+);
+
+/// A webhook event stored (`$4`–`$7`: its time, body, item count and outcome) with its first
+/// item's lookup.
+const EVENT_UNLESS_STORED: &str = concat!(
+    "WITH event AS (INSERT INTO webhook_events (received_at, body, item_count, outcome) \
+     VALUES ($4, $5, $6, $7) RETURNING id) SELECT event.id AS event_id, ",
+    lookup_columns!(),
+    " FROM event",
+    lookup_joins!()
+);
 
 /// A new contact unless one holds its ids, and whether any business row names one of `$6` (its
 /// keys) and belongs to nobody yet (`contact_adoption`).
@@ -40,6 +68,8 @@ const CREATE: &str = "INSERT INTO contacts \
 
 #[derive(QueryableByName)]
 struct Lookup {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    event_id: Option<i64>,
     #[diesel(sql_type = Bool)]
     stored: bool,
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -74,8 +104,51 @@ pub(crate) fn unless_stored(
             .bind::<Nullable<Text>, _>(ids.wa_id.as_deref())
     )
     .get_result(connection)?;
+    Ok(found(row))
+}
+
+/// A webhook event's row as [`event_unless_stored`] inserts it.
+pub(crate) struct NewEventRow<'a> {
+    /// When it reached the webhook.
+    pub(crate) received_at: NaiveDateTime,
+    /// Its raw body.
+    pub(crate) body: &'a str,
+    /// How many items it brought.
+    pub(crate) item_count: i32,
+    /// Its outcome as first stored.
+    pub(crate) outcome: &'a str,
+}
+
+/// Stores the event, and looks its first item up as [`unless_stored`] does: the event's id, and
+/// what the lookup found.
+pub(crate) fn event_unless_stored(
+    connection: &mut PgConnection,
+    event: &NewEventRow<'_>,
+    dedupe_key: &str,
+    ids: &ContactIds,
+) -> QueryResult<(i64, Option<Found>)> {
+    let row: Lookup = fixed!(
+        diesel::sql_query(EVENT_UNLESS_STORED)
+            .bind::<Text, _>(dedupe_key)
+            .bind::<Nullable<Text>, _>(ids.user_id.as_deref())
+            .bind::<Nullable<Text>, _>(ids.wa_id.as_deref())
+            .bind::<Timestamp, _>(event.received_at)
+            .bind::<Text, _>(event.body)
+            .bind::<diesel::sql_types::Integer, _>(event.item_count)
+            .bind::<Text, _>(event.outcome)
+    )
+    .get_result(connection)?;
+    // The insert returns its id; none would be the server's error, not a missing event.
+    let Some(event_id) = row.event_id else {
+        return Err(diesel::result::Error::NotFound);
+    };
+    Ok((event_id, found(row)))
+}
+
+/// What a lookup found: `None` when the item is stored already.
+fn found(row: Lookup) -> Option<Found> {
     if row.stored {
-        return Ok(None);
+        return None;
     }
     let by_user = row.u_id.map(|id| Known {
         id,
@@ -89,7 +162,7 @@ pub(crate) fn unless_stored(
         user_id: row.p_user_id,
         last_inbound_at: row.p_last,
     });
-    Ok(Some((by_user, by_phone)))
+    Some((by_user, by_phone))
 }
 
 #[derive(QueryableByName)]

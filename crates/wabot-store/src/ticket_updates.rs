@@ -15,7 +15,7 @@ use wabot_engine::ConversationState;
 
 use crate::business::ticket_status;
 use crate::connection::AnyConnection;
-use crate::identity::by_id;
+use crate::contact_lookup::by_id;
 use crate::outbox;
 use crate::schema::{defect_ticket_history, defect_tickets};
 use crate::sessions;
