@@ -6,6 +6,7 @@
 mod ingest;
 mod outbox;
 mod outbox_claim;
+mod outbox_outcomes;
 mod pg_contacts;
 mod pg_step_write;
 mod pg_writes;

@@ -1,7 +1,6 @@
 //! `outbox`: queueing an outbound message (a reply in its step's transaction, or a manual message),
 //! and [`Outbox`] for [`DieselStore`]: leasing due messages (`outbox_claim`), recording send
-//! outcomes, and applying status webhooks. An outcome recorded for a message made on a past day
-//! (a reply queued before midnight, sent after) deletes that day's `daily_figures` row.
+//! outcomes (`outbox_outcomes`), and applying status webhooks.
 
 use std::time::Duration;
 
@@ -12,11 +11,11 @@ use wabot_app::{
     OutboxPriority, SendOutcome, StatusApplied, StatusUpdate, StoreError,
 };
 
-use crate::cached::{self, fixed};
+use crate::cached::fixed;
 use crate::connection::AnyConnection;
-use crate::identity_notices;
+use crate::outbox_outcomes;
 use crate::schema::{inbound_items, messages, outbox};
-use crate::sql::{TxError, naive, per_backend, utc};
+use crate::sql::{TxError, naive, utc};
 use crate::states::{ItemKind, ItemState, OutboxState};
 use crate::store::DieselStore;
 
@@ -89,162 +88,6 @@ pub(crate) fn queue_with_priority(
     // Made now, in the server (today: nothing to delete); a caller's `at` in the past counts too.
     crate::daily_figures::changed(connection, at)?;
     Ok(message_id)
-}
-
-fn record(
-    connection: &mut AnyConnection,
-    job: &OutboundJob,
-    owner: &str,
-    now: DateTime<Utc>,
-    outcome: &SendOutcome,
-) -> Result<(), TxError> {
-    let at = naive(now);
-    // The outbox row while this sender holds its lease, and the lease given back.
-    let held = outbox::table
-        .find(job.outbox_id)
-        .filter(outbox::lease_owner.eq(owner))
-        .filter(outbox::state.eq(OutboxState::Pending.as_str()));
-    let released = (
-        outbox::lease_owner.eq(None::<String>),
-        outbox::lease_expires_at.eq(None::<NaiveDateTime>),
-    );
-    let message = messages::table.find(job.message_id);
-    match outcome {
-        SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id } => {
-            let done = accepted_as(outcome);
-            // The outbox row marked sent, then the message's id from Meta and its new status;
-            // when was the message made, if its status moved.
-            let made = match connection {
-                // Both in one round trip (`pg_writes`).
-                AnyConnection::Pg(pg) => {
-                    let marked = crate::pg_writes::mark_sent(
-                        pg,
-                        job.outbox_id,
-                        owner,
-                        wa_message_id,
-                        done,
-                        at,
-                    )?;
-                    lease_held(usize::try_from(marked.leased).unwrap_or(0))?;
-                    marked.made
-                }
-                AnyConnection::Sqlite(c) => {
-                    lease_held(
-                        fixed!(cached::update(
-                            held,
-                            (outbox::state.eq(OutboxState::Sent.as_str()), released),
-                        ))
-                        .execute(c)?,
-                    )?;
-                    fixed!(
-                        diesel::update(message.filter(messages::status_rank.lt(done.rank())))
-                            .set((
-                                messages::wa_message_id.eq(wa_message_id),
-                                messages::status.eq(done.as_str()),
-                                messages::status_rank.eq(done.rank()),
-                                messages::sent_at.eq(at),
-                            ))
-                            .returning(messages::created_at)
-                    )
-                    .get_result(c)
-                    .optional()?
-                }
-            };
-            // A message already further along (rank at or past `done`) only gets its id.
-            if made.is_none() {
-                per_backend!(connection, |c| fixed!(cached::update(
-                    message,
-                    messages::wa_message_id.eq(wa_message_id)
-                ))
-                .execute(c)?);
-            }
-            made_on(connection, made.as_slice())?;
-        }
-        SendOutcome::Retry { at: next, error } => lease_held(
-            diesel::update(held)
-                .set((
-                    outbox::attempts.eq(job.attempts + 1),
-                    outbox::next_attempt_at.eq(naive(*next)),
-                    outbox::last_error.eq(error),
-                    released,
-                ))
-                .execute(connection)?,
-        )?,
-        SendOutcome::Failed { code, title } => {
-            lease_held(
-                diesel::update(held)
-                    .set((
-                        outbox::state.eq(OutboxState::Failed.as_str()),
-                        outbox::attempts.eq(job.attempts + 1),
-                        outbox::last_error.eq(title),
-                        released,
-                    ))
-                    .execute(connection)?,
-            )?;
-            if *code == Some(crate::marketing::STOPPED_MARKETING) {
-                crate::marketing::marketing_preference(
-                    connection,
-                    job.contact_id,
-                    Some(crate::marketing::STOPPED_MARKETING_REASON),
-                    now,
-                )?;
-            }
-            let made: Vec<NaiveDateTime> = per_backend!(connection, |c| diesel::update(message)
-                .set((
-                    messages::status.eq(DeliveryStatus::Failed.as_str()),
-                    messages::status_rank.eq(DeliveryStatus::Failed.rank()),
-                    messages::failed_at.eq(at),
-                    messages::error_code.eq(code),
-                    messages::error_title.eq(title),
-                ))
-                .returning(messages::created_at)
-                .get_results(c)?);
-            made_on(connection, &made)?;
-        }
-    }
-    known_as(connection, job, outcome, now)
-}
-
-/// The outbox row an outcome changed: none means this sender no longer held its lease (it ran out
-/// and another sender took the message), and the outcome is not written.
-fn lease_held(changed: usize) -> Result<(), TxError> {
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::LeaseLost.into())
-    }
-}
-
-/// The status a send Meta accepted gives its message.
-fn accepted_as(outcome: &SendOutcome) -> DeliveryStatus {
-    match outcome {
-        SendOutcome::Sandboxed { .. } => DeliveryStatus::Sandboxed,
-        _ => DeliveryStatus::Sent,
-    }
-}
-
-/// A send's answer naming the recipient's WhatsApp id: recorded on its contact.
-fn known_as(
-    connection: &mut AnyConnection,
-    job: &OutboundJob,
-    outcome: &SendOutcome,
-    now: DateTime<Utc>,
-) -> Result<(), TxError> {
-    if let SendOutcome::Sent {
-        wa_id: Some(wa_id), ..
-    } = outcome
-    {
-        identity_notices::known_as(connection, job.contact_id, &job.body, wa_id, now)?;
-    }
-    Ok(())
-}
-
-/// The messages made at these times changed: a past day's stored figures go (`daily_figures`).
-fn made_on(connection: &mut AnyConnection, made: &[NaiveDateTime]) -> Result<(), TxError> {
-    for created_at in made {
-        crate::daily_figures::changed(connection, *created_at)?;
-    }
-    Ok(())
 }
 
 /// Settles pending status items whose message is known now (or that are too old to wait for).
@@ -331,7 +174,7 @@ impl Outbox for DieselStore {
         outcome: SendOutcome,
     ) -> Result<(), StoreError> {
         let (job, owner) = (job.clone(), owner.to_owned());
-        self.write(move |c| record(c, &job, &owner, now, &outcome))
+        self.write(move |c| outbox_outcomes::record(c, &job, &owner, now, &outcome))
             .await
     }
 
@@ -342,22 +185,8 @@ impl Outbox for DieselStore {
         now: DateTime<Utc>,
     ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
         let owner = owner.to_owned();
-        self.write(move |c| {
-            let mut recorded = Vec::with_capacity(outcomes.len());
-            for (job, outcome) in &outcomes {
-                // A lost lease is found by the first update, before anything is written; any other
-                // error fails the whole write, so nothing half-recorded commits.
-                match record(c, job, &owner, now, outcome) {
-                    Ok(()) => recorded.push(Ok(())),
-                    Err(TxError(StoreError::LeaseLost)) => {
-                        recorded.push(Err(StoreError::LeaseLost))
-                    }
-                    Err(error) => return Err(error),
-                }
-            }
-            Ok(recorded)
-        })
-        .await
+        self.write(move |c| outbox_outcomes::record_all(c, &outcomes, &owner, now))
+            .await
     }
 
     async fn apply_status(

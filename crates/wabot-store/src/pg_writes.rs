@@ -1,14 +1,15 @@
 //! PostgreSQL's one-round-trip forms of the hottest pairs of writes, where each statement is a
 //! round trip to the server: a customer's message stored as its inbound item and its message row
 //! (`ingest`), a reply's message row and outbox row queued together, and a send's outcome written
-//! to both rows at once (`outbox`). They are data-modifying `WITH` queries, which SQLite lacks; its
-//! in-process statements cost no round trip, so it keeps the two-statement forms. Each keeps its
-//! text fixed and is prepared once per connection (`cached::Fixed`).
+//! to both rows at once (`outbox`; the outcomes of one write all in one). They are data-modifying
+//! `WITH` queries, which SQLite lacks; its in-process statements cost no round trip, so it keeps
+//! the two-statement forms. Each keeps its text fixed and is prepared once per connection
+//! (`cached::Fixed`).
 
 use chrono::NaiveDateTime;
 use diesel::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use wabot_app::{
     CustomerMessage, DeliveryStatus, Direction, MessageStatus, OutboundDraft, OutboxPriority,
 };
@@ -65,6 +66,24 @@ const MARK_SENT: &str = "WITH leased AS (\
      WHERE id IN (SELECT message_id FROM leased) AND status_rank < $7 RETURNING created_at) \
      SELECT (SELECT count(*) FROM leased) AS leased, (SELECT max(created_at) FROM made) AS made";
 
+/// [`MARK_SENT`] for several sends of one sender at once: `$1`–`$4` each send's outbox row, Meta's
+/// id, the status and its rank. One row per send, in the order given (`n`).
+const MARK_SENT_MANY: &str = "WITH input AS (\
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) \
+     WITH ORDINALITY AS t(outbox_id, wa_message_id, status, status_rank, n)), \
+     leased AS (\
+     UPDATE outbox o SET state = $5, lease_owner = NULL, lease_expires_at = NULL FROM input i \
+     WHERE o.id = i.outbox_id AND o.lease_owner = $6 AND o.state = $7 RETURNING o.id, o.message_id), \
+     made AS (\
+     UPDATE messages m SET wa_message_id = i.wa_message_id, status = i.status, \
+     status_rank = i.status_rank, sent_at = $8 \
+     FROM leased l JOIN input i ON i.outbox_id = l.id \
+     WHERE m.id = l.message_id AND m.status_rank < i.status_rank \
+     RETURNING l.id AS outbox_id, m.created_at) \
+     SELECT (CASE WHEN l.id IS NULL THEN 0 ELSE 1 END)::bigint AS leased, made.created_at AS made \
+     FROM input i LEFT JOIN leased l ON l.id = i.outbox_id \
+     LEFT JOIN made ON made.outbox_id = i.outbox_id ORDER BY i.n";
+
 #[derive(QueryableByName)]
 struct Queued {
     #[diesel(sql_type = BigInt)]
@@ -72,7 +91,7 @@ struct Queued {
 }
 
 /// What [`mark_sent`] did.
-#[derive(QueryableByName)]
+#[derive(QueryableByName, Clone, Copy, Debug)]
 pub(crate) struct Marked {
     /// Outbox rows marked sent: 1, or 0 when the lease was lost.
     #[diesel(sql_type = BigInt)]
@@ -179,4 +198,40 @@ pub(crate) fn mark_sent(
             .bind::<Timestamp, _>(at)
     )
     .get_result(connection)
+}
+
+/// A send Meta accepted, as [`mark_sent_many`] takes it.
+pub(crate) struct AcceptedSend<'a> {
+    /// Its outbox row.
+    pub(crate) outbox_id: i64,
+    /// Meta's id of the message.
+    pub(crate) wa_message_id: &'a str,
+    /// Sent, or sandboxed.
+    pub(crate) done: DeliveryStatus,
+}
+
+/// Records several sends Meta accepted in one statement: what [`mark_sent`] did for each, in the
+/// order given.
+pub(crate) fn mark_sent_many(
+    connection: &mut PgConnection,
+    sends: &[AcceptedSend<'_>],
+    owner: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Vec<Marked>> {
+    let ids: Vec<i64> = sends.iter().map(|send| send.outbox_id).collect();
+    let wa_ids: Vec<&str> = sends.iter().map(|send| send.wa_message_id).collect();
+    let statuses: Vec<&str> = sends.iter().map(|send| send.done.as_str()).collect();
+    let ranks: Vec<i32> = sends.iter().map(|send| send.done.rank()).collect();
+    fixed!(
+        diesel::sql_query(MARK_SENT_MANY)
+            .bind::<Array<BigInt>, _>(&ids)
+            .bind::<Array<Text>, _>(&wa_ids)
+            .bind::<Array<Text>, _>(&statuses)
+            .bind::<Array<Integer>, _>(&ranks)
+            .bind::<Text, _>(OutboxState::Sent.as_str())
+            .bind::<Text, _>(owner)
+            .bind::<Text, _>(OutboxState::Pending.as_str())
+            .bind::<Timestamp, _>(at)
+    )
+    .load(connection)
 }

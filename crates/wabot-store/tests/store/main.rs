@@ -16,6 +16,7 @@ mod ingest;
 mod migrations;
 mod operators;
 mod outbox;
+mod outcomes;
 mod outreach;
 mod overview;
 mod records;

@@ -7,16 +7,7 @@ use wabot_app::{
 };
 use wabot_store::DieselStore;
 
-use crate::support::{FIRST, LEASE, engine, event, noon, phone, say, status_item};
-
-/// The first outbound message in a contact's history.
-async fn first_outbound(store: &DieselStore, contact_id: i64) -> wabot_app::MessageRecord {
-    let history = store.history(contact_id, FIRST).await.unwrap();
-    history
-        .into_iter()
-        .find(|m| m.direction == Direction::Out)
-        .unwrap()
-}
+use crate::support::{FIRST, LEASE, engine, event, first_outbound, noon, phone, say, status_item};
 
 /// Two contacts with a menu reply each, and a second reply queued for the first contact.
 async fn queued(store: &DieselStore) {

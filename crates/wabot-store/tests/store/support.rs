@@ -205,3 +205,17 @@ pub fn unchanged(
         handoff: None,
     })
 }
+
+/// The first outbound message in a contact's history.
+pub async fn first_outbound(
+    store: &wabot_store::DieselStore,
+    contact_id: i64,
+) -> wabot_app::MessageRecord {
+    let history = wabot_app::Contacts::history(store, contact_id, FIRST)
+        .await
+        .unwrap();
+    history
+        .into_iter()
+        .find(|m| m.direction == wabot_app::Direction::Out)
+        .unwrap()
+}
