@@ -29,6 +29,9 @@ pub async fn burst(
 ) -> (Vec<Sent>, Instant) {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(in_flight.max(1))
+        // Never reuse a connection idle long enough for the server to be closing it (actix closes
+        // an idle keep-alive connection after 5 s): a request sent as it closes is lost in transit.
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .unwrap_or_default();
     let requests: Arc<Vec<(String, String, String)>> = Arc::new(

@@ -36,6 +36,9 @@ pub fn webhook(from: &str, id: &str) -> String {
 pub async fn drive(base: &str, secret: &str, rate: u32, seconds: u32, tag: &str) -> Vec<Sent> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
+        // Never reuse a connection idle long enough for the server to be closing it (actix closes
+        // an idle keep-alive connection after 5 s): a request sent as it closes is lost in transit.
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()
         .unwrap_or_default();
     let results = Arc::new(Mutex::new(Vec::new()));
