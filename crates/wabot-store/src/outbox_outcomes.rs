@@ -173,7 +173,9 @@ fn record_marked(
 }
 
 /// On PostgreSQL, the rows of every accepted send among `outcomes` marked in one statement, in
-/// their order (`None` for the other outcomes); on SQLite nothing is marked ahead.
+/// their order (`None` for the other outcomes); on SQLite nothing is marked ahead. The accepted
+/// sends are so written before the write's other outcomes: each outcome is of its own outbox row
+/// and message (a sender's write holds each row once), so no outcome sees another's.
 fn premark(
     connection: &mut AnyConnection,
     outcomes: &[(OutboundJob, SendOutcome)],

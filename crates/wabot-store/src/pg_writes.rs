@@ -1,7 +1,7 @@
 //! PostgreSQL's one-round-trip forms of the hottest pairs of writes, where each statement is a
 //! round trip to the server: a customer's message stored as its inbound item and its message row
 //! (`ingest`), a reply's message row and outbox row queued together, and a send's outcome written
-//! to both rows at once (`outbox`; the outcomes of one write all in one). They are data-modifying
+//! to both rows at once (`outbox_outcomes`; the outcomes of one write all in one). They are data-modifying
 //! `WITH` queries, which SQLite lacks; its in-process statements cost no round trip, so it keeps
 //! the two-statement forms. Each keeps its text fixed and is prepared once per connection
 //! (`cached::Fixed`).

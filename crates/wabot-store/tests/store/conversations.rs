@@ -145,6 +145,7 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
     say(&store, &engine, "666", "m1", "hi", noon()).await;
     ingest_text(&store, "666", "m2", "1", noon()).await;
     let contact = only_contact(&store).await;
+    let before = written(&url).await;
     let other_outcome = Arc::new(Mutex::new(None));
     let (other_writer, seen) = (url.clone(), Arc::clone(&other_outcome));
     let turn = store
@@ -157,10 +158,16 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
             ));
             *seen.lock().unwrap() = Some(outcome.is_ok());
             state.version += 1;
+            // Written with the session (one statement on PostgreSQL): kept only with it.
             Ok(StepRecord {
                 state,
-                replies: vec![],
-                events: vec![],
+                replies: vec![wabot_app::OutboundDraft {
+                    kind: wabot_app::OutboundKind::Text,
+                    body: "a reply".into(),
+                }],
+                events: vec![wabot_engine::Event::NodeEntered {
+                    node: "schedule".into(),
+                }],
                 handoff: None,
             })
         })
@@ -168,6 +175,7 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
         .unwrap()
         .unwrap();
     let other_wrote = other_outcome.lock().unwrap().unwrap();
+    let after = written(&url).await;
     let stored_version = stored_version(&url, contact).await;
     if url.starts_with("postgres") {
         // PostgreSQL: the other write lands first; ours is refused, not written over it.
@@ -177,12 +185,37 @@ crate::both_backends!(a_concurrent_session_write_is_never_lost, |url| async move
             "{turn:?}"
         );
         assert_eq!(stored_version, 99);
+        assert_eq!(
+            after, before,
+            "nothing of the refused step is kept; its message waits"
+        );
     } else {
         // SQLite: the turn holds the write lock from its start, so the other writer is refused.
         assert!(!other_wrote);
         assert_eq!((turn.steps, stored_version), (1, 2), "{turn:?}");
+        let (outbox, events, visits, pending) = before;
+        assert_eq!(after, (outbox + 1, events + 1, visits + 1, pending - 1));
     }
 });
+
+/// What a step writes, counted: outbox rows, menu events, node visits, pending items.
+async fn written(url: &str) -> (i64, i64, i64, i64) {
+    crate::support::query(url, |c| {
+        use diesel::prelude::*;
+        use wabot_store::schema::{inbound_items, menu_events, node_visits, outbox};
+        (
+            outbox::table.count().get_result(c).unwrap(),
+            menu_events::table.count().get_result(c).unwrap(),
+            node_visits::table.count().get_result(c).unwrap(),
+            inbound_items::table
+                .filter(inbound_items::state.eq("pending"))
+                .count()
+                .get_result(c)
+                .unwrap(),
+        )
+    })
+    .await
+}
 
 async fn only_contact(store: &DieselStore) -> i64 {
     use wabot_app::{Contacts, Page};
