@@ -111,7 +111,7 @@ where
         self
     }
 
-    /// Takes the turns of the conversations waiting longest (up to [`CONVERSATIONS_PER_WRITE`] in
+    /// Takes the turns of the conversations waiting longest (up to `CONVERSATIONS_PER_WRITE` in
     /// one transaction); returns how many messages were handled (0: nothing to do).
     /// When a step fails, the messages before it stay handled and the error is returned: that
     /// message and the ones after it stay pending for a later turn. A step waiting for a lookup is

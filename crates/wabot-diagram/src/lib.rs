@@ -16,11 +16,11 @@ pub use traffic::Traffic;
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// A picture, laid out here: [`svg`].
+    /// A picture, laid out here: [`svg()`].
     Svg,
-    /// Graphviz DOT text: [`dot`].
+    /// Graphviz DOT text: [`dot()`].
     Dot,
-    /// A Mermaid flowchart: [`mermaid`].
+    /// A Mermaid flowchart: [`mermaid()`].
     Mermaid,
 }
 

@@ -1,6 +1,6 @@
 //! The diagram every output format draws: one box per node (title, id and kind, a form's fields, a
 //! text's first line) and one edge per menu option (`goto` and `back`), each with its traffic when
-//! there is some. Read from the engine's [`Outline`], so it only ever shows a valid menu.
+//! there is some. Read from the engine's [`wabot_engine::Outline`], so it only ever shows a valid menu.
 
 use wabot_engine::{Menu, OptionTarget, OutlineKind};
 

@@ -66,7 +66,7 @@ impl<S> Clone for AppState<S> {
 }
 
 /// The actix `App` with every route: `/webhook`, `/health`, `/ready`, `/metrics` and the `/api`
-/// scope, each request in a span of its own ([`request_span`]).
+/// scope, each request in a span of its own (`request_span`).
 pub fn app<S>(
     state: AppState<S>,
 ) -> App<

@@ -31,7 +31,7 @@ pub use state::{Readiness, WebhookState};
 pub const DEFAULT_BODY_LIMIT: usize = 3 * 1024 * 1024 + 256 * 1024;
 
 /// Registers the webhook, health and readiness routes with their state (the webhook POSTs counted
-/// and timed in the state's metrics). [`app`] uses it for the whole app; on its own it serves tests
+/// and timed in the state's metrics). [`app()`] uses it for the whole app; on its own it serves tests
 /// of the webhook routes over an inbox that is not a whole store.
 pub fn configure<I: Inbox + wabot_app::Health + 'static>(
     state: web::Data<WebhookState<I>>,

@@ -1,5 +1,5 @@
 //! `handoffs` and `handoff_events`: the rows of conversations handed to a person, what a turn
-//! writes when a step opens or leaves one, and the reads of [`Handoffs`]: the queue and one
+//! writes when a step opens or leaves one, and the reads of [`wabot_app::Handoffs`]: the queue and one
 //! handoff with its events. The agents' writes are in `handoff_desk`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};

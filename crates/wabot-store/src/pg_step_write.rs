@@ -57,7 +57,7 @@ const STEP_WRITES: &str = "WITH \
      done AS (UPDATE inbound_items SET state = $20, done_at = $4 WHERE id = $19) \
      SELECT (SELECT count(*) FROM inserted) + (SELECT count(*) FROM updated) AS saved";
 
-/// What a step writes, as [`write`] takes it.
+/// What a step writes, as [`write()`] takes it.
 pub(crate) struct StepWrites<'a> {
     /// The conversation's contact.
     pub(crate) contact_id: i64,
