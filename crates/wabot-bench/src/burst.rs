@@ -1,6 +1,8 @@
 //! The burst scenario: `count` first messages from as many new customers, kept `in_flight` at a
 //! time (closed loop: a webhook goes as soon as one is acknowledged), as after an outage when Meta
 //! redelivers its backlog at once. It measures how fast the server acknowledges and answers them.
+//! With `--returning` the same customers first write once, unmeasured, so the measured wave comes
+//! from known contacts.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -19,13 +21,13 @@ use crate::{
 
 /// Sends `count` webhooks (made and signed before the clock starts) with `in_flight` requests open
 /// at any time, spread in turn over the servers at `bases`; returns every send and when the first
-/// one left.
+/// one left. The customers are named by `tag`, the messages by `tag` and `wave`.
 pub async fn burst(
     bases: &[String],
     secret: &str,
     count: usize,
     in_flight: usize,
-    tag: &str,
+    (tag, wave): (&str, &str),
 ) -> (Vec<Sent>, Instant) {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(in_flight.max(1))
@@ -38,7 +40,7 @@ pub async fn burst(
         (0..count)
             .map(|n| {
                 let from = format!("1{tag}{n:07}");
-                let body = webhook(&from, &format!("wamid.{tag}.{n}"));
+                let body = webhook(&from, &format!("wamid.{tag}.{wave}{n}"));
                 let signature = sign(secret.as_bytes(), body.as_bytes());
                 (from, body, signature)
             })
@@ -124,14 +126,30 @@ pub async fn scenario(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let pids: Vec<u32> = servers.iter().map(|server| server.child.id()).collect();
     let bases: Vec<String> = servers.iter().map(|server| server.base.clone()).collect();
+    let who = match options.returning {
+        true => "messages from known customers (each wrote once before)",
+        false => "first messages from new customers",
+    };
     println!(
-        "burst: {count} first messages from new customers, {in_flight} in flight, pacing lifted, Graph API latency {} ms, {instances} instance(s)",
+        "burst: {count} {who}, {in_flight} in flight, pacing lifted, Graph API latency {} ms, {instances} instance(s)",
         options.graph_latency.as_millis()
     );
+    let tag = run_tag("9");
+    if options.returning {
+        let (sent, _) = burst(&bases, SECRET, count, in_flight, (&tag, "first")).await;
+        let acked = sent.iter().filter(|s| s.ack.is_ok()).count();
+        let wait = Duration::from_secs(60 + acked as u64 / 100);
+        settle_answered(&sent, &arrivals, acked, wait).await;
+        println!("  first wave: {acked} acknowledged, answered; now the measured wave");
+        // Only the measured wave's replies count from here.
+        if let Ok(mut replies) = arrivals.by_recipient.lock() {
+            replies.clear();
+        }
+    }
     let before = process::usage_of(&pids);
     let on_postgres = options.database.is_some();
     let database_before = on_postgres.then(process::database_cpu).flatten();
-    let (sent, started) = burst(&bases, SECRET, count, in_flight, &run_tag("9")).await;
+    let (sent, started) = burst(&bases, SECRET, count, in_flight, (&tag, "")).await;
     let acked: Vec<Instant> = sent
         .iter()
         .filter_map(|s| s.ack.as_ref().ok().map(|ack| s.at + *ack))

@@ -11,8 +11,10 @@
 //! PostgreSQL cluster) instead of a fresh SQLite file, and `--mps N` to pace the server at N
 //! messages per second instead of the scenario's own (at exactly the arrival rate, the read
 //! receipts' share of the tokens makes the replies queue), and with `burst` on PostgreSQL
-//! `--instances N` to run N servers on the one database, the webhooks spread over them in turn. Every scenario but `campaign` prints the
-//! server's CPU time per answered message and its peak memory.
+//! `--instances N` to run N servers on the one database, the webhooks spread over them in turn,
+//! and `--returning` to have the burst's customers write once before the measured wave (known
+//! contacts, as most of a live number's traffic). Every scenario but `campaign` prints the server's
+//! CPU time per answered message and its peak memory.
 #![allow(clippy::print_stdout)]
 
 mod burst;
@@ -232,6 +234,8 @@ struct Options {
     mps: Option<u32>,
     /// How many servers share the database in the burst (`--instances`, PostgreSQL only).
     instances: usize,
+    /// The burst's customers are known: each wrote once before the measured wave (`--returning`).
+    returning: bool,
 }
 
 async fn scenario(
@@ -359,11 +363,19 @@ fn options(args: &mut Vec<String>) -> anyhow::Result<Options> {
         })
         .transpose()?
         .unwrap_or(1);
+    let returning = match args.iter().position(|arg| arg == "--returning") {
+        Some(at) => {
+            args.remove(at);
+            true
+        }
+        None => false,
+    };
     Ok(Options {
         graph_latency,
         database,
         mps,
         instances,
+        returning,
     })
 }
 

@@ -239,6 +239,25 @@ pub(crate) fn resolve_found(
     at: DateTime<Utc>,
     inbound: bool,
 ) -> Result<i64, TxError> {
+    let (id, unseen) = resolve_unseen(connection, ids, found, profile_name, at, inbound)?;
+    if unseen {
+        seen(connection, id, profile_name, naive(at), inbound)?;
+    }
+    Ok(id)
+}
+
+/// [`resolve_found`] without its last write: the contact, and whether its sighting (its time, name
+/// and 24-hour window, as `seen` records them) is still to be recorded — not for a contact just
+/// created with them. PostgreSQL's ingest records it in the statement that stores the message
+/// (`pg_writes`).
+pub(crate) fn resolve_unseen(
+    connection: &mut AnyConnection,
+    ids: &ContactIds,
+    found: Found,
+    profile_name: Option<&str>,
+    at: DateTime<Utc>,
+    inbound: bool,
+) -> Result<(i64, bool), TxError> {
     if ids.key().is_none() {
         return Err(StoreError::invalid("an item without any contact id").into());
     }
@@ -273,7 +292,7 @@ pub(crate) fn resolve_found(
         Some(id) => id,
         None => match create(connection, ids, profile_name, at, inbound)? {
             // Created just now with this sighting's name and times: nothing more to record.
-            Some(id) => return Ok(id),
+            Some(id) => return Ok((id, false)),
             // Created by another transaction meanwhile (PostgreSQL): found now, on this one retry.
             None => match find_existing(connection, ids)? {
                 Some(id) => id,
@@ -286,8 +305,7 @@ pub(crate) fn resolve_found(
             },
         },
     };
-    seen(connection, id, profile_name, at, inbound)?;
-    Ok(id)
+    Ok((id, true))
 }
 
 /// The contact with the user id, else the number, if any.
@@ -305,7 +323,7 @@ fn find_existing(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Opt
 
 /// Records that the contact was seen (and, for a message, that its 24-hour window opened, unless
 /// a later message opened it already): one `UPDATE`.
-fn seen(
+pub(crate) fn seen(
     connection: &mut AnyConnection,
     id: i64,
     profile_name: Option<&str>,

@@ -15,7 +15,7 @@ use crate::cached::{self, fixed};
 use crate::connection::AnyConnection;
 use crate::contact_lookup::{Found, look_up};
 use crate::daily_figures;
-use crate::identity::resolve_found;
+use crate::identity::{resolve_unseen, seen};
 use crate::identity_notices;
 use crate::pg_contacts::{NewEventRow, event_unless_stored};
 use crate::pg_writes::NewItemRow;
@@ -65,11 +65,12 @@ fn store_item(
             look_up(connection, &item.contact)?
         }
     };
-    let contact_id = resolve_found(
+    let profile_name = item.profile_name.as_deref();
+    let (contact_id, unseen) = resolve_unseen(
         connection,
         &item.contact,
         found,
-        item.profile_name.as_deref(),
+        profile_name,
         item.occurred_at,
         inbound,
     )?;
@@ -78,7 +79,8 @@ fn store_item(
     if let (AnyConnection::Pg(pg), InboundPayload::Message(message)) =
         (&mut *connection, &item.payload)
     {
-        // Both rows in one round trip (`pg_writes`).
+        // Both rows, and the contact's sighting, in one round trip (`pg_writes`).
+        let sighting = unseen.then_some(profile_name);
         let row = NewItemRow {
             event_id,
             dedupe_key: &item.dedupe_key,
@@ -86,11 +88,21 @@ fn store_item(
             occurred_at: naive(item.occurred_at),
             payload: &payload,
         };
-        let stored = crate::pg_writes::store_message(pg, &row, message, &message_body(message)?)?;
+        let body = message_body(message)?;
+        let stored = crate::pg_writes::store_message(pg, &row, message, &body, sighting)?;
         if stored.messages > 0 {
             daily_figures::changed(connection, naive(item.occurred_at))?;
         }
         return Ok(stored.items > 0);
+    }
+    if unseen {
+        seen(
+            connection,
+            contact_id,
+            profile_name,
+            naive(item.occurred_at),
+            inbound,
+        )?;
     }
     let row = (
         inbound_items::event_id.eq(event_id),

@@ -9,7 +9,7 @@
 use chrono::NaiveDateTime;
 use diesel::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamp};
 use wabot_app::{
     CustomerMessage, DeliveryStatus, Direction, MessageStatus, OutboundDraft, OutboxPriority,
 };
@@ -32,8 +32,14 @@ pub(crate) struct NewItemRow<'a> {
 }
 
 /// The inbound item unless its key is stored, then (if it was new) its message row unless Meta's id
-/// is stored; how many of each were written.
-const STORE_MESSAGE: &str = "WITH item AS (\
+/// is stored; how many of each were written. With `$14`, the contact's sighting too, as
+/// `identity::seen` writes it for a message: its time, its name when Meta sent one (`$15`), and its
+/// 24-hour window unless a later message opened it.
+const STORE_MESSAGE: &str = "WITH seen AS (\
+     UPDATE contacts SET last_seen_at = $5, profile_name = COALESCE($15, profile_name), \
+     last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < $5 THEN $5 \
+     ELSE last_inbound_at END WHERE id = $4 AND $14), \
+     item AS (\
      INSERT INTO inbound_items (event_id, dedupe_key, kind, contact_id, occurred_at, payload, state) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id), \
      message AS (\
@@ -112,12 +118,14 @@ pub(crate) struct Stored {
     pub(crate) messages: i64,
 }
 
-/// A customer's message as [`ItemState::Pending`] item `row` and its message row, in one statement.
+/// A customer's message as [`ItemState::Pending`] item `row` and its message row, in one statement;
+/// with `sighting` (the profile name Meta sent, if any), the contact's sighting too.
 pub(crate) fn store_message(
     connection: &mut PgConnection,
     row: &NewItemRow<'_>,
     message: &CustomerMessage,
     body: &str,
+    sighting: Option<Option<&str>>,
 ) -> QueryResult<Stored> {
     fixed!(
         diesel::sql_query(STORE_MESSAGE)
@@ -134,6 +142,8 @@ pub(crate) fn store_message(
             .bind::<Text, _>(body)
             .bind::<Text, _>(MessageStatus::Received.as_str())
             .bind::<Integer, _>(DeliveryStatus::Pending.rank())
+            .bind::<Bool, _>(sighting.is_some())
+            .bind::<Nullable<Text>, _>(sighting.flatten())
     )
     .get_result(connection)
 }

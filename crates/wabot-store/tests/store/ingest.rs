@@ -244,7 +244,7 @@ crate::both_backends!(
 );
 
 crate::both_backends!(
-    only_a_later_message_moves_the_24_hour_window,
+    only_a_later_message_moves_the_24_hour_window_and_a_name_stays_until_meta_sends_another,
     |url| async move {
         let store = DieselStore::open(&url, 2).await.unwrap();
         let hours = |n| noon() + chrono::TimeDelta::hours(n);
@@ -271,7 +271,21 @@ crate::both_backends!(
         // A status is no message from the customer: seen, but the window does not move.
         let status = status_item(phone("444"), "wamid.OUT", DeliveryStatus::Read, hours(1));
         assert_eq!(say(status, hours(1)).await, (Some(hours(0)), hours(1)));
-        let (window, seen) = say(message("wamid.W2", hours(2)), hours(2)).await;
+        // A later message moves it, and a new profile name comes with it; none keeps the old one.
+        let mut renamed = message("wamid.W2", hours(2));
+        renamed.profile_name = Some("Ana Maria".into());
+        let (window, seen) = say(renamed, hours(2)).await;
         assert_eq!((window, seen), (Some(hours(2)), hours(2)));
+        let mut unnamed = message("wamid.W3", hours(3));
+        unnamed.profile_name = None;
+        assert_eq!(say(unnamed, hours(3)).await, (Some(hours(3)), hours(3)));
+        let contact = store
+            .list_contacts(Page {
+                limit: 1,
+                after: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(contact[0].profile_name.as_deref(), Some("Ana Maria"));
     }
 );
