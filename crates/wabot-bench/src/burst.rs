@@ -140,7 +140,14 @@ pub async fn scenario(
         let acked = sent.iter().filter(|s| s.ack.is_ok()).count();
         let wait = Duration::from_secs(60 + acked as u64 / 100);
         settle_answered(&sent, &arrivals, acked, wait).await;
-        println!("  first wave: {acked} acknowledged, answered; now the measured wave");
+        let replied = answered(&sent, &arrivals);
+        if replied < count {
+            // A late reply to this wave would pass for one to the next.
+            anyhow::bail!("the first wave got {replied} replies of {count}: nothing measured");
+        }
+        // The read receipts go out after the replies: let them pass before the CPU is counted.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        println!("  first wave: {count} acknowledged and answered; now the measured wave");
         // Only the measured wave's replies count from here.
         if let Ok(mut replies) = arrivals.by_recipient.lock() {
             replies.clear();

@@ -34,14 +34,18 @@ pub(crate) struct NewItemRow<'a> {
 /// The inbound item unless its key is stored, then (if it was new) its message row unless Meta's id
 /// is stored; how many of each were written. With `$14`, the contact's sighting too, as
 /// `identity::seen` writes it for a message: its time, its name when Meta sent one (`$15`), and its
-/// 24-hour window unless a later message opened it.
+/// 24-hour window unless a later message opened it. The item is inserted from the sighting's
+/// result, so the contact's row is locked first, as when the sighting was a statement before the
+/// store (a data-modifying `WITH` nothing reads runs last): two webhooks carrying the same message
+/// queue on the contact instead of each waiting for the other's item.
 const STORE_MESSAGE: &str = "WITH seen AS (\
      UPDATE contacts SET last_seen_at = $5, profile_name = COALESCE($15, profile_name), \
      last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < $5 THEN $5 \
-     ELSE last_inbound_at END WHERE id = $4 AND $14), \
+     ELSE last_inbound_at END WHERE id = $4 AND $14 RETURNING 1), \
      item AS (\
      INSERT INTO inbound_items (event_id, dedupe_key, kind, contact_id, occurred_at, payload, state) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id), \
+     SELECT $1, $2, $3, $4, $5, $6, $7 FROM (SELECT count(*) FROM seen) AS sighting \
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id), \
      message AS (\
      INSERT INTO messages \
      (contact_id, direction, wa_message_id, kind, body, status, status_rank, created_at) \
