@@ -51,16 +51,21 @@ pub(crate) fn adopt_business_data(
     Ok(())
 }
 
+/// The keys a business row names a new contact by: its number and its user id, those it has.
+pub(crate) fn keys(ids: &ContactIds) -> Vec<&str> {
+    [ids.wa_id.as_deref(), ids.user_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// Gives the new contact the business rows for its ids that belong to nobody (found waiting).
 pub(crate) fn adopt(
     connection: &mut AnyConnection,
     contact_id: i64,
     ids: &ContactIds,
 ) -> Result<(), TxError> {
-    let keys: Vec<&str> = [ids.wa_id.as_deref(), ids.user_id.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
+    let keys = keys(ids);
     macro_rules! adopt {
         ($($table:ident),+) => {$(
             cached::update(unowned!($table, &keys), $table::contact_id.eq(contact_id))

@@ -182,10 +182,7 @@ pub(crate) fn create(
     at: NaiveDateTime,
     last_inbound_at: Option<NaiveDateTime>,
 ) -> QueryResult<Option<(i64, bool)>> {
-    let keys: Vec<&str> = [ids.wa_id.as_deref(), ids.user_id.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
+    let keys = crate::contact_adoption::keys(ids);
     let created: Option<Created> = fixed!(
         diesel::sql_query(CREATE)
             .bind::<Nullable<Text>, _>(ids.wa_id.as_deref())
