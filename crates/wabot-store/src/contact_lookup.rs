@@ -104,7 +104,7 @@ pub(crate) fn by_user_id(
 /// The contacts that hold the ids: the one with the user id, and the one with the number.
 pub(crate) type Found = (Option<Known>, Option<Known>);
 
-/// The contacts that hold the ids, as `identity::resolve_found` takes them.
+/// The contacts that hold the ids, as `identity::resolve_unseen` takes them.
 pub(crate) fn look_up(connection: &mut AnyConnection, ids: &ContactIds) -> Result<Found, TxError> {
     let by_user = match &ids.user_id {
         Some(user_id) => by_user_id(connection, user_id)?,

@@ -226,19 +226,6 @@ pub(crate) fn resolve_contact(
     inbound: bool,
 ) -> Result<i64, TxError> {
     let found = look_up(connection, ids)?;
-    resolve_found(connection, ids, found, profile_name, at, inbound)
-}
-
-/// [`resolve_contact`] once the contacts holding the ids were looked up (`found`, read in this
-/// transaction: by `contact_lookup::look_up`, or by PostgreSQL's ingest with its duplicate check).
-pub(crate) fn resolve_found(
-    connection: &mut AnyConnection,
-    ids: &ContactIds,
-    found: Found,
-    profile_name: Option<&str>,
-    at: DateTime<Utc>,
-    inbound: bool,
-) -> Result<i64, TxError> {
     let (id, unseen) = resolve_unseen(connection, ids, found, profile_name, at, inbound)?;
     if unseen {
         seen(connection, id, profile_name, naive(at), inbound)?;
@@ -246,9 +233,11 @@ pub(crate) fn resolve_found(
     Ok(id)
 }
 
-/// [`resolve_found`] without its last write: the contact, and whether its sighting (its time, name
-/// and 24-hour window, as `seen` records them) is still to be recorded — not for a contact just
-/// created with them. PostgreSQL's ingest records it in the statement that stores the message
+/// [`resolve_contact`] once the contacts holding the ids were looked up (`found`, read in this
+/// transaction: by `contact_lookup::look_up`, or by PostgreSQL's ingest with its duplicate check),
+/// without its last write: the contact, and whether its sighting (its time, name and 24-hour
+/// window, as `seen` records them) is still to be recorded — not for a contact just created with
+/// them. Ingest records it itself; on PostgreSQL in the statement that stores the message
 /// (`pg_writes`).
 pub(crate) fn resolve_unseen(
     connection: &mut AnyConnection,

@@ -90,7 +90,7 @@ struct Lookup {
     p_last: Option<NaiveDateTime>,
 }
 
-/// The contacts holding `ids` (as `identity::resolve_found` takes them), or `None` when an item
+/// The contacts holding `ids` (as `identity::resolve_unseen` takes them), or `None` when an item
 /// with `dedupe_key` is stored already (a re-delivery: nothing more is read or written).
 pub(crate) fn unless_stored(
     connection: &mut PgConnection,
