@@ -84,16 +84,19 @@ fn record_marked(
                 }
                 // Both in one round trip (`pg_writes`).
                 (None, AnyConnection::Pg(pg)) => {
-                    let marked = crate::pg_writes::mark_sent(
-                        pg,
-                        job.outbox_id,
-                        owner,
+                    let send = AcceptedSend {
+                        outbox_id: job.outbox_id,
                         wa_message_id,
                         done,
-                        at,
+                    };
+                    // One send: the statement answers one row.
+                    let marked = crate::pg_writes::mark_sent_many(pg, &[send], owner, at)?
+                        .into_iter()
+                        .next();
+                    lease_held(
+                        marked.map_or(0, |marked| usize::try_from(marked.leased).unwrap_or(0)),
                     )?;
-                    lease_held(usize::try_from(marked.leased).unwrap_or(0))?;
-                    marked.made
+                    marked.and_then(|marked| marked.made)
                 }
                 (None, AnyConnection::Sqlite(c)) => {
                     lease_held(

@@ -65,19 +65,11 @@ const QUEUE: &str = "WITH made AS (\
 /// The outbox's copy of a queued message's body rewritten with it (see [`QUEUE`]).
 const READDRESS: &str = "UPDATE outbox SET body = $2 WHERE message_id = $1";
 
-/// The outbox row marked sent if this sender still holds its lease, then its message given Meta's
-/// id and its status unless it is already further along; how many outbox rows changed (0: the
-/// lease was lost, nothing was written) and when the message was made (none: not moved).
-const MARK_SENT: &str = "WITH leased AS (\
-     UPDATE outbox SET state = $3, lease_owner = NULL, lease_expires_at = NULL \
-     WHERE id = $1 AND lease_owner = $2 AND state = $4 RETURNING message_id), \
-     made AS (\
-     UPDATE messages SET wa_message_id = $5, status = $6, status_rank = $7, sent_at = $8 \
-     WHERE id IN (SELECT message_id FROM leased) AND status_rank < $7 RETURNING created_at) \
-     SELECT (SELECT count(*) FROM leased) AS leased, (SELECT max(created_at) FROM made) AS made";
-
-/// [`MARK_SENT`] for several sends of one sender at once: `$1`–`$4` each send's outbox row, Meta's
-/// id, the status and its rank. One row per send, in the order given (`n`).
+/// Sends Meta accepted, marked sent in one statement: each outbox row marked sent if this sender
+/// still holds its lease, then its message given Meta's id and its status unless it is already
+/// further along. `$1`–`$4` each send's outbox row, Meta's id, the status and its rank; one row
+/// per send, in the order given (`n`): whether its outbox row changed (0: the lease was lost,
+/// nothing was written) and when its message was made (none: not moved).
 const MARK_SENT_MANY: &str = "WITH input AS (\
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) \
      WITH ORDINALITY AS t(outbox_id, wa_message_id, status, status_rank, n)), \
@@ -100,7 +92,7 @@ struct Queued {
     message_id: i64,
 }
 
-/// What [`mark_sent`] did.
+/// What [`mark_sent_many`] did for one send.
 #[derive(QueryableByName, Clone, Copy, Debug)]
 pub(crate) struct Marked {
     /// Outbox rows marked sent: 1, or 0 when the lease was lost.
@@ -191,29 +183,6 @@ pub(crate) fn readdress(
         .execute(connection)
 }
 
-/// Records a send Meta accepted (`done`: sent, or sandboxed) in one statement.
-pub(crate) fn mark_sent(
-    connection: &mut PgConnection,
-    outbox_id: i64,
-    owner: &str,
-    wa_message_id: &str,
-    done: DeliveryStatus,
-    at: NaiveDateTime,
-) -> QueryResult<Marked> {
-    fixed!(
-        diesel::sql_query(MARK_SENT)
-            .bind::<BigInt, _>(outbox_id)
-            .bind::<Text, _>(owner)
-            .bind::<Text, _>(OutboxState::Sent.as_str())
-            .bind::<Text, _>(OutboxState::Pending.as_str())
-            .bind::<Text, _>(wa_message_id)
-            .bind::<Text, _>(done.as_str())
-            .bind::<Integer, _>(done.rank())
-            .bind::<Timestamp, _>(at)
-    )
-    .get_result(connection)
-}
-
 /// A send Meta accepted, as [`mark_sent_many`] takes it.
 pub(crate) struct AcceptedSend<'a> {
     /// Its outbox row.
@@ -224,8 +193,8 @@ pub(crate) struct AcceptedSend<'a> {
     pub(crate) done: DeliveryStatus,
 }
 
-/// Records several sends Meta accepted in one statement: what [`mark_sent`] did for each, in the
-/// order given.
+/// Records sends Meta accepted in one statement (see [`MARK_SENT_MANY`]): for each, in the order
+/// given, what was written.
 pub(crate) fn mark_sent_many(
     connection: &mut PgConnection,
     sends: &[AcceptedSend<'_>],
