@@ -1,10 +1,10 @@
 //! Ingest: idempotent by unique keys, contacts found by either id, statuses applied or kept.
 
 use diesel::prelude::*;
-use wabot_app::{ContactIds, Contacts, Conversations, DeliveryStatus, Inbox, Page};
+use wabot_app::{ContactIds, ContactSummary, Contacts, Conversations, DeliveryStatus, Inbox, Page};
 use wabot_store::DieselStore;
 
-use crate::support::{event, message_item, noon, phone, status_item};
+use crate::support::{FIRST, event, message_item, noon, phone, status_item};
 
 crate::both_backends!(
     the_same_webhook_five_times_gives_one_set_of_items,
@@ -252,40 +252,33 @@ crate::both_backends!(
             let store = store.clone();
             async move {
                 store.ingest(event(vec![item], at)).await.unwrap();
-                let contacts = store
-                    .list_contacts(Page {
-                        limit: 10,
-                        after: None,
-                    })
-                    .await
-                    .unwrap();
-                (contacts[0].last_inbound_at, contacts[0].last_seen_at)
+                store.list_contacts(FIRST).await.unwrap().remove(0)
             }
         };
+        let times = |contact: ContactSummary| (contact.last_inbound_at, contact.last_seen_at);
         let message = |id: &str, at| message_item(phone("444"), id, "hi", at);
         let first = message("wamid.W1", hours(0));
-        assert_eq!(say(first, hours(0)).await.0, Some(hours(0)));
+        assert_eq!(say(first, hours(0)).await.last_inbound_at, Some(hours(0)));
         // Meta delivers an older message late: the window stays where the newer one opened it.
         let late = message("wamid.W0", hours(-1));
-        assert_eq!(say(late, hours(-1)).await.0, Some(hours(0)));
+        assert_eq!(say(late, hours(-1)).await.last_inbound_at, Some(hours(0)));
         // A status is no message from the customer: seen, but the window does not move.
         let status = status_item(phone("444"), "wamid.OUT", DeliveryStatus::Read, hours(1));
-        assert_eq!(say(status, hours(1)).await, (Some(hours(0)), hours(1)));
+        assert_eq!(
+            times(say(status, hours(1)).await),
+            (Some(hours(0)), hours(1))
+        );
         // A later message moves it, and a new profile name comes with it; none keeps the old one.
         let mut renamed = message("wamid.W2", hours(2));
         renamed.profile_name = Some("Ana Maria".into());
-        let (window, seen) = say(renamed, hours(2)).await;
-        assert_eq!((window, seen), (Some(hours(2)), hours(2)));
+        assert_eq!(
+            times(say(renamed, hours(2)).await),
+            (Some(hours(2)), hours(2))
+        );
         let mut unnamed = message("wamid.W3", hours(3));
         unnamed.profile_name = None;
-        assert_eq!(say(unnamed, hours(3)).await, (Some(hours(3)), hours(3)));
-        let contact = store
-            .list_contacts(Page {
-                limit: 1,
-                after: None,
-            })
-            .await
-            .unwrap();
-        assert_eq!(contact[0].profile_name.as_deref(), Some("Ana Maria"));
+        let contact = say(unnamed, hours(3)).await;
+        assert_eq!(contact.profile_name.as_deref(), Some("Ana Maria"));
+        assert_eq!(times(contact), (Some(hours(3)), hours(3)));
     }
 );
