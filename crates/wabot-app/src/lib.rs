@@ -92,7 +92,8 @@ pub use operators::{
 pub use outreach::{CUSTOMER_WINDOW, ManualMessage, Queued, window_closes_at, window_open};
 pub use pacing::{MAX_ATTEMPTS, TokenBucket, retry_after};
 pub use ports::{
-    Contacts, Conversations, Health, Inbox, Outbox, Outreach, Statistics, StepData, TurnStep,
+    Contacts, Conversations, Health, Inbox, LeaseRequest, Outbox, Outreach, SenderWrite,
+    Statistics, StepData, TurnStep,
 };
 pub use read_receipts::{MAX_WAITING_RECEIPTS, ReadReceipts};
 pub use record_check::{

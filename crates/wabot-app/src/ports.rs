@@ -110,6 +110,26 @@ pub trait Conversations: Send + Sync {
     ) -> impl Future<Output = Result<Option<ConversationState>, StoreError>> + Send;
 }
 
+/// Who leases due messages, for how long, and how many ([`Outbox::record_and_claim`]).
+#[derive(Clone, Copy, Debug)]
+pub struct LeaseRequest<'a> {
+    /// The sender that will hold the leases.
+    pub owner: &'a str,
+    /// How long a lease lasts.
+    pub lease: Duration,
+    /// At most this many messages (0: lease none).
+    pub limit: usize,
+}
+
+/// What one [`Outbox::record_and_claim`] wrote.
+#[derive(Debug, Default)]
+pub struct SenderWrite {
+    /// One answer per outcome, in order.
+    pub recorded: Vec<Result<(), StoreError>>,
+    /// The messages leased, oldest first.
+    pub claimed: Vec<OutboundJob>,
+}
+
 /// The durable outbox and the delivery statuses of what it sent.
 pub trait Outbox: Send + Sync {
     /// Leases up to `limit` due outbound messages, oldest first, at most one per recipient and never
@@ -131,15 +151,19 @@ pub trait Outbox: Send + Sync {
         outcome: SendOutcome,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Records how several send attempts ended, in one write, each as [`Outbox::record_outcome`]
-    /// does: one answer per outcome, in order ([`StoreError::LeaseLost`] for a message another
-    /// sender has taken over). The whole call fails only when nothing could be written.
-    fn record_outcomes(
+    /// A sender's cycle in one write (one commit): records how several send attempts ended, each
+    /// as [`Outbox::record_outcome`] does (one answer per outcome, in order; [`StoreError::LeaseLost`]
+    /// for a message another sender has taken over); when one was recorded as accepted, applies the
+    /// status webhooks that waited for it (as [`Outbox::reapply_statuses`] with `give_up_after`);
+    /// then leases up to `lease.limit` due messages as [`Outbox::claim_due`] does (none for 0).
+    /// The whole call fails only when nothing could be written.
+    fn record_and_claim(
         &self,
         outcomes: Vec<(OutboundJob, SendOutcome)>,
-        owner: &str,
+        lease: LeaseRequest<'_>,
         now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<Result<(), StoreError>>, StoreError>> + Send;
+        give_up_after: Duration,
+    ) -> impl Future<Output = Result<SenderWrite, StoreError>> + Send;
 
     /// Applies status webhooks that arrived before the send they describe was recorded (they wait as
     /// pending items); gives up on those older than `give_up_after`. Returns how many were settled.

@@ -3,8 +3,8 @@
 //! The concurrency needed is rate × latency (80/s × 0.4 s = 32; 1,000/s × 0.3 s = 300), bounded
 //! by [`Deliver`]'s `max_in_flight`.
 //!
-//! A [`SendPool::cycle`] records the outcomes of the sends that have ended (all in one write), then
-//! starts new ones: due replies first (leased by the store, at most one in flight per recipient, in
+//! A [`SendPool::cycle`] records the outcomes of the sends that have ended and leases new ones, all
+//! in one write, then starts them: due replies first (leased by the store, at most one in flight per recipient, in
 //! order), then read receipts with whatever tokens and room the replies left. Between cycles the
 //! caller waits — for a send to end ([`SendPool::finished`]), for new work, or for a token — as
 //! [`Cycle::wait`] says. The pool does no waiting of its own, so it runs on any executor.
@@ -20,7 +20,8 @@ use futures_util::stream::FuturesUnordered;
 use crate::deliver::{Deliver, DeliveryRound, Finished, STATUS_WAIT};
 use crate::error::StoreError;
 use crate::messenger::Messenger;
-use crate::ports::Outbox;
+use crate::model::OutboundJob;
+use crate::ports::{LeaseRequest, Outbox};
 use crate::shared_rate::SendBudget;
 
 /// A send or a read receipt under way.
@@ -58,8 +59,6 @@ pub struct SendPool<'a, S, M> {
     underway: FuturesUnordered<Underway<'a>>,
     /// Sends that ended and wait to be recorded.
     ended: Vec<Finished>,
-    /// Whether a send was accepted since status webhooks that overtook their send were settled.
-    unsettled: bool,
 }
 
 impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
@@ -69,7 +68,6 @@ impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
             deliver,
             underway: FuturesUnordered::new(),
             ended: Vec::new(),
-            unsettled: false,
         }
     }
 
@@ -90,18 +88,28 @@ impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
         self.deliver.observer.in_flight(self.underway.len());
     }
 
-    /// Records what ended, then starts as many sends as tokens, room and due work allow.
+    /// Records what ended and leases new sends in one write, then starts as many sends as tokens,
+    /// room and due work allow, and read receipts with the tokens and room left.
     pub async fn cycle(&mut self, now: DateTime<Utc>) -> Result<Cycle, StoreError> {
-        let (recorded, lost_leases) = self.record(now).await?;
-        if self.unsettled {
-            // Status webhooks can overtake the record of the send they describe; settle them now.
-            self.deliver
-                .store
-                .reapply_statuses(now, STATUS_WAIT)
-                .await?;
-            self.unsettled = false;
-        }
-        let (started, wait) = self.start(now).await?;
+        let deliver = self.deliver;
+        let room = deliver.max_in_flight.saturating_sub(self.underway.len());
+        let tokens = if room == 0 {
+            0
+        } else {
+            take(deliver, room, now).await?
+        };
+        let (recorded, lost_leases, jobs) = match self.write(now, tokens).await {
+            Ok(written) => written,
+            Err(error) => {
+                give_back(deliver, tokens);
+                return Err(error);
+            }
+        };
+        let (started, wait) = match (room, tokens) {
+            (0, _) => (0, Wait::Room),
+            (_, 0) => (0, Wait::Token),
+            _ => self.start(jobs, tokens, now),
+        };
         Ok(Cycle {
             recorded,
             lost_leases,
@@ -110,29 +118,15 @@ impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
         })
     }
 
-    /// Starts as many sends as tokens, room and due work allow, then read receipts with the tokens
-    /// and room left; returns how many started and what to wait for next.
-    async fn start(&mut self, now: DateTime<Utc>) -> Result<(usize, Wait), StoreError> {
+    /// Starts the sends leased with `tokens`, then read receipts with the tokens left; returns how
+    /// many started and what to wait for next.
+    fn start(
+        &mut self,
+        jobs: Vec<OutboundJob>,
+        tokens: usize,
+        now: DateTime<Utc>,
+    ) -> (usize, Wait) {
         let deliver = self.deliver;
-        let room = deliver.max_in_flight.saturating_sub(self.underway.len());
-        if room == 0 {
-            return Ok((0, Wait::Room));
-        }
-        let tokens = take(deliver, room, now).await?;
-        if tokens == 0 {
-            return Ok((0, Wait::Token));
-        }
-        let jobs = match deliver
-            .store
-            .claim_due(&deliver.owner, now, deliver.lease, tokens)
-            .await
-        {
-            Ok(jobs) => jobs,
-            Err(error) => {
-                give_back(deliver, tokens);
-                return Err(error);
-            }
-        };
         let more_due = jobs.len() == tokens;
         let mut started = jobs.len();
         for job in jobs {
@@ -155,22 +149,28 @@ impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
                 .push(Box::pin(deliver.send_receipt(message_id).map(|()| None)));
         }
         deliver.observer.in_flight(self.underway.len());
-        Ok((started, if more_due { Wait::Token } else { Wait::Work }))
+        (started, if more_due { Wait::Token } else { Wait::Work })
     }
 
     /// Records what ended and starts nothing: for a caller that stops using the pool (a send
     /// started and then dropped would stay leased until its lease ran out).
     pub async fn settle(&mut self, now: DateTime<Utc>) -> Result<DeliveryRound, StoreError> {
-        Ok(self.record(now).await?.0)
+        Ok(self.write(now, 0).await?.0)
     }
 
-    /// Records the outcomes of the sends that ended, in one write; returns them counted, and how
-    /// many had lost their lease. A write that fails keeps them all for the next cycle.
-    async fn record(&mut self, now: DateTime<Utc>) -> Result<(DeliveryRound, usize), StoreError> {
+    /// Records the outcomes of the sends that ended and leases up to `tokens` due messages, in one
+    /// write (none when there is nothing to do); returns the outcomes counted, how many had lost
+    /// their lease, and the messages leased. A write that fails keeps the outcomes for the next
+    /// cycle.
+    async fn write(
+        &mut self,
+        now: DateTime<Utc>,
+        tokens: usize,
+    ) -> Result<(DeliveryRound, usize, Vec<OutboundJob>), StoreError> {
         let mut round = DeliveryRound::default();
         let mut lost = 0;
-        if self.ended.is_empty() {
-            return Ok((round, lost));
+        if self.ended.is_empty() && tokens == 0 {
+            return Ok((round, lost, Vec::new()));
         }
         let outcomes: Vec<_> = self
             .ended
@@ -178,18 +178,22 @@ impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
             .map(|ended| (ended.job.clone(), ended.outcome.clone()))
             .collect();
         let deliver = self.deliver;
-        let results = deliver
+        let lease = LeaseRequest {
+            owner: &deliver.owner,
+            lease: deliver.lease,
+            limit: tokens,
+        };
+        let written = deliver
             .store
-            .record_outcomes(outcomes, &deliver.owner, now)
+            .record_and_claim(outcomes, lease, now, STATUS_WAIT)
             .await?;
-        for (ended, result) in self.ended.drain(..).zip(results) {
+        for (ended, result) in self.ended.drain(..).zip(written.recorded) {
             match result {
                 Ok(()) => round.count(ended.attempt),
                 Err(_) => lost += 1,
             }
         }
-        self.unsettled |= round.sent > 0;
-        Ok((round, lost))
+        Ok((round, lost, written.claimed))
     }
 }
 

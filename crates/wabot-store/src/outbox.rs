@@ -7,8 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use diesel::prelude::*;
 use wabot_app::{
-    DeliveryStatus, Direction, InboundPayload, MessageStatus, OutboundDraft, OutboundJob, Outbox,
-    OutboxPriority, SendOutcome, StatusApplied, StatusUpdate, StoreError,
+    DeliveryStatus, Direction, InboundPayload, LeaseRequest, MessageStatus, OutboundDraft,
+    OutboundJob, Outbox, OutboxPriority, SendOutcome, SenderWrite, StatusApplied, StatusUpdate,
+    StoreError,
 };
 
 use crate::cached::fixed;
@@ -178,15 +179,37 @@ impl Outbox for DieselStore {
             .await
     }
 
-    async fn record_outcomes(
+    async fn record_and_claim(
         &self,
         outcomes: Vec<(OutboundJob, SendOutcome)>,
-        owner: &str,
+        lease: LeaseRequest<'_>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
-        let owner = owner.to_owned();
-        self.write(move |c| outbox_outcomes::record_all(c, &outcomes, &owner, now))
-            .await
+        give_up_after: Duration,
+    ) -> Result<SenderWrite, StoreError> {
+        let (owner, duration, limit) = (lease.owner.to_owned(), lease.lease, lease.limit);
+        self.write(move |c| {
+            let recorded = outbox_outcomes::record_all(c, &outcomes, &owner, now)?;
+            // A status webhook may have overtaken a send recorded now: settle it in this write.
+            let accepted = outcomes
+                .iter()
+                .zip(&recorded)
+                .any(|((_, outcome), result)| {
+                    let sent = matches!(
+                        outcome,
+                        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. }
+                    );
+                    sent && result.is_ok()
+                });
+            if accepted {
+                reapply(c, now, give_up_after)?;
+            }
+            let claimed = match limit {
+                0 => Vec::new(),
+                _ => crate::outbox_claim::claim(c, &owner, now, duration, limit)?,
+            };
+            Ok(SenderWrite { recorded, claimed })
+        })
+        .await
     }
 
     async fn apply_status(

@@ -1,11 +1,25 @@
-//! Send outcomes recorded together (`Outbox::record_outcomes`): the outcomes of one sender's write
-//! each recorded as if alone, a lost lease reported for its send only.
+//! A sender's cycle in one write (`Outbox::record_and_claim`): the outcomes of one write each
+//! recorded as if alone, a lost lease reported for its send only; a status webhook that overtook a
+//! send settled by the write that records the send; and the next reply of a customer whose send
+//! has just ended leased by that same write, in order.
 
 use chrono::TimeDelta;
-use wabot_app::{DeliveryStatus, MessageStatus, Outbox, SendOutcome};
+use wabot_app::{DeliveryStatus, Inbox, LeaseRequest, MessageStatus, Outbox, SendOutcome};
 use wabot_store::DieselStore;
 
-use crate::support::{LEASE, engine, first_outbound, noon, say};
+use crate::support::{LEASE, engine, event, first_outbound, noon, phone, say, status_item};
+
+/// Leases for sender `s`, at most `limit`.
+fn lease(limit: usize) -> LeaseRequest<'static> {
+    LeaseRequest {
+        owner: "s",
+        lease: LEASE,
+        limit,
+    }
+}
+
+/// How long a status waits for its send.
+const STATUS_WAIT: std::time::Duration = std::time::Duration::from_secs(3600);
 
 crate::both_backends!(
     the_outcomes_of_one_write_are_each_recorded_as_alone,
@@ -49,7 +63,12 @@ crate::both_backends!(
             ),
             (ours[3].clone(), sent("wamid.four")),
         ];
-        let recorded = store.record_outcomes(outcomes, "s", noon()).await.unwrap();
+        let written = store
+            .record_and_claim(outcomes, lease(0), noon(), STATUS_WAIT)
+            .await
+            .unwrap();
+        assert!(written.claimed.is_empty(), "a limit of 0 leases nothing");
+        let recorded = written.recorded;
         let lost = |r: &Result<(), wabot_app::StoreError>| {
             matches!(r, Err(wabot_app::StoreError::LeaseLost))
         };
@@ -108,6 +127,68 @@ crate::both_backends!(
         assert_eq!(
             again.iter().map(|job| job.outbox_id).collect::<Vec<_>>(),
             [ours[2].outbox_id]
+        );
+    }
+);
+
+crate::both_backends!(
+    one_write_records_a_send_settles_its_early_status_and_leases_the_next_reply,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let engine = engine();
+        say(&store, &engine, "701", "a1", "hi", noon()).await;
+        let first = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
+        assert_eq!(first.len(), 1);
+        // The customer writes again while the first reply is in flight: their second reply waits
+        // behind it (one in flight per customer).
+        let later = noon() + TimeDelta::seconds(1);
+        say(&store, &engine, "701", "a2", "2", later).await;
+        // Meta's "delivered" for the first reply arrives before its send is recorded.
+        let early = status_item(
+            phone("701"),
+            "wamid.FIRST",
+            DeliveryStatus::Delivered,
+            later,
+        );
+        store.ingest(event(vec![early], later)).await.unwrap();
+        let sent = SendOutcome::Sent {
+            wa_message_id: "wamid.FIRST".into(),
+            wa_id: None,
+        };
+        let written = store
+            .record_and_claim(
+                vec![(first[0].clone(), sent)],
+                lease(10),
+                later,
+                STATUS_WAIT,
+            )
+            .await
+            .unwrap();
+        assert!(written.recorded.iter().all(Result::is_ok), "{written:?}");
+        assert_eq!(
+            first_outbound(&store, first[0].contact_id).await.status,
+            MessageStatus::Delivery(DeliveryStatus::Delivered),
+            "the early status applied by the write that recorded its send"
+        );
+        assert_eq!(
+            store.reapply_statuses(later, STATUS_WAIT).await.unwrap(),
+            0,
+            "nothing left waiting"
+        );
+        assert_eq!(
+            written.claimed.len(),
+            1,
+            "the second reply, freed by the record"
+        );
+        assert_eq!(written.claimed[0].contact_id, first[0].contact_id);
+        assert!(written.claimed[0].outbox_id > first[0].outbox_id);
+        // Leased to `s`: another sender finds nothing.
+        assert!(
+            store
+                .claim_due("t", later, LEASE, 10)
+                .await
+                .unwrap()
+                .is_empty()
         );
     }
 );
