@@ -154,8 +154,8 @@ pub trait Outbox: Send + Sync {
     /// A sender's cycle in one write (one commit): records how several send attempts ended, each
     /// as [`Outbox::record_outcome`] does (one answer per outcome, in order; [`StoreError::LeaseLost`]
     /// for a message another sender has taken over); when one was recorded as accepted, applies the
-    /// status webhooks that waited for it (as [`Outbox::reapply_statuses`] with `give_up_after`);
-    /// then leases up to `lease.limit` due messages as [`Outbox::claim_due`] does (none for 0).
+    /// status webhooks that arrived before their send was recorded (they wait as pending items;
+    /// those older than `give_up_after` are given up); then leases up to `lease.limit` due messages as [`Outbox::claim_due`] does (none for 0).
     /// The whole call fails only when nothing could be written.
     fn record_and_claim(
         &self,
@@ -164,14 +164,6 @@ pub trait Outbox: Send + Sync {
         now: DateTime<Utc>,
         give_up_after: Duration,
     ) -> impl Future<Output = Result<SenderWrite, StoreError>> + Send;
-
-    /// Applies status webhooks that arrived before the send they describe was recorded (they wait as
-    /// pending items); gives up on those older than `give_up_after`. Returns how many were settled.
-    fn reapply_statuses(
-        &self,
-        now: DateTime<Utc>,
-        give_up_after: Duration,
-    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
 
     /// Moves a message's status forward only (sent < delivered < read; failed is terminal).
     fn apply_status(

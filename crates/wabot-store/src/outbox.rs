@@ -132,29 +132,6 @@ fn reapply(
 }
 
 impl Outbox for DieselStore {
-    async fn reapply_statuses(
-        &self,
-        now: DateTime<Utc>,
-        give_up_after: Duration,
-    ) -> Result<usize, StoreError> {
-        // Almost always nothing is waiting: look first on a reader, so the common case costs no write
-        // transaction (and no fsync).
-        let waiting = self
-            .read(|connection| {
-                inbound_items::table
-                    .filter(inbound_items::state.eq(ItemState::Pending.as_str()))
-                    .filter(inbound_items::kind.eq(ItemKind::Status.as_str()))
-                    .count()
-                    .get_result::<i64>(connection)
-                    .map_err(TxError::from)
-            })
-            .await?;
-        if waiting == 0 {
-            return Ok(0);
-        }
-        self.write(move |c| reapply(c, now, give_up_after)).await
-    }
-
     async fn claim_due(
         &self,
         owner: &str,

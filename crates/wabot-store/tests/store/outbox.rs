@@ -2,8 +2,8 @@
 
 use chrono::TimeDelta;
 use wabot_app::{
-    Contacts, DeliveryStatus, Direction, Inbox, MessageStatus, Outbox, SendOutcome, StatusApplied,
-    StatusUpdate,
+    Contacts, DeliveryStatus, Direction, Inbox, LeaseRequest, MessageStatus, Outbox, SendOutcome,
+    StatusApplied, StatusUpdate,
 };
 use wabot_store::DieselStore;
 
@@ -213,11 +213,8 @@ crate::both_backends!(
         let store = DieselStore::open(&url, 4).await.unwrap();
         let engine = engine();
         say(&store, &engine, "111", "a1", "hi", noon()).await;
-        let job = store
-            .claim_due("s", noon(), LEASE, 10)
-            .await
-            .unwrap()
-            .remove(0);
+        say(&store, &engine, "222", "b1", "hi", noon()).await;
+        let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
         // Meta's "delivered" arrives before we recorded the send.
         let early = status_item(
             phone("111"),
@@ -226,47 +223,47 @@ crate::both_backends!(
             noon() + TimeDelta::seconds(1),
         );
         store.ingest(event(vec![early], noon())).await.unwrap();
-        assert_eq!(
-            store
-                .reapply_statuses(noon(), std::time::Duration::from_secs(3600))
-                .await
-                .unwrap(),
-            0
-        );
+        let sent = |id: &str| SendOutcome::Sent {
+            wa_message_id: id.into(),
+            wa_id: None,
+        };
+        let lease = LeaseRequest {
+            owner: "s",
+            lease: LEASE,
+            limit: 0,
+        };
+        let wait = std::time::Duration::from_secs(3600);
+        // A status for a message that never shows up waits, then is given up after the wait.
+        let orphan = status_item(phone("111"), "wamid.NEVER", DeliveryStatus::Read, noon());
+        store.ingest(event(vec![orphan], noon())).await.unwrap();
         store
-            .record_outcome(
-                &job,
-                "s",
+            .record_and_claim(
+                vec![(jobs[0].clone(), sent("wamid.LATE"))],
+                lease,
                 noon(),
-                SendOutcome::Sent {
-                    wa_message_id: "wamid.LATE".into(),
-                    wa_id: None,
-                },
+                wait,
             )
             .await
             .unwrap();
-        assert_eq!(
-            store
-                .reapply_statuses(noon(), std::time::Duration::from_secs(3600))
-                .await
-                .unwrap(),
-            1
-        );
-        let out = first_outbound(&store, job.contact_id).await;
+        let out = first_outbound(&store, jobs[0].contact_id).await;
         assert_eq!(
             out.status,
             MessageStatus::Delivery(DeliveryStatus::Delivered)
         );
-        // A status for a message that never shows up is given up after the wait.
-        let orphan = status_item(phone("111"), "wamid.NEVER", DeliveryStatus::Read, noon());
-        store.ingest(event(vec![orphan], noon())).await.unwrap();
-        let later = noon() + TimeDelta::hours(2);
         assert_eq!(
-            store
-                .reapply_statuses(later, std::time::Duration::from_secs(3600))
-                .await
-                .unwrap(),
-            1
+            crate::support::pending_statuses(&url).await,
+            1,
+            "the orphan still waits"
+        );
+        let later = noon() + TimeDelta::hours(2);
+        store
+            .record_and_claim(vec![(jobs[1].clone(), sent("wamid.B"))], lease, later, wait)
+            .await
+            .unwrap();
+        assert_eq!(
+            crate::support::pending_statuses(&url).await,
+            0,
+            "given up after the wait"
         );
     }
 );

@@ -219,3 +219,18 @@ pub async fn first_outbound(
         .find(|m| m.direction == wabot_app::Direction::Out)
         .unwrap()
 }
+
+/// Status items still waiting for their send.
+pub async fn pending_statuses(url: &str) -> i64 {
+    use diesel::prelude::*;
+    use wabot_store::schema::inbound_items;
+    query(url, |c| {
+        inbound_items::table
+            .filter(inbound_items::state.eq("pending"))
+            .filter(inbound_items::kind.eq("status"))
+            .count()
+            .get_result(c)
+            .unwrap()
+    })
+    .await
+}
