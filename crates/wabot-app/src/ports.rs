@@ -152,17 +152,19 @@ pub trait Outbox: Send + Sync {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// A sender's cycle in one write (one commit): records how several send attempts ended, each
-    /// as [`Outbox::record_outcome`] does (one answer per outcome, in order; [`StoreError::LeaseLost`]
-    /// for a message another sender has taken over); when one was recorded as accepted, applies the
-    /// status webhooks that arrived before their send was recorded (they wait as pending items;
-    /// those older than `give_up_after` are given up); then leases up to `lease.limit` due messages as [`Outbox::claim_due`] does (none for 0).
-    /// The whole call fails only when nothing could be written.
+    /// as [`Outbox::record_outcome`] does (one answer per outcome, in order;
+    /// [`StoreError::LeaseLost`] for a message another sender has taken over); with `settle`, when
+    /// one was recorded as accepted, applies the status webhooks that arrived before their send
+    /// was recorded (they wait as pending items; those older than `settle` are given up); then
+    /// leases up to `lease.limit` due messages as [`Outbox::claim_due`] does (none for 0). Any
+    /// error fails the whole write, nothing of it kept: a caller that must keep its outcomes
+    /// records them again alone (no lease, no settling).
     fn record_and_claim(
         &self,
         outcomes: Vec<(OutboundJob, SendOutcome)>,
         lease: LeaseRequest<'_>,
         now: DateTime<Utc>,
-        give_up_after: Duration,
+        settle: Option<Duration>,
     ) -> impl Future<Output = Result<SenderWrite, StoreError>> + Send;
 
     /// Moves a message's status forward only (sent < delivered < read; failed is terminal).

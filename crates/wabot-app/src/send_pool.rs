@@ -3,11 +3,12 @@
 //! The concurrency needed is rate × latency (80/s × 0.4 s = 32; 1,000/s × 0.3 s = 300), bounded
 //! by [`Deliver`]'s `max_in_flight`.
 //!
-//! A [`SendPool::cycle`] records the outcomes of the sends that have ended and leases new ones, all
-//! in one write, then starts them: due replies first (leased by the store, at most one in flight per recipient, in
-//! order), then read receipts with whatever tokens and room the replies left. Between cycles the
-//! caller waits — for a send to end ([`SendPool::finished`]), for new work, or for a token — as
-//! [`Cycle::wait`] says. The pool does no waiting of its own, so it runs on any executor.
+//! A [`SendPool::cycle`] records the outcomes of the sends that have ended and leases new ones, in
+//! one write, then starts them: due replies first (leased by the store, at most one in flight per
+//! recipient, in order), then read receipts with whatever tokens and room the replies left. Between
+//! cycles the caller waits — for a send to end ([`SendPool::finished`]), for new work, or for a
+//! token — as [`Cycle::wait`] says. With a shared rate, taking tokens is a write of its own
+//! (`SharedRate::refill`) when the share runs low. The pool does no waiting of its own, so it runs on any executor.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,7 +21,7 @@ use futures_util::stream::FuturesUnordered;
 use crate::deliver::{Deliver, DeliveryRound, Finished, STATUS_WAIT};
 use crate::error::StoreError;
 use crate::messenger::Messenger;
-use crate::model::OutboundJob;
+use crate::model::{OutboundJob, SendOutcome};
 use crate::ports::{LeaseRequest, Outbox};
 use crate::shared_rate::SendBudget;
 
@@ -161,39 +162,66 @@ impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
     /// Records the outcomes of the sends that ended and leases up to `tokens` due messages, in one
     /// write (none when there is nothing to do); returns the outcomes counted, how many had lost
     /// their lease, and the messages leased. A write that fails keeps the outcomes for the next
-    /// cycle.
+    /// cycle — unless they can be recorded alone: see below.
     async fn write(
         &mut self,
         now: DateTime<Utc>,
         tokens: usize,
     ) -> Result<(DeliveryRound, usize, Vec<OutboundJob>), StoreError> {
-        let mut round = DeliveryRound::default();
-        let mut lost = 0;
         if self.ended.is_empty() && tokens == 0 {
-            return Ok((round, lost, Vec::new()));
+            return Ok((DeliveryRound::default(), 0, Vec::new()));
         }
-        let outcomes: Vec<_> = self
-            .ended
-            .iter()
-            .map(|ended| (ended.job.clone(), ended.outcome.clone()))
-            .collect();
         let deliver = self.deliver;
         let lease = LeaseRequest {
             owner: &deliver.owner,
             lease: deliver.lease,
             limit: tokens,
         };
-        let written = deliver
-            .store
-            .record_and_claim(outcomes, lease, now, STATUS_WAIT)
-            .await?;
-        for (ended, result) in self.ended.drain(..).zip(written.recorded) {
+        let store = &deliver.store;
+        let written = match store
+            .record_and_claim(self.outcomes(), lease, now, Some(STATUS_WAIT))
+            .await
+        {
+            Ok(written) => written,
+            Err(error) => {
+                // Settling early statuses or leasing failed, and the whole write with it: the
+                // outcomes are recorded alone, so a send Meta accepted is not sent again when its
+                // lease runs out; the cycle still fails with the error.
+                if !self.ended.is_empty() {
+                    let alone = LeaseRequest { limit: 0, ..lease };
+                    if let Ok(written) = store
+                        .record_and_claim(self.outcomes(), alone, now, None)
+                        .await
+                    {
+                        self.count(written.recorded);
+                    }
+                }
+                return Err(error);
+            }
+        };
+        let (round, lost) = self.count(written.recorded);
+        Ok((round, lost, written.claimed))
+    }
+
+    /// The outcomes of the sends that ended, to record.
+    fn outcomes(&self) -> Vec<(OutboundJob, SendOutcome)> {
+        self.ended
+            .iter()
+            .map(|ended| (ended.job.clone(), ended.outcome.clone()))
+            .collect()
+    }
+
+    /// Counts what a write recorded of the sends that ended (all of them, in order) and forgets
+    /// them; returns the outcomes counted and how many had lost their lease.
+    fn count(&mut self, recorded: Vec<Result<(), StoreError>>) -> (DeliveryRound, usize) {
+        let (mut round, mut lost) = (DeliveryRound::default(), 0);
+        for (ended, result) in self.ended.drain(..).zip(recorded) {
             match result {
                 Ok(()) => round.count(ended.attempt),
                 Err(_) => lost += 1,
             }
         }
-        Ok((round, lost, written.claimed))
+        (round, lost)
     }
 }
 

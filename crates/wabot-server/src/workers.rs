@@ -157,8 +157,8 @@ pub async fn conversations(
 }
 
 /// The shortest time between two cycles of the sender while sends keep ending and no new reply
-/// is queued: the outcomes that ended meanwhile are recorded in one write, and new sends claimed in
-/// one (at 1,000 sends/s, about five of each per write instead of one).
+/// is queued: the outcomes that ended meanwhile are recorded, and new sends leased, in one write (at
+/// 1,000 sends/s, about five of each per write instead of one).
 const CYCLE_GAP: Duration = Duration::from_millis(5);
 
 /// Runs the sender until the process ends: a [`SendPool`] cycled whenever a send ends, new work is

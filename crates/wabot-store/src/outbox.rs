@@ -161,7 +161,7 @@ impl Outbox for DieselStore {
         outcomes: Vec<(OutboundJob, SendOutcome)>,
         lease: LeaseRequest<'_>,
         now: DateTime<Utc>,
-        give_up_after: Duration,
+        settle: Option<Duration>,
     ) -> Result<SenderWrite, StoreError> {
         let (owner, duration, limit) = (lease.owner.to_owned(), lease.lease, lease.limit);
         self.write(move |c| {
@@ -177,7 +177,7 @@ impl Outbox for DieselStore {
                     );
                     sent && result.is_ok()
                 });
-            if accepted {
+            if let (true, Some(give_up_after)) = (accepted, settle) {
                 reapply(c, now, give_up_after)?;
             }
             let claimed = match limit {

@@ -214,7 +214,9 @@ crate::both_backends!(
         let engine = engine();
         say(&store, &engine, "111", "a1", "hi", noon()).await;
         say(&store, &engine, "222", "b1", "hi", noon()).await;
+        say(&store, &engine, "333", "c1", "hi", noon()).await;
         let jobs = store.claim_due("s", noon(), LEASE, 10).await.unwrap();
+        assert_eq!(jobs.len(), 3);
         // Meta's "delivered" arrives before we recorded the send.
         let early = status_item(
             phone("111"),
@@ -223,31 +225,44 @@ crate::both_backends!(
             noon() + TimeDelta::seconds(1),
         );
         store.ingest(event(vec![early], noon())).await.unwrap();
-        let sent = |id: &str| SendOutcome::Sent {
-            wa_message_id: id.into(),
-            wa_id: None,
-        };
-        let lease = LeaseRequest {
-            owner: "s",
-            lease: LEASE,
-            limit: 0,
-        };
-        let wait = std::time::Duration::from_secs(3600);
         // A status for a message that never shows up waits, then is given up after the wait.
         let orphan = status_item(phone("111"), "wamid.NEVER", DeliveryStatus::Read, noon());
         store.ingest(event(vec![orphan], noon())).await.unwrap();
-        store
-            .record_and_claim(
-                vec![(jobs[0].clone(), sent("wamid.LATE"))],
-                lease,
-                noon(),
-                wait,
-            )
-            .await
-            .unwrap();
-        let out = first_outbound(&store, jobs[0].contact_id).await;
+        let record = |n: usize, id: &str, at, settle| {
+            let (store, job) = (store.clone(), jobs[n].clone());
+            let sent = SendOutcome::Sent {
+                wa_message_id: id.into(),
+                wa_id: None,
+            };
+            let lease = LeaseRequest {
+                owner: "s",
+                lease: LEASE,
+                limit: 0,
+            };
+            async move {
+                let written = store
+                    .record_and_claim(vec![(job, sent)], lease, at, settle)
+                    .await
+                    .unwrap();
+                assert!(written.recorded.iter().all(Result::is_ok), "{written:?}");
+            }
+        };
+        let status = |n: usize| {
+            let (store, contact_id) = (store.clone(), jobs[n].contact_id);
+            async move { first_outbound(&store, contact_id).await.status }
+        };
+        let wait = Some(std::time::Duration::from_secs(3600));
+        // Recorded without settling: the early status still waits.
+        record(0, "wamid.LATE", noon(), None).await;
         assert_eq!(
-            out.status,
+            status(0).await,
+            MessageStatus::Delivery(DeliveryStatus::Sent)
+        );
+        assert_eq!(crate::support::pending_statuses(&url).await, 2);
+        // The next write that records an accepted send settles it.
+        record(1, "wamid.B", noon(), wait).await;
+        assert_eq!(
+            status(0).await,
             MessageStatus::Delivery(DeliveryStatus::Delivered)
         );
         assert_eq!(
@@ -255,11 +270,8 @@ crate::both_backends!(
             1,
             "the orphan still waits"
         );
-        let later = noon() + TimeDelta::hours(2);
-        store
-            .record_and_claim(vec![(jobs[1].clone(), sent("wamid.B"))], lease, later, wait)
-            .await
-            .unwrap();
+        // Two hours on (the lease is not checked for its time, only its owner).
+        record(2, "wamid.C", noon() + TimeDelta::hours(2), wait).await;
         assert_eq!(
             crate::support::pending_statuses(&url).await,
             0,
