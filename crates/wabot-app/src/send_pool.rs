@@ -94,10 +94,17 @@ impl<'a, S: Outbox + SendBudget, M: Messenger> SendPool<'a, S, M> {
     pub async fn cycle(&mut self, now: DateTime<Utc>) -> Result<Cycle, StoreError> {
         let deliver = self.deliver;
         let room = deliver.max_in_flight.saturating_sub(self.underway.len());
-        let tokens = if room == 0 {
-            0
-        } else {
-            take(deliver, room, now).await?
+        let tokens = match room {
+            0 => 0,
+            _ => match take(deliver, room, now).await {
+                Ok(tokens) => tokens,
+                Err(error) => {
+                    // No tokens (the shared rate could not be read): what ended is recorded all
+                    // the same, so an accepted send is not sent again when its lease runs out.
+                    self.write(now, 0).await?;
+                    return Err(error);
+                }
+            },
         };
         let (recorded, lost_leases, jobs) = match self.write(now, tokens).await {
             Ok(written) => written,
