@@ -1,10 +1,13 @@
 //! A sender's cycle in one write (`Outbox::record_and_claim`): the outcomes of one write each
 //! recorded as if alone, a lost lease reported for its send only; a status webhook that overtook a
-//! send settled by the write that records the send; and the next reply of a customer whose send
-//! has just ended leased by that same write, in order.
+//! send settled by the write that records the send; the next reply of a customer whose send has
+//! just ended leased by that same write, in order; and the send pool, when that write fails, still
+//! recording what ended (so nothing is sent twice).
 
 use chrono::TimeDelta;
-use wabot_app::{DeliveryStatus, Inbox, LeaseRequest, MessageStatus, Outbox, SendOutcome};
+use wabot_app::{
+    Contacts, DeliveryStatus, Inbox, LeaseRequest, MessageStatus, Outbox, SendOutcome,
+};
 use wabot_store::DieselStore;
 
 use crate::support::{LEASE, engine, event, first_outbound, noon, phone, say, status_item};
@@ -190,5 +193,123 @@ crate::both_backends!(
                 .unwrap()
                 .is_empty()
         );
+    }
+);
+
+/// The real store, whose sender's write can be made to fail when it would lease (as a claim that
+/// keeps failing would), while a write that only records still goes through.
+struct FailingLeases {
+    store: DieselStore,
+    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Outbox for FailingLeases {
+    async fn claim_due(
+        &self,
+        owner: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        lease: std::time::Duration,
+        limit: usize,
+    ) -> Result<Vec<wabot_app::OutboundJob>, wabot_app::StoreError> {
+        self.store.claim_due(owner, now, lease, limit).await
+    }
+
+    async fn record_outcome(
+        &self,
+        job: &wabot_app::OutboundJob,
+        owner: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        outcome: SendOutcome,
+    ) -> Result<(), wabot_app::StoreError> {
+        self.store.record_outcome(job, owner, now, outcome).await
+    }
+
+    async fn record_and_claim(
+        &self,
+        outcomes: Vec<(wabot_app::OutboundJob, SendOutcome)>,
+        lease: LeaseRequest<'_>,
+        now: chrono::DateTime<chrono::Utc>,
+        settle: Option<std::time::Duration>,
+    ) -> Result<wabot_app::SenderWrite, wabot_app::StoreError> {
+        if lease.limit > 0 && self.failing.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(wabot_app::StoreError::Database("claim refused".into()));
+        }
+        self.store
+            .record_and_claim(outcomes, lease, now, settle)
+            .await
+    }
+
+    async fn apply_status(
+        &self,
+        update: &wabot_app::StatusUpdate,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<wabot_app::StatusApplied, wabot_app::StoreError> {
+        self.store.apply_status(update, at).await
+    }
+}
+
+impl wabot_app::SendBudget for FailingLeases {
+    async fn lease_slots(
+        &self,
+        request: wabot_app::SlotRequest,
+    ) -> Result<wabot_app::SlotLease, wabot_app::StoreError> {
+        self.store.lease_slots(request).await
+    }
+}
+
+crate::both_backends!(
+    a_send_that_ended_is_recorded_even_when_leasing_fails,
+    |url| async move {
+        let store = DieselStore::open(&url, 4).await.unwrap();
+        let engine = engine();
+        say(&store, &engine, "801", "a1", "hi", noon()).await;
+        let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let leases = FailingLeases {
+            store: store.clone(),
+            failing: std::sync::Arc::clone(&failing),
+        };
+        let bucket = std::sync::Arc::new(wabot_app::TokenBucket::new(1000, noon()));
+        let deliver =
+            wabot_app::Deliver::new(leases, wabot_app::SandboxMessenger::new(), bucket, "s", 10);
+        let mut pool = wabot_app::SendPool::new(&deliver);
+        let first = pool.cycle(noon()).await.unwrap();
+        assert_eq!(first.started, 1);
+        pool.finished().await;
+        assert_eq!(pool.in_flight(), 0);
+        // Another customer's reply waits; the write that would record the first send and lease it
+        // fails.
+        say(&store, &engine, "802", "b1", "hi", noon()).await;
+        failing.store(true, std::sync::atomic::Ordering::Relaxed);
+        let failed = pool.cycle(noon()).await;
+        assert!(
+            matches!(failed, Err(wabot_app::StoreError::Database(_))),
+            "{failed:?}"
+        );
+        let recorded = |wa_id: &'static str| {
+            let store = store.clone();
+            async move {
+                let contacts = store.list_contacts(crate::support::FIRST).await.unwrap();
+                let contact = contacts
+                    .iter()
+                    .find(|c| c.ids.wa_id.as_deref() == Some(wa_id))
+                    .unwrap();
+                first_outbound(&store, contact.id).await.status
+            }
+        };
+        let pending = MessageStatus::Delivery(DeliveryStatus::Pending);
+        assert_ne!(
+            recorded("801").await,
+            pending,
+            "the first send recorded alone"
+        );
+        assert_eq!(recorded("802").await, pending, "nothing leased or sent");
+        // Once leasing works again, the waiting reply goes, and nothing is sent twice.
+        failing.store(false, std::sync::atomic::Ordering::Relaxed);
+        let again = pool.cycle(noon()).await.unwrap();
+        assert_eq!((again.started, again.recorded.sent), (1, 0));
+        pool.finished().await;
+        let last = pool.cycle(noon()).await.unwrap();
+        assert_eq!((last.started, last.recorded.is_empty()), (0, false));
+        assert_ne!(recorded("802").await, pending);
     }
 );
