@@ -243,6 +243,18 @@ pub enum SendOutcome {
     },
 }
 
+impl SendOutcome {
+    /// The id of a send Meta (or the sandbox) accepted; `None` for a retry or a failure.
+    pub fn accepted_id(&self) -> Option<&str> {
+        match self {
+            Self::Sent { wa_message_id, .. } | Self::Sandboxed { wa_message_id } => {
+                Some(wa_message_id)
+            }
+            Self::Retry { .. } | Self::Failed { .. } => None,
+        }
+    }
+}
+
 /// What applying a status webhook did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusApplied {

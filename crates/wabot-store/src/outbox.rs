@@ -170,13 +170,7 @@ impl Outbox for DieselStore {
             let accepted = outcomes
                 .iter()
                 .zip(&recorded)
-                .any(|((_, outcome), result)| {
-                    let sent = matches!(
-                        outcome,
-                        SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. }
-                    );
-                    sent && result.is_ok()
-                });
+                .any(|((_, outcome), result)| outcome.accepted_id().is_some() && result.is_ok());
             if let (true, Some(give_up_after)) = (accepted, settle) {
                 reapply(c, now, give_up_after)?;
             }

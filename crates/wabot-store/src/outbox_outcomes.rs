@@ -190,15 +190,12 @@ fn premark(
     };
     let accepted: Vec<AcceptedSend<'_>> = outcomes
         .iter()
-        .filter_map(|(job, outcome)| match outcome {
-            SendOutcome::Sent { wa_message_id, .. } | SendOutcome::Sandboxed { wa_message_id } => {
-                Some(AcceptedSend {
-                    outbox_id: job.outbox_id,
-                    wa_message_id,
-                    done: accepted_as(outcome),
-                })
-            }
-            _ => None,
+        .filter_map(|(job, outcome)| {
+            outcome.accepted_id().map(|wa_message_id| AcceptedSend {
+                outbox_id: job.outbox_id,
+                wa_message_id,
+                done: accepted_as(outcome),
+            })
         })
         .collect();
     if accepted.is_empty() {
@@ -207,10 +204,7 @@ fn premark(
     let mut marks = crate::pg_writes::mark_sent_many(pg, &accepted, owner, at)?.into_iter();
     Ok(outcomes
         .iter()
-        .map(|(_, outcome)| match outcome {
-            SendOutcome::Sent { .. } | SendOutcome::Sandboxed { .. } => marks.next(),
-            _ => None,
-        })
+        .map(|(_, outcome)| outcome.accepted_id().and_then(|_| marks.next()))
         .collect())
 }
 
