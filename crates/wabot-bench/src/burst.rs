@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 use wabot_cloud_api::sign;
 
-use crate::drive::{Sent, webhook};
+use crate::drive::{Sent, webhook, webhook_client};
 use crate::graph::{self, Arrivals};
 use crate::{
     Options, SECRET, answered, first_replies, process, report_acks, report_replies, run_tag,
@@ -29,13 +29,7 @@ pub async fn burst(
     in_flight: usize,
     (tag, wave): (&str, &str),
 ) -> (Vec<Sent>, Instant) {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(in_flight.max(1))
-        // Never reuse a connection idle long enough for the server to be closing it (actix closes
-        // an idle keep-alive connection after 5 s): a request sent as it closes is lost in transit.
-        .pool_idle_timeout(std::time::Duration::from_secs(2))
-        .build()
-        .unwrap_or_default();
+    let client = webhook_client(in_flight.max(1));
     let requests: Arc<Vec<(String, String, String)>> = Arc::new(
         (0..count)
             .map(|n| {

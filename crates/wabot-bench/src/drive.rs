@@ -30,17 +30,22 @@ pub fn webhook(from: &str, id: &str) -> String {
     .to_string()
 }
 
+/// The client that posts the webhooks, keeping up to `max_idle` connections to each server.
+pub fn webhook_client(max_idle: usize) -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(max_idle)
+        // Never reuse a connection idle long enough for the server to be closing it (actix closes
+        // an idle keep-alive connection after 5 s): a request sent as it closes is lost in transit.
+        .pool_idle_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap_or_default()
+}
+
 /// Sends `rate` webhooks per second for `seconds`, each from a new customer, each on its own task.
 /// Bodies and signatures are made before the clock starts, so the load generator spends as little
 /// as it can of the two cores it shares with the server while the figures are taken.
 pub async fn drive(base: &str, secret: &str, rate: u32, seconds: u32, tag: &str) -> Vec<Sent> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(256)
-        // Never reuse a connection idle long enough for the server to be closing it (actix closes
-        // an idle keep-alive connection after 5 s): a request sent as it closes is lost in transit.
-        .pool_idle_timeout(std::time::Duration::from_secs(2))
-        .build()
-        .unwrap_or_default();
+    let client = webhook_client(256);
     let results = Arc::new(Mutex::new(Vec::new()));
     let total = rate * seconds;
     let interval = Duration::from_secs_f64(1.0 / f64::from(rate.max(1)));
