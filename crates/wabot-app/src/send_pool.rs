@@ -8,7 +8,8 @@
 //! recipient, in order), then read receipts with whatever tokens and room the replies left. Between
 //! cycles the caller waits — for a send to end ([`SendPool::finished`]), for new work, or for a
 //! token — as [`Cycle::wait`] says. With a shared rate, taking tokens is a write of its own
-//! (`SharedRate::refill`) when the share runs low. The pool does no waiting of its own, so it runs on any executor.
+//! (`SharedRate::refill`) when the share runs low. The pool does no waiting of its own, so it runs
+//! on any executor.
 
 use std::future::Future;
 use std::pin::Pin;
