@@ -70,7 +70,14 @@ pub async fn scenario(binary: &Path, load: CampaignLoad) -> anyhow::Result<()> {
         bail!("the campaign was refused: {}", created.text().await?);
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let sent = drive(&server.base, SECRET, load.rate, load.seconds, "9").await;
+    let sent = drive(
+        &server.base,
+        SECRET,
+        (load.rate, load.seconds),
+        "9",
+        crate::drive::webhook,
+    )
+    .await;
     let expected = sent.iter().filter(|s| s.ack.is_ok()).count() + load.recipients as usize;
     let patience = Duration::from_secs(
         u64::from(load.seconds) + 10 + u64::from(load.recipients / load.campaign_mps.max(1)),

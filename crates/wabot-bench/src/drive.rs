@@ -41,10 +41,17 @@ pub fn webhook_client(max_idle: usize) -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// Sends `rate` webhooks per second for `seconds`, each from a new customer, each on its own task.
+/// Sends `rate` webhooks per second for `seconds`, each from a new customer, each on its own task,
+/// each body made by `body` from the customer's number and a message id ([`webhook`] for a "hi").
 /// Bodies and signatures are made before the clock starts, so the load generator spends as little
 /// as it can of the two cores it shares with the server while the figures are taken.
-pub async fn drive(base: &str, secret: &str, rate: u32, seconds: u32, tag: &str) -> Vec<Sent> {
+pub async fn drive(
+    base: &str,
+    secret: &str,
+    (rate, seconds): (u32, u32),
+    tag: &str,
+    body: fn(&str, &str) -> String,
+) -> Vec<Sent> {
     let client = webhook_client(256);
     let results = Arc::new(Mutex::new(Vec::new()));
     let total = rate * seconds;
@@ -52,7 +59,7 @@ pub async fn drive(base: &str, secret: &str, rate: u32, seconds: u32, tag: &str)
     let requests: Vec<(String, String, String)> = (0..total)
         .map(|n| {
             let from = format!("1{tag}{n:07}");
-            let body = webhook(&from, &format!("wamid.{tag}.{n}"));
+            let body = body(&from, &format!("wamid.{tag}.{n}"));
             let signature = sign(secret.as_bytes(), body.as_bytes());
             (from, body, signature)
         })

@@ -3,7 +3,8 @@
 //!
 //! `cargo run --release -p wabot-bench` (it builds `wabot` first). Optional arguments:
 //! `ack RATE SECONDS`, `reply RATE SECONDS`, `pace RATE SECONDS MPS` to run one scenario,
-//! `burst COUNT IN_FLIGHT` for a closed-loop burst with pacing lifted (`burst.rs`),
+//! `burst COUNT IN_FLIGHT` for a closed-loop burst with pacing lifted (`burst.rs`), `floor RATE
+//! SECONDS` for the cost of the acknowledgement alone (`floor.rs`),
 //! `campaign RECIPIENTS CAMPAIGN_MPS RATE SECONDS` for the replies to new customers while a campaign
 //! runs (`campaign.rs`), and `disk SECONDS` to measure the disk's own sync latency (the floor of every
 //! ack). With any scenario: `--graph-ms MS` for a fake Graph API that answers each send after MS
@@ -21,7 +22,9 @@ mod burst;
 mod campaign;
 mod disk;
 mod drive;
+mod floor;
 mod graph;
+mod options;
 mod process;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +36,7 @@ use anyhow::{Context, bail};
 
 use crate::drive::{Sent, drive, percentile};
 use crate::graph::Arrivals;
+pub(crate) use crate::options::Options;
 
 pub(crate) const SECRET: &str = "bench-app-secret";
 
@@ -223,21 +227,6 @@ struct Load {
     graph_latency: Duration,
 }
 
-/// What every scenario may be given besides its numbers.
-#[derive(Clone, Default)]
-struct Options {
-    /// The fake Graph API's latency (`--graph-ms`).
-    graph_latency: Duration,
-    /// The server's database (`--database`), a fresh SQLite file when absent.
-    database: Option<String>,
-    /// The server's pace (`--mps`), instead of the scenario's own.
-    mps: Option<u32>,
-    /// How many servers share the database in the burst (`--instances`, PostgreSQL only).
-    instances: usize,
-    /// The burst's customers are known: each wrote once before the measured wave (`--returning`).
-    returning: bool,
-}
-
 async fn scenario(
     binary: &Path,
     name: &str,
@@ -264,7 +253,14 @@ async fn scenario(
         "{name}: {rate} webhooks/s for {seconds} s, one new conversation each (\"hi\" -> the main menu), pace {mps} msg/s, Graph API latency {} ms",
         graph_latency.as_millis()
     );
-    let sent = drive(&server.base, SECRET, rate, seconds, &run_tag(name)).await;
+    let sent = drive(
+        &server.base,
+        SECRET,
+        (rate, seconds),
+        &run_tag(name),
+        drive::webhook,
+    )
+    .await;
     let expected = sent.iter().filter(|s| s.ack.is_ok()).count();
     let patience =
         Duration::from_secs(u64::from(seconds) + 5 + (expected as u64) / u64::from(mps.max(1)));
@@ -326,63 +322,10 @@ fn sustained(mut times: Vec<Instant>) -> f64 {
     }
 }
 
-/// Takes `flag VALUE` out of the arguments, if there.
-fn take_flag(args: &mut Vec<String>, flag: &str) -> anyhow::Result<Option<String>> {
-    let Some(at) = args.iter().position(|arg| arg == flag) else {
-        return Ok(None);
-    };
-    let value = args
-        .get(at + 1)
-        .cloned()
-        .with_context(|| format!("{flag} needs a value"))?;
-    args.drain(at..=at + 1);
-    Ok(Some(value))
-}
-
-/// Takes `--graph-ms MS` and `--database URL` out of the arguments.
-fn options(args: &mut Vec<String>) -> anyhow::Result<Options> {
-    let graph_latency = match take_flag(args, "--graph-ms")? {
-        Some(millis) => Duration::from_millis(
-            millis
-                .parse()
-                .context("--graph-ms needs a number of milliseconds, e.g. --graph-ms 150")?,
-        ),
-        None => Duration::ZERO,
-    };
-    let database = take_flag(args, "--database")?;
-    let mps = take_flag(args, "--mps")?
-        .map(|mps| {
-            mps.parse()
-                .context("--mps needs a number of messages per second, e.g. --mps 5000")
-        })
-        .transpose()?;
-    let instances = take_flag(args, "--instances")?
-        .map(|n| {
-            n.parse()
-                .context("--instances needs a number of servers, e.g. --instances 3")
-        })
-        .transpose()?
-        .unwrap_or(1);
-    let returning = match args.iter().position(|arg| arg == "--returning") {
-        Some(at) => {
-            args.remove(at);
-            true
-        }
-        None => false,
-    };
-    Ok(Options {
-        graph_latency,
-        database,
-        mps,
-        instances,
-        returning,
-    })
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let options = options(&mut args)?;
+    let options = options::parse(&mut args)?;
     let graph_latency = options.graph_latency;
     let database = options.database.as_deref();
     let number = |index: usize, default: u32| {
@@ -414,6 +357,7 @@ async fn main() -> anyhow::Result<()> {
             let pace = load(number(1, 200), number(2, 2), number(3, 50));
             scenario(&binary, "pace", pace, database).await
         }
+        Some("floor") => floor::scenario(&binary, (number(1, 300), number(2, 10)), database).await,
         Some("burst") => {
             let (count, in_flight) = (number(1, 20_000), number(2, 64));
             burst::scenario(&binary, count as usize, in_flight as usize, &options).await
@@ -429,7 +373,9 @@ async fn main() -> anyhow::Result<()> {
             campaign::scenario(&binary, load).await
         }
         Some(other) => {
-            bail!("unknown scenario `{other}`: use ack, reply, pace, burst, campaign or disk")
+            bail!(
+                "unknown scenario `{other}`: use ack, reply, pace, floor, burst, campaign or disk"
+            )
         }
         None => {
             scenario(&binary, "ack", load(1000, 10, 1000), database).await?;

@@ -96,17 +96,23 @@ pub fn report_database(before: Option<Duration>, after: Option<Duration>, answer
 
 /// Prints the server's CPU per answered message between two readings, and its peak memory.
 pub fn report(before: Option<Usage>, after: Option<Usage>, answered: usize) {
+    report_per(before, after, answered, "answered messages");
+}
+
+/// Prints the server's CPU per one of `count` things done (`what`, e.g. "answered messages")
+/// between two readings, and its peak memory.
+pub fn report_per(before: Option<Usage>, after: Option<Usage>, count: usize, what: &str) {
     match (before, after) {
-        (Some(before), Some(after)) if answered > 0 => {
+        (Some(before), Some(after)) if count > 0 => {
             let spent = after.cpu.saturating_sub(before.cpu);
-            let per_message = spent.as_secs_f64() * 1e6 / answered as f64;
+            let per_message = spent.as_secs_f64() * 1e6 / count as f64;
             println!(
-                "  cpu: server spent {:.2} s of CPU for {answered} answered messages = {per_message:.0} µs each; peak RSS {:.1} MiB",
+                "  cpu: server spent {:.2} s of CPU for {count} {what} = {per_message:.0} µs each; peak RSS {:.1} MiB",
                 spent.as_secs_f64(),
                 after.peak_rss_kib as f64 / 1024.0
             );
         }
-        _ => println!("  cpu: not measured (no /proc reading, or nothing answered)"),
+        _ => println!("  cpu: not measured (no /proc reading, or none {what})"),
     }
 }
 
