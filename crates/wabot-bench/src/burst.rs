@@ -15,8 +15,8 @@ use wabot_cloud_api::sign;
 use crate::drive::{Sent, webhook, webhook_client};
 use crate::graph::{self, Arrivals};
 use crate::{
-    Options, SECRET, answered, first_replies, process, report_acks, report_replies, run_tag,
-    settle_answered, start,
+    Options, SECRET, answered, database_env, first_replies, process, report_acks, report_replies,
+    run_tag, settle_answered, start,
 };
 
 /// Sends `count` webhooks (made and signed before the clock starts) with `in_flight` requests open
@@ -105,10 +105,7 @@ pub async fn scenario(
 ) -> anyhow::Result<()> {
     let arrivals = Arc::new(Arrivals::default());
     let graph = graph::start(Arc::clone(&arrivals), options.graph_latency)?;
-    let database: Vec<_> = (options.database.as_deref())
-        .map(|url| ("WABOT__DATABASE__URL", url))
-        .into_iter()
-        .collect();
+    let database = database_env(options.database.as_deref());
     let instances = options.instances.max(1);
     if instances > 1 && database.is_empty() {
         anyhow::bail!(

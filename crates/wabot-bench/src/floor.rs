@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::drive::drive;
 use crate::graph::Arrivals;
-use crate::{SECRET, graph, process, report_acks, start};
+use crate::{SECRET, database_env, graph, process, report_acks, start};
 
 /// A signed-webhook body that needs no answer: an `account_update` change (`from` and `id` only
 /// make each body distinct, as Meta's are).
@@ -32,11 +32,7 @@ pub async fn scenario(
 ) -> anyhow::Result<()> {
     let arrivals = Arc::new(Arrivals::default());
     let graph = graph::start(Arc::clone(&arrivals), Duration::ZERO)?;
-    let database: Vec<_> = database
-        .map(|url| ("WABOT__DATABASE__URL", url))
-        .into_iter()
-        .collect();
-    let server = start(binary, &graph, 1000, &database)?;
+    let server = start(binary, &graph, 1000, &database_env(database))?;
     let before = process::usage(server.child.id());
     println!(
         "floor: {rate} webhooks/s for {seconds} s, each an account update that needs no reply \

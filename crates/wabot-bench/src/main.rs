@@ -80,6 +80,14 @@ impl Drop for Server {
     }
 }
 
+/// The setting that runs the server on `database` (`--database`); none for a fresh SQLite file.
+pub(crate) fn database_env(database: Option<&str>) -> Vec<(&'static str, &str)> {
+    database
+        .map(|url| ("WABOT__DATABASE__URL", url))
+        .into_iter()
+        .collect()
+}
+
 /// Starts `wabot serve` against the fake Graph API at `graph`, paced at `mps`, with more settings
 /// in `env`.
 pub(crate) fn start(
@@ -241,10 +249,7 @@ async fn scenario(
     } = load;
     let arrivals = Arc::new(Arrivals::default());
     let graph = graph::start(Arc::clone(&arrivals), graph_latency)?;
-    let database: Vec<_> = database
-        .map(|url| ("WABOT__DATABASE__URL", url))
-        .into_iter()
-        .collect();
+    let database = database_env(database);
     let server = start(binary, &graph, mps, &database)?;
     let before = process::usage(server.child.id());
     let on_postgres = !database.is_empty();
